@@ -1,0 +1,69 @@
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Parley.Server.Auth;
+using Parley.Server.Storage;
+using Parley.Server.Users;
+
+namespace Parley.Server.ApiKeys;
+
+/// <summary>Authenticates <c>X-API-Key: prk_...</c> or <c>Authorization: Bearer prk_...</c>.</summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    ParleyDb db,
+    TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string HeaderName = "X-API-Key";
+    public const string KeyPrefix = "prk_";
+
+    private sealed record KeyState(Guid Id, Guid UserId, Guid TenantId, string KeyRole, string UserRole, DateTime? ExpiresAt, DateTime? LastUsedAt);
+
+    private static readonly Func<ParleyDb, string, CancellationToken, Task<KeyState?>> LoadQuery =
+        EF.CompileAsyncQuery((ParleyDb db, string hash, CancellationToken _) =>
+            (from k in db.ApiKeys.IgnoreQueryFilters()
+             join u in db.Users.IgnoreQueryFilters() on k.UserId equals u.Id
+             where k.KeyHash == hash && k.RevokedAt == null && u.IsActive && db.Tenants.Any(t => t.Id == u.TenantId && t.IsActive)
+             select new KeyState(k.Id, u.Id, u.TenantId, k.Role, u.Role, k.ExpiresAt, k.LastUsedAt)).FirstOrDefault());
+
+    public static string? ReadKey(HttpRequest request)
+    {
+        if (request.Headers.TryGetValue(HeaderName, out var header) && header.ToString() is { Length: > 0 } key)
+        {
+            return key;
+        }
+
+        var authorization = request.Headers.Authorization.ToString();
+        return authorization.StartsWith("Bearer " + KeyPrefix, StringComparison.Ordinal) ? authorization["Bearer ".Length..].Trim() : null;
+    }
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var key = ReadKey(Request);
+        if (key is null)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var state = await LoadQuery(db, TokenService.HashToken(key), Context.RequestAborted);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (state is null || state.ExpiresAt <= now)
+        {
+            return AuthenticateResult.Fail("Invalid, revoked or expired API key.");
+        }
+
+        // A key never does more than its owner can do today.
+        var role = Roles.Rank(state.KeyRole) <= Roles.Rank(state.UserRole) ? state.KeyRole : state.UserRole;
+        if (state.LastUsedAt is null || now - state.LastUsedAt > TimeSpan.FromMinutes(1))
+        {
+            await db.ApiKeys.IgnoreQueryFilters().Where(k => k.Id == state.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
+        }
+
+        var principal = PrincipalCheck.Principal(state.UserId, state.TenantId, role, null, "api_key", SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+}

@@ -1,0 +1,70 @@
+using Parley.Server.Infrastructure.Errors;
+using Parley.Server.Infrastructure.Validation;
+using Parley.Server.Tenants;
+using Parley.Server.Users;
+
+namespace Parley.Server.Auth;
+
+/// <summary>Every documented registration shape: 000 (username, full_name), 001 (subscription_plan), 002 (name).</summary>
+public sealed record RegisterRequest(string? Email, string? Username, string? Password, string? FullName, string? Name, string? SubscriptionPlan) : IValidatable
+{
+    public IEnumerable<FieldError> Validate()
+    {
+        if (!Check.IsEmail(Email))
+        {
+            yield return new FieldError("email", "A valid email address is required.");
+        }
+
+        if (Username is not null && !Check.IsUsername(Username))
+        {
+            yield return new FieldError("username", "3-64 letters, digits, '.', '_' or '-'.");
+        }
+
+        foreach (var e in Check.MaxLength("full_name", FullName ?? Name, 200))
+        {
+            yield return e;
+        }
+
+        if (SubscriptionPlan is not null && SubscriptionPlan != Plans.Free)
+        {
+            yield return new FieldError("subscription_plan", Plans.All.Contains(SubscriptionPlan)
+                ? "Self-registration starts on the free plan; an administrator assigns paid plans."
+                : "One of: free, pro, enterprise.");
+        }
+    }
+}
+
+/// <summary>JSON (001-004) or form fields (000: <c>username</c> may hold the email).</summary>
+public sealed record LoginRequest(string? Email, string? Username, string? Password);
+
+public sealed record RefreshRequest(string? RefreshToken);
+
+/// <summary>Registration answers with the user (000) and with tokens plus <c>user</c> (001).</summary>
+public sealed record RegisterResponse(
+    Guid Id,
+    string Email,
+    string? Username,
+    string? FullName,
+    string? Name,
+    string Role,
+    Guid TenantId,
+    string SubscriptionPlan,
+    bool IsActive,
+    bool IsVerified,
+    DateTime CreatedAt,
+    string AccessToken,
+    string RefreshToken,
+    string TokenType,
+    int ExpiresIn,
+    UserResponse User)
+{
+    public static RegisterResponse For(User u, TokenPair t) => new(u.Id, u.Email, u.Username, u.FullName, u.FullName, u.Role, u.TenantId,
+        u.SubscriptionPlan, u.IsActive, u.IsVerified, u.CreatedAt, t.AccessToken, t.RefreshToken, "bearer", t.ExpiresIn, UserResponse.From(u));
+}
+
+public sealed record LoginResponse(string AccessToken, string RefreshToken, string TokenType, int ExpiresIn, UserResponse User);
+
+/// <summary>From /auth/refresh. <c>refresh_token</c> is null when the call was made with an access token (000's form).</summary>
+public sealed record TokenResponse(string AccessToken, string? RefreshToken, string TokenType, int ExpiresIn, UserResponse User);
+
+public sealed record MessageResponse(string Message);

@@ -1,0 +1,10 @@
+namespace Parley.Server.Auth;
+
+public static class ParleyClaims
+{
+    public const string UserId = "sub";
+    public const string TenantId = "tid";
+    public const string Role = "role";
+    public const string SessionId = "sid";
+    public const string AuthMethod = "amr";
+}

@@ -1,0 +1,71 @@
+using Microsoft.OpenApi;
+using Parley.Server.Infrastructure.Redis;
+using Parley.Server.Operations.Metrics;
+
+namespace Parley.Server.Operations;
+
+public static class OperationsSetup
+{
+    public static WebApplicationBuilder AddParleyOperations(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<PrometheusMetrics>();
+        var checks = builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        if (builder.Configuration.IsRedisConfigured())
+        {
+            checks.AddCheck<RedisHealthCheck>("redis");
+        }
+
+        builder.Services.AddOpenApi("v1", o =>
+        {
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "Parley API",
+                    Version = OperationsApi.Version,
+                    Description = "Self-hosted AI customer support and assistant platform. Every route is served under /api/v1 and at the root path.",
+                };
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "JWT",
+                    Description = "Access token from /auth/login, or an API key (prk_...).",
+                };
+                document.Components.SecuritySchemes["api_key"] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey,
+                    In = ParameterLocation.Header,
+                    Name = "X-API-Key",
+                };
+                document.Security = [
+                    new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] },
+                    new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("api_key", document)] = [] },
+                ];
+                return Task.CompletedTask;
+            });
+        });
+        return builder;
+    }
+
+    /// <summary>/openapi.json, Swagger UI at /docs and ReDoc at /redoc (documents 000, 001).</summary>
+    public static WebApplication UseParleyDocs(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi.json").AllowAnonymous();
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "docs";
+            o.SwaggerEndpoint("/openapi.json", "Parley API");
+            o.DocumentTitle = "Parley API";
+        });
+        app.UseReDoc(o =>
+        {
+            o.RoutePrefix = "redoc";
+            o.SpecUrl = "/openapi.json";
+            o.DocumentTitle = "Parley API";
+        });
+        return app;
+    }
+}

@@ -1,0 +1,44 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Parley.Server.ApiKeys;
+using Parley.Server.Auth;
+using Parley.Server.Tenants;
+using Parley.Server.Users;
+
+namespace Parley.Server.Storage;
+
+public sealed class ParleyDb(DbContextOptions<ParleyDb> options, ITenantScope tenantScope) : DbContext(options)
+{
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<AuthSession> AuthSessions => Set<AuthSession>();
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    /// <summary>Read by the query filters at query time (EF parameterises it per context).</summary>
+    public Guid? CurrentTenantId => tenantScope.TenantId;
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(ParleyDb).Assembly);
+        ApplyTenantFilters(modelBuilder);
+        modelBuilder.UseSnakeCaseColumns();
+        if (Database.IsSqlite())
+        {
+            modelBuilder.UseUtcDateTimes();
+        }
+    }
+
+    // Every ITenantOwned entity gets `row.TenantId == CurrentTenantId`: a query can only see the
+    // caller's tenant unless it says IgnoreQueryFilters() on purpose (login, token refresh).
+    private void ApplyTenantFilters(ModelBuilder modelBuilder)
+    {
+        foreach (var entity in modelBuilder.Model.GetEntityTypes().Where(e => typeof(ITenantOwned).IsAssignableFrom(e.ClrType)))
+        {
+            var row = Expression.Parameter(entity.ClrType, "row");
+            var tenant = Expression.Convert(Expression.Property(row, nameof(ITenantOwned.TenantId)), typeof(Guid?));
+            var current = Expression.Property(Expression.Constant(this), nameof(CurrentTenantId));
+            entity.SetQueryFilter(Expression.Lambda(Expression.Equal(tenant, current), row));
+        }
+    }
+}

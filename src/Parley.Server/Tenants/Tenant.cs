@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Parley.Server.Tenants;
+
+public sealed class Tenant
+{
+    /// <summary>The platform tenant made by the first migration; its admins manage all tenants.</summary>
+    public static readonly Guid PlatformId = new("00000000-0000-0000-0000-000000000001");
+
+    public Guid Id { get; set; }
+    public required string Name { get; set; }
+    public required string Slug { get; set; }
+    public string SubscriptionPlan { get; set; } = Plans.Free;
+    public bool IsActive { get; set; } = true;
+    public bool IsPlatform { get; set; }
+    public DateTime? AdminBootstrappedAt { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+public static class Plans
+{
+    public const string Free = "free";
+    public const string Pro = "pro";
+    public const string Enterprise = "enterprise";
+    public static readonly string[] All = [Free, Pro, Enterprise];
+}
+
+internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
+{
+    public void Configure(EntityTypeBuilder<Tenant> builder)
+    {
+        builder.ToTable("tenants");
+        builder.HasIndex(t => t.Slug).IsUnique();
+    }
+}
