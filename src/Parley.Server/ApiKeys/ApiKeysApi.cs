@@ -49,8 +49,8 @@ public static class ApiKeysApi
     public static RouteGroupBuilder MapApiKeys(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/api-keys").WithTags("API keys");
-        group.MapPost("/", CreateAsync);
-        group.MapGet("/", ListAsync);
+        group.MapPost("", CreateAsync);
+        group.MapGet("", ListAsync);
         group.MapDelete("/{id:guid}", RevokeAsync);
         return group;
     }

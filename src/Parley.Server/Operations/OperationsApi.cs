@@ -27,21 +27,23 @@ public static class OperationsApi
     /// <summary>GET / and /metrics live at the root only; health is also under /api/v1 (MapHealth).</summary>
     public static WebApplication MapOperations(this WebApplication app)
     {
+        // Created now, not at the first scrape, so it counts every request from the start.
+        app.Services.GetRequiredService<PrometheusMetrics>();
         var root = app.MapGroup("").AllowAnonymous().WithTags("Operations");
-        root.MapGet("/", () => TypedResults.Ok(new RootResponse("Parley customer-support and assistant platform", Version, "running", "/docs", "/openapi.json")));
+        root.MapGet("", () => TypedResults.Ok(new RootResponse("Parley customer-support and assistant platform", Version, "running", "/docs", "/openapi.json")));
         root.MapGet("/metrics", (PrometheusMetrics metrics) => TypedResults.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         return app;
     }
 
     public static RouteGroupBuilder MapHealth(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/health").AllowAnonymous().WithTags("Operations");
-        group.MapGet("/", (TimeProvider clock) =>
+        var group = api.MapGroup("").AllowAnonymous().WithTags("Operations");
+        group.MapGet("/health", (TimeProvider clock) =>
         {
             var now = clock.GetUtcNow();
             return TypedResults.Ok(new HealthResponse("healthy", Version, now.UtcDateTime, now.ToUnixTimeMilliseconds() / 1000.0));
         });
-        group.MapGet("/detailed", DetailedAsync);
+        group.MapGet("/health/detailed", DetailedAsync);
         return group;
     }
 

@@ -80,8 +80,8 @@ public static class TenantsApi
         var group = api.MapGroup("/tenants").WithTags("Tenants");
         group.MapGet("/current", GetCurrentAsync);
         group.MapGet("/{id:guid}", GetAsync);
-        group.MapGet("/", ListAsync).RequireAuthorization(AuthSetup.Policies.PlatformAdmin);
-        group.MapPost("/", CreateAsync).RequireAuthorization(AuthSetup.Policies.PlatformAdmin);
+        group.MapGet("", ListAsync).RequireAuthorization(AuthSetup.Policies.PlatformAdmin);
+        group.MapPost("", CreateAsync).RequireAuthorization(AuthSetup.Policies.PlatformAdmin);
         group.MapPut("/{id:guid}", UpdateAsync).RequireAuthorization(AuthSetup.Policies.PlatformAdmin);
         return group;
     }

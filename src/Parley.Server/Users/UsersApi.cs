@@ -35,8 +35,8 @@ public static class UsersApi
         var group = api.MapGroup("/users").WithTags("Users");
         group.MapGet("/me", GetMeAsync);
         group.MapPut("/me", UpdateMeAsync);
-        group.MapGet("/", ListAsync).RequireAuthorization(AuthSetup.Policies.Admin);
-        group.MapPost("/", CreateAsync).RequireAuthorization(AuthSetup.Policies.Admin);
+        group.MapGet("", ListAsync).RequireAuthorization(AuthSetup.Policies.Admin);
+        group.MapPost("", CreateAsync).RequireAuthorization(AuthSetup.Policies.Admin);
         group.MapGet("/{id:guid}", GetAsync);
         group.MapPut("/{id:guid}", UpdateAsync).RequireAuthorization(AuthSetup.Policies.Admin);
         group.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(AuthSetup.Policies.Admin);

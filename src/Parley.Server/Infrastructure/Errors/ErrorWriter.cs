@@ -18,6 +18,8 @@ public static class ErrorWriter
             context.TraceIdentifier,
             clock.GetUtcNow().UtcDateTime);
         context.Response.StatusCode = status;
+        // The exception handler clears headers before it gets here; the id must survive.
+        context.Response.Headers["X-Request-ID"] = context.TraceIdentifier;
         return context.Response.WriteAsJsonAsync(error, json, contentType: "application/json; charset=utf-8");
     }
 }

@@ -8,6 +8,9 @@ public sealed class RedisOptions
 
     /// <summary>StackExchange.Redis configuration, e.g. <c>127.0.0.1:6379</c> (env <c>Parley__Redis__Configuration</c>). Empty: no Redis.</summary>
     public string? Configuration { get; set; }
+
+    /// <summary>Prefix of every key Parley writes, so several deployments can share one Redis.</summary>
+    public string KeyPrefix { get; set; } = "parley:";
 }
 
 public static class RedisSetup

@@ -36,11 +36,13 @@ public sealed class PrometheusMetrics : IDisposable
         public readonly Lock Gate = new();
     }
 
-    public PrometheusMetrics()
+    public PrometheusMetrics(IMeterFactory meterFactory)
     {
+        // Meters made by this host's factory only: another host in the same process (tests,
+        // benchmarks) must not leak its requests into these figures.
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (Meters.Contains(instrument.Meter.Name))
+            if (Meters.Contains(instrument.Meter.Name) && ReferenceEquals(instrument.Meter.Scope, meterFactory))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -137,7 +139,14 @@ public sealed class PrometheusMetrics : IDisposable
         {
             if (!IgnoredTags.Contains(tag.Key))
             {
-                pairs.Add((Sanitize(tag.Key), Convert.ToString(tag.Value, CultureInfo.InvariantCulture) ?? ""));
+                var value = Convert.ToString(tag.Value, CultureInfo.InvariantCulture) ?? "";
+                // Route groups render a collection's list endpoint as "/users/"; report "/users".
+                if (tag.Key == "http.route" && value.Length > 1 && value.EndsWith('/'))
+                {
+                    value = value[..^1];
+                }
+
+                pairs.Add((Sanitize(tag.Key), value));
             }
         }
 
