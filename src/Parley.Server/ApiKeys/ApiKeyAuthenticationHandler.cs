@@ -14,20 +14,12 @@ public sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     ParleyDb db,
+    ApiKeyLookup lookup,
     TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-API-Key";
     public const string KeyPrefix = "prk_";
-
-    private sealed record KeyState(Guid Id, Guid UserId, Guid TenantId, string KeyRole, string UserRole, DateTime? ExpiresAt, DateTime? LastUsedAt);
-
-    private static readonly Func<ParleyDb, string, CancellationToken, Task<KeyState?>> LoadQuery =
-        EF.CompileAsyncQuery((ParleyDb db, string hash, CancellationToken _) =>
-            (from k in db.ApiKeys.IgnoreQueryFilters()
-             join u in db.Users.IgnoreQueryFilters() on k.UserId equals u.Id
-             where k.KeyHash == hash && k.RevokedAt == null && u.IsActive && db.Tenants.Any(t => t.Id == u.TenantId && t.IsActive)
-             select new KeyState(k.Id, u.Id, u.TenantId, k.Role, u.Role, k.ExpiresAt, k.LastUsedAt)).FirstOrDefault());
 
     public static string? ReadKey(HttpRequest request)
     {
@@ -48,7 +40,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var state = await LoadQuery(db, TokenService.HashToken(key), Context.RequestAborted);
+        var state = await lookup.FindAsync(db, TokenService.HashToken(key), Context.RequestAborted);
         var now = clock.GetUtcNow().UtcDateTime;
         if (state is null || state.ExpiresAt <= now)
         {
@@ -66,4 +58,19 @@ public sealed class ApiKeyAuthenticationHandler(
         var principal = PrincipalCheck.Principal(state.UserId, state.TenantId, role, null, "api_key", SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
+}
+
+/// <summary>The key lookup, compiled once per host (compiled queries are tied to one EF model).</summary>
+public sealed class ApiKeyLookup
+{
+    public sealed record KeyState(Guid Id, Guid UserId, Guid TenantId, string KeyRole, string UserRole, DateTime? ExpiresAt, DateTime? LastUsedAt);
+
+    private readonly Func<ParleyDb, string, CancellationToken, Task<KeyState?>> _find =
+        EF.CompileAsyncQuery((ParleyDb db, string hash, CancellationToken _) =>
+            (from k in db.ApiKeys.IgnoreQueryFilters()
+             join u in db.Users.IgnoreQueryFilters() on k.UserId equals u.Id
+             where k.KeyHash == hash && k.RevokedAt == null && u.IsActive && db.Tenants.Any(t => t.Id == u.TenantId && t.IsActive)
+             select new KeyState(k.Id, u.Id, u.TenantId, k.Role, u.Role, k.ExpiresAt, k.LastUsedAt)).FirstOrDefault());
+
+    public Task<KeyState?> FindAsync(ParleyDb db, string keyHash, CancellationToken cancellationToken) => _find(db, keyHash, cancellationToken);
 }

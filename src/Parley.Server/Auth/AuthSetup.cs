@@ -33,6 +33,8 @@ public static class AuthSetup
         services.AddScoped<TokenService>();
         services.AddScoped<LoginThrottle>();
         services.AddScoped<UserAccounts>();
+        services.AddSingleton<PrincipalCheck>();
+        services.AddSingleton<ApiKeyLookup>();
         services.AddSingleton<IAuthorizationHandler, RoutedRequestsRequireUser>();
 
         services.AddAuthentication(SchemeSelector)
@@ -86,7 +88,8 @@ public static class AuthSetup
         }
 
         var db = context.HttpContext.RequestServices.GetRequiredService<ParleyDb>();
-        var snapshot = await PrincipalCheck.LoadAsync(db, userId, sessionId, context.HttpContext.RequestAborted);
+        var check = context.HttpContext.RequestServices.GetRequiredService<PrincipalCheck>();
+        var snapshot = await check.LoadAsync(db, userId, sessionId, context.HttpContext.RequestAborted);
         if (snapshot is null || !snapshot.SessionActive || snapshot.TenantId != tenantId)
         {
             context.Fail("The session was revoked or the account is no longer active.");

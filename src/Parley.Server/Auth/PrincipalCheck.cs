@@ -7,13 +7,14 @@ namespace Parley.Server.Auth;
 
 /// <summary>
 /// Re-reads the caller from the database on every request: a deleted or disabled user, a revoked
-/// session or a changed role takes effect at once, not when the token expires. One indexed query.
+/// session or a changed role takes effect at once, not when the token expires. One indexed query,
+/// compiled once per host (a singleton: a compiled query is tied to one EF model).
 /// </summary>
-public static class PrincipalCheck
+public sealed class PrincipalCheck
 {
     public sealed record Snapshot(Guid Id, Guid TenantId, string Role, bool SessionActive);
 
-    private static readonly Func<ParleyDb, Guid, Guid, CancellationToken, Task<Snapshot?>> LoadQuery =
+    private readonly Func<ParleyDb, Guid, Guid, CancellationToken, Task<Snapshot?>> _load =
         EF.CompileAsyncQuery((ParleyDb db, Guid userId, Guid sessionId, CancellationToken _) =>
             db.Users.IgnoreQueryFilters()
                 .Where(u => u.Id == userId && u.IsActive && db.Tenants.Any(t => t.Id == u.TenantId && t.IsActive))
@@ -21,8 +22,8 @@ public static class PrincipalCheck
                     db.AuthSessions.IgnoreQueryFilters().Any(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null)))
                 .FirstOrDefault());
 
-    public static Task<Snapshot?> LoadAsync(ParleyDb db, Guid userId, Guid sessionId, CancellationToken cancellationToken)
-        => LoadQuery(db, userId, sessionId, cancellationToken);
+    public Task<Snapshot?> LoadAsync(ParleyDb db, Guid userId, Guid sessionId, CancellationToken cancellationToken)
+        => _load(db, userId, sessionId, cancellationToken);
 
     /// <summary>Builds the principal Parley's handlers read, with the role as stored now.</summary>
     public static ClaimsPrincipal Principal(Guid userId, Guid tenantId, string role, Guid? sessionId, string method, string scheme)

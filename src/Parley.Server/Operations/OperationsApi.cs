@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Parley.Server.Infrastructure.RateLimiting;
 using Parley.Server.Operations.Metrics;
 
 namespace Parley.Server.Operations;
@@ -37,7 +38,7 @@ public static class OperationsApi
 
     public static RouteGroupBuilder MapHealth(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("").AllowAnonymous().WithTags("Operations");
+        var group = api.MapGroup("").AllowAnonymous().RequireRateLimit(RateLimitPolicies.None).WithTags("Operations");
         group.MapGet("/health", (TimeProvider clock) =>
         {
             var now = clock.GetUtcNow();

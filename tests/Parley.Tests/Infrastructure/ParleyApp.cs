@@ -21,6 +21,9 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     private TestUser? _admin;
 
+    /// <summary>Register the first account (the platform admin) once the server is up.</summary>
+    public bool RegisterAdminOnStart { get; init; } = true;
+
     /// <summary>The platform tenant's admin (the first registered account).</summary>
     public TestUser Admin => _admin ?? throw new InvalidOperationException("InitializeAsync has not run.");
 
@@ -56,6 +59,11 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
         BaseAddress = new Uri(addresses.First());
+        if (!RegisterAdminOnStart)
+        {
+            return;
+        }
+
         _admin = await RegisterAsync("admin");
         if (_admin.Role != "admin")
         {

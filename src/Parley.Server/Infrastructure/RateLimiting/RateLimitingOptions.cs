@@ -42,6 +42,9 @@ public static class RateLimitPolicies
     public const string Auth = "auth";
     public const string Chat = "chat";
     public const string Upload = "upload";
+
+    /// <summary>Exempt: health probes must never be throttled.</summary>
+    public const string None = "none";
 }
 
 /// <summary>Endpoint metadata naming the budget a route draws from; the innermost one wins.</summary>
