@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Parley.Server.ApiKeys;
@@ -36,6 +37,12 @@ public static class AuthSetup
         services.AddSingleton<PrincipalCheck>();
         services.AddSingleton<ApiKeyLookup>();
         services.AddSingleton<IAuthorizationHandler, RoutedRequestsRequireUser>();
+
+        // Keys that protect secrets at rest (cookies now, integration credentials later) live in
+        // the data directory, not in the user profile, so they survive redeploys with the data.
+        services.AddDataProtection()
+            .SetApplicationName("parley")
+            .PersistKeysToFileSystem(new DirectoryInfo(DataDirectory.FromConfiguration(builder.Configuration).File("keys")));
 
         services.AddAuthentication(SchemeSelector)
             .AddPolicyScheme(SchemeSelector, "JWT or API key", o => o.ForwardDefaultSelector = ctx =>

@@ -14,7 +14,7 @@ public sealed class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdM
         var id = IsAcceptable(incoming) ? incoming : "req_" + Guid.CreateVersion7().ToString("N");
         context.TraceIdentifier = id;
         context.Response.Headers[Header] = id;
-        using (logger.BeginScope(new KeyValuePair<string, object>[] { new("RequestId", id) }))
+        using (logger.BeginScope("X-Request-ID {ParleyRequestId}", id))
         {
             await next(context);
         }
