@@ -23,6 +23,12 @@ public sealed class AuthOptions
     [Range(8, 128)] public int MinPasswordLength { get; set; } = 8;
     public bool AllowSelfRegistration { get; set; } = true;
 
+    /// <summary>
+    /// How long one instance reuses what it read about a caller (role, active, session). Changes
+    /// made on this instance apply at once; on other instances within this many seconds. 0: never reuse.
+    /// </summary>
+    [Range(0, 300)] public int PrincipalCacheSeconds { get; set; } = 5;
+
     /// <summary>Failed logins allowed per account, and per client IP, inside the window.</summary>
     [Range(1, 10_000)] public int MaxFailedLoginsPerAccount { get; set; } = 5;
     [Range(1, 100_000)] public int MaxFailedLoginsPerIp { get; set; } = 20;

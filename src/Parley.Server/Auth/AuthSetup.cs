@@ -97,11 +97,13 @@ public static class AuthSetup
         var db = context.HttpContext.RequestServices.GetRequiredService<ParleyDb>();
         var check = context.HttpContext.RequestServices.GetRequiredService<PrincipalCheck>();
         var snapshot = await check.LoadAsync(db, userId, sessionId, context.HttpContext.RequestAborted);
-        if (snapshot is null || !snapshot.SessionActive || snapshot.TenantId != tenantId)
+        if (snapshot is null || snapshot.TenantId != tenantId)
         {
             context.Fail("The session was revoked or the account is no longer active.");
             return;
         }
+
+        PrincipalCheck.Remember(context.HttpContext, snapshot);
 
         context.Principal = PrincipalCheck.Principal(userId, tenantId, snapshot.Role, sessionId, "pwd", JwtBearerDefaults.AuthenticationScheme);
     }

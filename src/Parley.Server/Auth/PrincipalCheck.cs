@@ -1,29 +1,104 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Parley.Server.Storage;
 using Parley.Server.Users;
 
 namespace Parley.Server.Auth;
 
 /// <summary>
-/// Re-reads the caller from the database on every request: a deleted or disabled user, a revoked
-/// session or a changed role takes effect at once, not when the token expires. One indexed query,
-/// compiled once per host (a singleton: a compiled query is tied to one EF model).
+/// Re-reads the caller on every request: a deleted or disabled user, a deactivated tenant, a
+/// revoked session or a changed role takes effect at once, not when the token expires.
 /// </summary>
-public sealed class PrincipalCheck
+/// <remarks>
+/// The answer is kept for <see cref="AuthOptions.PrincipalCacheSeconds"/> and dropped the moment
+/// this instance changes the user, their sessions or a tenant, so on one instance every change is
+/// immediate; other instances see it within that many seconds. The query is compiled once per host
+/// (a compiled query is tied to one EF model), which is why this is a singleton.
+/// </remarks>
+public sealed class PrincipalCheck(IOptions<AuthOptions> options, TimeProvider clock)
 {
-    public sealed record Snapshot(Guid Id, Guid TenantId, string Role, bool SessionActive);
+    /// <summary>What a request needs about its caller; immutable, shared between requests.</summary>
+    public sealed record Snapshot(Guid TenantId, string Role, UserResponse Profile);
 
-    private readonly Func<ParleyDb, Guid, Guid, CancellationToken, Task<Snapshot?>> _load =
+    private sealed record Entry(Snapshot Snapshot, long ExpiresAt);
+
+    private const string ItemKey = "parley.principal";
+
+    private readonly ConcurrentDictionary<(Guid User, Guid Session), Entry> _cache = new();
+    private readonly TimeSpan _ttl = TimeSpan.FromSeconds(options.Value.PrincipalCacheSeconds);
+    private long _nextSweep;
+
+    private readonly Func<ParleyDb, Guid, Guid, CancellationToken, Task<User?>> _load =
         EF.CompileAsyncQuery((ParleyDb db, Guid userId, Guid sessionId, CancellationToken _) =>
-            db.Users.IgnoreQueryFilters()
-                .Where(u => u.Id == userId && u.IsActive && db.Tenants.Any(t => t.Id == u.TenantId && t.IsActive))
-                .Select(u => new Snapshot(u.Id, u.TenantId, u.Role,
-                    db.AuthSessions.IgnoreQueryFilters().Any(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null)))
-                .FirstOrDefault());
+            db.Users.IgnoreQueryFilters().AsNoTracking()
+                .FirstOrDefault(u => u.Id == userId && u.IsActive
+                    && db.Tenants.Any(t => t.Id == u.TenantId && t.IsActive)
+                    && db.AuthSessions.IgnoreQueryFilters().Any(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null)));
 
-    public Task<Snapshot?> LoadAsync(ParleyDb db, Guid userId, Guid sessionId, CancellationToken cancellationToken)
-        => _load(db, userId, sessionId, cancellationToken);
+    /// <summary>The caller as stored now, or null when the user, tenant or session is no longer active.</summary>
+    public async Task<Snapshot?> LoadAsync(ParleyDb db, Guid userId, Guid sessionId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetTimestamp();
+        if (_cache.TryGetValue((userId, sessionId), out var cached) && cached.ExpiresAt > now)
+        {
+            return cached.Snapshot;
+        }
+
+        var user = await _load(db, userId, sessionId, cancellationToken);
+        if (user is null)
+        {
+            _cache.TryRemove((userId, sessionId), out _);
+            return null;
+        }
+
+        var snapshot = new Snapshot(user.TenantId, user.Role, UserResponse.From(user));
+        if (_ttl > TimeSpan.Zero)
+        {
+            _cache[(userId, sessionId)] = new Entry(snapshot, now + (long)(_ttl.TotalSeconds * clock.TimestampFrequency));
+            Sweep(now);
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>Forget what is known about a user (role, profile or sessions changed).</summary>
+    public void Forget(Guid userId)
+    {
+        foreach (var key in _cache.Keys)
+        {
+            if (key.User == userId)
+            {
+                _cache.TryRemove(key, out _);
+            }
+        }
+    }
+
+    /// <summary>Forget everyone (a tenant was deactivated or changed).</summary>
+    public void ForgetAll() => _cache.Clear();
+
+    public static void Remember(HttpContext context, Snapshot snapshot) => context.Items[ItemKey] = snapshot;
+
+    /// <summary>The snapshot the authentication step loaded for this request, if any.</summary>
+    public static Snapshot? Current(HttpContext? context) => context?.Items[ItemKey] as Snapshot;
+
+    private void Sweep(long now)
+    {
+        var next = Interlocked.Read(ref _nextSweep);
+        if (now < next || Interlocked.CompareExchange(ref _nextSweep, now + clock.TimestampFrequency * 60, next) != next)
+        {
+            return;
+        }
+
+        foreach (var (key, entry) in _cache)
+        {
+            if (entry.ExpiresAt <= now)
+            {
+                _cache.TryRemove(key, out _);
+            }
+        }
+    }
 
     /// <summary>Builds the principal Parley's handlers read, with the role as stored now.</summary>
     public static ClaimsPrincipal Principal(Guid userId, Guid tenantId, string role, Guid? sessionId, string method, string scheme)
@@ -42,6 +117,4 @@ public sealed class PrincipalCheck
 
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ParleyClaims.UserId, ParleyClaims.Role));
     }
-
-    public static bool IsKnownRole(string role) => Roles.All.Contains(role);
 }

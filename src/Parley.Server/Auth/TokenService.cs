@@ -12,7 +12,7 @@ namespace Parley.Server.Auth;
 public sealed record TokenPair(string AccessToken, string RefreshToken, int ExpiresIn);
 
 /// <summary>Issues access tokens and rotates refresh tokens inside login sessions.</summary>
-public sealed class TokenService(ParleyDb db, SigningKeys keys, IOptions<AuthOptions> options, TimeProvider clock, ILogger<TokenService> logger)
+public sealed class TokenService(ParleyDb db, SigningKeys keys, PrincipalCheck principals, IOptions<AuthOptions> options, TimeProvider clock, ILogger<TokenService> logger)
 {
     private static readonly JsonWebTokenHandler Handler = new();
     private readonly AuthOptions _options = options.Value;
@@ -109,20 +109,23 @@ public sealed class TokenService(ParleyDb db, SigningKeys keys, IOptions<AuthOpt
         return (new TokenPair(CreateAccessToken(user, session.Id), refresh, AccessTokenSeconds), user, null);
     }
 
-    public Task<int> RevokeSessionAsync(Guid sessionId, string reason, CancellationToken cancellationToken)
+    public async Task RevokeSessionAsync(Guid sessionId, string reason, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        return db.AuthSessions.IgnoreQueryFilters()
+        var userId = await db.AuthSessions.IgnoreQueryFilters().Where(s => s.Id == sessionId).Select(s => s.UserId).FirstOrDefaultAsync(cancellationToken);
+        await db.AuthSessions.IgnoreQueryFilters()
             .Where(s => s.Id == sessionId && s.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, reason), cancellationToken);
+        principals.Forget(userId);
     }
 
-    public Task<int> RevokeAllSessionsAsync(Guid userId, string reason, Guid? except, CancellationToken cancellationToken)
+    public async Task RevokeAllSessionsAsync(Guid userId, string reason, Guid? except, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        return db.AuthSessions.IgnoreQueryFilters()
+        await db.AuthSessions.IgnoreQueryFilters()
             .Where(s => s.UserId == userId && s.RevokedAt == null && s.Id != except)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, reason), cancellationToken);
+        principals.Forget(userId);
     }
 
     /// <summary>The session a refresh token belongs to, if the token is known.</summary>

@@ -7,7 +7,11 @@ using Parley.Server.Users;
 
 namespace Parley.Server.Storage;
 
-public sealed class ParleyDb(DbContextOptions<ParleyDb> options, ITenantScope tenantScope) : DbContext(options)
+/// <remarks>
+/// Contexts are pooled (a request rents one and returns it); the tenant scope is set on each rent
+/// by the scoped registration in <see cref="StorageSetup"/>.
+/// </remarks>
+public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(options)
 {
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<User> Users => Set<User>();
@@ -15,8 +19,11 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options, ITenantScope te
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
+    /// <summary>Whose rows this unit of work may see; null (or a scope without a tenant) sees none.</summary>
+    public ITenantScope? TenantScope { get; set; }
+
     /// <summary>Read by the query filters at query time (EF parameterises it per context).</summary>
-    public Guid? CurrentTenantId => tenantScope.TenantId;
+    public Guid? CurrentTenantId => TenantScope?.TenantId;
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

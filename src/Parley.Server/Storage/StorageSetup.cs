@@ -12,7 +12,7 @@ public static class StorageSetup
         builder.Services.AddSingleton(dataDirectory);
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
         builder.Services.AddScoped<SchemaMigrator>();
-        builder.Services.AddDbContext<ParleyDb>((services, options) =>
+        builder.Services.AddPooledDbContextFactory<ParleyDb>((services, options) =>
         {
             var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             if (database.IsPostgres)
@@ -23,6 +23,12 @@ public static class StorageSetup
             {
                 options.UseSqlite(SqliteConnectionString(database, dataDirectory));
             }
+        });
+        builder.Services.AddScoped(services =>
+        {
+            var db = services.GetRequiredService<IDbContextFactory<ParleyDb>>().CreateDbContext();
+            db.TenantScope = services.GetRequiredService<ITenantScope>();
+            return db;
         });
         return builder;
     }

@@ -153,7 +153,7 @@ public static class TenantsApi
     }
 
     private static async Task<Results<Ok<TenantResponse>, ErrorResult>> UpdateAsync(
-        Guid id, UpdateTenantRequest request, ParleyDb db, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, UpdateTenantRequest request, ParleyDb db, PrincipalCheck principals, TimeProvider clock, CancellationToken cancellationToken)
     {
         var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
         if (tenant is null)
@@ -171,6 +171,8 @@ public static class TenantsApi
         tenant.IsActive = request.IsActive ?? tenant.IsActive;
         tenant.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
+        // Deactivating a tenant must lock its people out now, not when cached checks expire.
+        principals.ForgetAll();
         return TypedResults.Ok(TenantResponse.From(tenant));
     }
 

@@ -7,7 +7,7 @@ using Parley.Server.Storage;
 namespace Parley.Server.Users;
 
 /// <summary>Creating and changing accounts: the rules shared by registration, admins and tenants.</summary>
-public sealed class UserAccounts(ParleyDb db, PasswordHashing hashing, IOptions<AuthOptions> options, TimeProvider clock)
+public sealed class UserAccounts(ParleyDb db, PasswordHashing hashing, PrincipalCheck principals, IOptions<AuthOptions> options, TimeProvider clock)
 {
     public FieldError? CheckPassword(string? password, string field = "password") => password switch
     {
@@ -71,12 +71,20 @@ public sealed class UserAccounts(ParleyDb db, PasswordHashing hashing, IOptions<
 
     public void SetPassword(User user, string password) => user.PasswordHash = hashing.Hash(password);
 
-    /// <summary>Saves; a unique-index race (two sign-ups with one email) becomes a 409, not a 500.</summary>
+    /// <summary>
+    /// Saves; a unique-index race (two sign-ups with one email) becomes a 409, not a 500. Changed
+    /// or deleted users are forgotten by the principal cache so the change applies at once.
+    /// </summary>
     public async Task<ErrorResult?> SaveAsync(CancellationToken cancellationToken)
     {
+        var changed = db.ChangeTracker.Entries<User>()
+            .Where(e => e.State is EntityState.Modified or EntityState.Deleted)
+            .Select(e => e.Entity.Id)
+            .ToList();
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            changed.ForEach(principals.Forget);
             return null;
         }
         catch (DbUpdateException e) when (IsUniqueViolation(e))

@@ -43,8 +43,10 @@ public static class UsersApi
         return group;
     }
 
-    public static async Task<Results<Ok<UserResponse>, ErrorResult>> GetMeAsync(ParleyDb db, CurrentUser me, CancellationToken cancellationToken)
-        => await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == me.RequiredUserId, cancellationToken) is { } user
+    public static async Task<Results<Ok<UserResponse>, ErrorResult>> GetMeAsync(ParleyDb db, CurrentUser me, HttpContext http, CancellationToken cancellationToken)
+        => PrincipalCheck.Current(http) is { } snapshot
+            ? TypedResults.Ok(snapshot.Profile)
+            : await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == me.RequiredUserId, cancellationToken) is { } user
             ? TypedResults.Ok(UserResponse.From(user))
             : ErrorResult.NotFound("User");
 
@@ -165,8 +167,7 @@ public static class UsersApi
         }
 
         db.Users.Remove(user);
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.NoContent();
+        return await accounts.SaveAsync(cancellationToken) is { } error ? error : TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<UserResponse>, ErrorResult>> ApplyProfileAsync(

@@ -17,11 +17,6 @@ namespace Parley.Tests.Storage;
 /// </summary>
 public sealed class MigrationTests
 {
-    private sealed class NoTenant : ITenantScope
-    {
-        public Guid? TenantId => null;
-    }
-
     private const string Password = "legacy-password-1";
 
     [Fact]
@@ -63,7 +58,7 @@ public sealed class MigrationTests
         var dir = Directory.CreateTempSubdirectory("parley-migrate-").FullName;
         var options = new DbContextOptionsBuilder<ParleyDb>()
             .UseSqlite(new SqliteConnectionStringBuilder { DataSource = Path.Combine(dir, "parley.db"), Pooling = false }.ToString()).Options;
-        await using var db = new ParleyDb(options, new NoTenant());
+        await using var db = new ParleyDb(options);
         var migrator = new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance);
         Assert.Equal(0, await migrator.CurrentVersionAsync());
         var latest = await migrator.MigrateAsync();
@@ -74,7 +69,7 @@ public sealed class MigrationTests
 
     private static async Task SeedVersion1Async(DbContextOptions<ParleyDb> options, bool sqlite)
     {
-        await using var db = new ParleyDb(options, new NoTenant());
+        await using var db = new ParleyDb(options);
         Assert.Equal(1, await new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance).MigrateAsync(targetVersion: 1));
         var hasher = new PasswordHasher<object>(Options.Create(new PasswordHasherOptions { IterationCount = 1000 }));
         var connection = db.Database.GetDbConnection();
