@@ -10,27 +10,15 @@ public sealed record RegisterRequest(string? Email, string? Username, string? Pa
 {
     public IEnumerable<FieldError> Validate()
     {
-        if (!Check.IsEmail(Email))
-        {
-            yield return new FieldError("email", "A valid email address is required.");
-        }
-
-        if (Username is not null && !Check.IsUsername(Username))
-        {
-            yield return new FieldError("username", "3-64 letters, digits, '.', '_' or '-'.");
-        }
-
-        foreach (var e in Check.MaxLength("full_name", FullName ?? Name, 200))
-        {
-            yield return e;
-        }
-
+        var errors = UserRules.Profile(Email, emailRequired: true, Username, FullName ?? Name).ToList();
         if (SubscriptionPlan is not null && SubscriptionPlan != Plans.Free)
         {
-            yield return new FieldError("subscription_plan", Plans.All.Contains(SubscriptionPlan)
+            errors.Add(new FieldError("subscription_plan", Plans.All.Contains(SubscriptionPlan)
                 ? "Self-registration starts on the free plan; an administrator assigns paid plans."
-                : "One of: free, pro, enterprise.");
+                : "One of: free, pro, enterprise."));
         }
+
+        return errors;
     }
 }
 

@@ -36,14 +36,12 @@ public sealed record CreateTenantRequest(string? Name, string? Slug, string? Sub
             yield return new FieldError("subscription_plan", "One of: free, pro, enterprise.");
         }
 
-        if (Admin is not null && !Check.IsEmail(Admin.Email))
+        if (Admin is not null)
         {
-            yield return new FieldError("admin.email", "A valid email address is required.");
-        }
-
-        if (Admin?.Username is { } username && !Check.IsUsername(username))
-        {
-            yield return new FieldError("admin.username", "3-64 letters, digits, '.', '_' or '-'.");
+            foreach (var e in UserRules.Profile(Admin.Email, emailRequired: true, Admin.Username, Admin.FullName, "admin."))
+            {
+                yield return e;
+            }
         }
     }
 }

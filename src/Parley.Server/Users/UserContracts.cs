@@ -34,25 +34,13 @@ public sealed record UpdateMeRequest(string? Email, string? Username, string? Fu
 
     public IEnumerable<FieldError> Validate()
     {
-        if (Email is not null && !Check.IsEmail(Email))
-        {
-            yield return new FieldError("email", "Not a valid email address.");
-        }
-
-        if (Username is not null && !Check.IsUsername(Username))
-        {
-            yield return new FieldError("username", "3-64 letters, digits, '.', '_' or '-'.");
-        }
-
-        foreach (var e in Check.MaxLength("full_name", DisplayName, 200))
-        {
-            yield return e;
-        }
-
+        var errors = UserRules.Profile(Email, emailRequired: false, Username, DisplayName).ToList();
         if (Password is not null && string.IsNullOrEmpty(CurrentPassword))
         {
-            yield return new FieldError("current_password", "Required to change the password.");
+            errors.Add(new FieldError("current_password", "Required to change the password."));
         }
+
+        return errors;
     }
 }
 
@@ -60,65 +48,47 @@ public sealed record UpdateMeRequest(string? Email, string? Username, string? Fu
 public sealed record CreateUserRequest(string? Email, string? Username, string? Password, string? FullName, string? Name, string? Role, string? SubscriptionPlan, bool? IsVerified) : IValidatable
 {
     public IEnumerable<FieldError> Validate()
-    {
-        if (!Check.IsEmail(Email))
-        {
-            yield return new FieldError("email", "A valid email address is required.");
-        }
-
-        if (Username is not null && !Check.IsUsername(Username))
-        {
-            yield return new FieldError("username", "3-64 letters, digits, '.', '_' or '-'.");
-        }
-
-        foreach (var e in Check.Required("password", Password))
-        {
-            yield return e;
-        }
-
-        foreach (var e in Check.MaxLength("full_name", FullName ?? Name, 200))
-        {
-            yield return e;
-        }
-
-        if (Role is not null && !Roles.All.Contains(Role))
-        {
-            yield return new FieldError("role", "One of: admin, agent, user.");
-        }
-
-        if (SubscriptionPlan is not null && !Plans.All.Contains(SubscriptionPlan))
-        {
-            yield return new FieldError("subscription_plan", "One of: free, pro, enterprise.");
-        }
-    }
+        => UserRules.Profile(Email, emailRequired: true, Username, FullName ?? Name)
+            .Concat(Check.Required("password", Password))
+            .Concat(UserRules.RoleAndPlan(Role, SubscriptionPlan));
 }
 
 /// <summary>An admin changing a user of their tenant.</summary>
 public sealed record AdminUpdateUserRequest(string? Email, string? Username, string? FullName, string? Name, string? Role, string? SubscriptionPlan, bool? IsActive, bool? IsVerified, string? Password) : IValidatable
 {
     public IEnumerable<FieldError> Validate()
+        => UserRules.Profile(Email, emailRequired: false, Username, FullName ?? Name).Concat(UserRules.RoleAndPlan(Role, SubscriptionPlan));
+}
+
+/// <summary>The field rules every request that carries user fields shares.</summary>
+public static class UserRules
+{
+    public static IEnumerable<FieldError> Profile(string? email, bool emailRequired, string? username, string? fullName, string prefix = "")
     {
-        if (Email is not null && !Check.IsEmail(Email))
+        if ((emailRequired || email is not null) && !Check.IsEmail(email))
         {
-            yield return new FieldError("email", "Not a valid email address.");
+            yield return new FieldError(prefix + "email", emailRequired ? "A valid email address is required." : "Not a valid email address.");
         }
 
-        if (Username is not null && !Check.IsUsername(Username))
+        if (username is not null && !Check.IsUsername(username))
         {
-            yield return new FieldError("username", "3-64 letters, digits, '.', '_' or '-'.");
+            yield return new FieldError(prefix + "username", "3-64 letters, digits, '.', '_' or '-'.");
         }
 
-        foreach (var e in Check.MaxLength("full_name", FullName ?? Name, 200))
+        foreach (var e in Check.MaxLength(prefix + "full_name", fullName, 200))
         {
             yield return e;
         }
+    }
 
-        if (Role is not null && !Roles.All.Contains(Role))
+    public static IEnumerable<FieldError> RoleAndPlan(string? role, string? plan)
+    {
+        if (role is not null && !Roles.All.Contains(role))
         {
             yield return new FieldError("role", "One of: admin, agent, user.");
         }
 
-        if (SubscriptionPlan is not null && !Plans.All.Contains(SubscriptionPlan))
+        if (plan is not null && !Plans.All.Contains(plan))
         {
             yield return new FieldError("subscription_plan", "One of: free, pro, enterprise.");
         }
