@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Parley.Server.ApiKeys;
 using Parley.Server.Auth;
+using Parley.Server.Conversations;
 using Parley.Server.Infrastructure.Http;
 using Parley.Server.Infrastructure.RateLimiting;
 using Parley.Server.Infrastructure.Redis;
@@ -20,6 +21,7 @@ builder.AddParleyHttp()
     .AddParleyRedis()
     .AddParleyRateLimiting()
     .AddParleyAuth()
+    .AddParleyConversations()
     .AddParleyOperations();
 
 var app = builder.Build();
@@ -50,6 +52,10 @@ app.MapParleyApi(api =>
     api.MapUsers();
     api.MapTenants();
     api.MapApiKeys();
+    api.MapChat();
+    api.MapConversations();
+    api.MapSessions();
+    api.MapMessages();
 });
 
 await app.RunAsync();

@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Parley.Server.ApiKeys;
 using Parley.Server.Auth;
+using Parley.Server.Conversations;
 using Parley.Server.Tenants;
 using Parley.Server.Users;
 
@@ -18,6 +19,9 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
     public DbSet<AuthSession> AuthSessions => Set<AuthSession>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+    public DbSet<Message> Messages => Set<Message>();
+    public DbSet<MessageFeedback> MessageFeedback => Set<MessageFeedback>();
 
     /// <summary>Whose rows this unit of work may see; null (or a scope without a tenant) sees none.</summary>
     public ITenantScope? TenantScope { get; set; }

@@ -16,17 +16,40 @@ public sealed class PagedResult<T>(PageOf<T> page) : IResult, IEndpointMetadataP
 
     public Task ExecuteAsync(HttpContext httpContext)
     {
+        WriteHeaders(httpContext, page.Total, page.Page, page.Size, page.Pages);
+        return TypedResults.Ok(page).ExecuteAsync(httpContext);
+    }
+
+    internal static void WriteHeaders(HttpContext httpContext, long total, int number, int size, int pages)
+    {
         var headers = httpContext.Response.Headers;
         string S(long v) => v.ToString(CultureInfo.InvariantCulture);
-        headers["X-Total-Count"] = S(page.Total);
-        headers["X-Page"] = S(page.Page);
-        headers["X-Current-Page"] = S(page.Page);
-        headers["X-Page-Size"] = S(page.Size);
-        headers["X-Total-Pages"] = S(page.Pages);
-        headers["X-Page-Count"] = S(page.Pages);
-        return TypedResults.Ok(page).ExecuteAsync(httpContext);
+        headers["X-Total-Count"] = S(total);
+        headers["X-Page"] = S(number);
+        headers["X-Current-Page"] = S(number);
+        headers["X-Page-Size"] = S(size);
+        headers["X-Total-Pages"] = S(pages);
+        headers["X-Page-Count"] = S(pages);
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
         => builder.Metadata.Add(new ProducesResponseTypeMetadata(200, typeof(PageOf<T>), ["application/json"]));
+}
+
+/// <summary>
+/// A page written as a bare JSON array, for the endpoints a document shows returning one
+/// (000's <c>GET /chat/sessions</c>); the paging figures travel in the headers only.
+/// </summary>
+public sealed class ArrayPageResult<T>(PageOf<T> page) : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult
+{
+    public int? StatusCode => 200;
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        PagedResult<T>.WriteHeaders(httpContext, page.Total, page.Page, page.Size, page.Pages);
+        return TypedResults.Ok(page.Items).ExecuteAsync(httpContext);
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+        => builder.Metadata.Add(new ProducesResponseTypeMetadata(200, typeof(IReadOnlyList<T>), ["application/json"]));
 }

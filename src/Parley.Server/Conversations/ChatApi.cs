@@ -1,0 +1,107 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Parley.Server.Infrastructure.Errors;
+using Parley.Server.Infrastructure.Pagination;
+using Parley.Server.Infrastructure.RateLimiting;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Conversations;
+
+/// <summary>The chat surfaces of documents 000 (<c>/chat/sessions</c>), 001 (<c>/chat/message</c>, <c>/chat/history</c>) and 004 (<c>/chat/process</c>).</summary>
+public static class ChatApi
+{
+    private static readonly ListSpec<Conversation> SessionList = ConversationsApi.ListSpec;
+
+    public static RouteGroupBuilder MapChat(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/chat").WithTags("Chat");
+        group.MapPost("/sessions", CreateSessionAsync).RequireRateLimit(RateLimitPolicies.Chat);
+        group.MapGet("/sessions", ListSessionsAsync);
+        group.MapPost("/message", MessageAsync).RequireRateLimit(RateLimitPolicies.Chat);
+        group.MapGet("/history/{sessionId:guid}", HistoryAsync);
+        group.MapPost("/process", ProcessAsync).RequireRateLimit(RateLimitPolicies.Chat);
+        return group;
+    }
+
+    private static async Task<Created<ChatSessionCreated>> CreateSessionAsync(
+        CreateChatSessionRequest request, ConversationService conversations, TurnPipeline turns, ParleyDb db, CancellationToken cancellationToken)
+    {
+        var conversation = conversations.Start(null);
+        await db.SaveChangesAsync(cancellationToken);
+        var turn = await turns.RunAsync(conversation, request.Message!, request.Metadata, cancellationToken);
+        var body = new ChatSessionCreated(conversation.Id, turn.UserMessage.Id, turn.UserMessage.Content, MessageTypes.User,
+            new Dictionary<string, object?> { ["session_title"] = conversation.Title, ["status"] = conversation.Status },
+            TurnResponse.From(turn, DatabaseName(db)));
+        return TypedResults.Created($"/api/v1/conversations/{conversation.Id}", body);
+    }
+
+    private static async Task<Results<ArrayPageResult<ChatSessionSummary>, ErrorResult>> ListSessionsAsync(
+        ConversationService conversations, PageQuery query, CancellationToken cancellationToken)
+    {
+        var page = await SessionList.ToPageAsync(conversations.Visible().AsNoTracking(), query, c => new ChatSessionSummary(c.Id, 0, c.Title, "session",
+            new Dictionary<string, object?> { ["status"] = c.Status, ["total_messages"] = c.MessageCount, ["created_at"] = c.CreatedAt, ["last_message_at"] = c.LastMessageAt }), cancellationToken);
+        return page.Result switch
+        {
+            PagedResult<ChatSessionSummary> paged => new ArrayPageResult<ChatSessionSummary>(paged.Value),
+            ErrorResult error => error,
+            _ => throw new InvalidOperationException("Unexpected list result."),
+        };
+    }
+
+    private static async Task<Results<Ok<TurnResponse>, ErrorResult>> MessageAsync(
+        ChatMessageRequest request, ConversationService conversations, TurnPipeline turns, ParleyDb db, CancellationToken cancellationToken)
+        => await TurnAsync(request.SessionId, request.Message!, request.Metadata, conversations, turns, db, cancellationToken);
+
+    private static async Task<Results<Ok<TurnResponse>, ErrorResult>> ProcessAsync(
+        ChatProcessRequest request, ConversationService conversations, TurnPipeline turns, ParleyDb db, CancellationToken cancellationToken)
+    {
+        System.Text.Json.JsonElement? metadata = request.Context is { } context
+            ? System.Text.Json.JsonSerializer.SerializeToElement(new Dictionary<string, object> { ["context"] = context })
+            : null;
+        return await TurnAsync(request.SessionId, request.Message!, metadata, conversations, turns, db, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<HistoryResponse>, ErrorResult>> HistoryAsync(
+        Guid sessionId, ConversationService conversations, CancellationToken cancellationToken)
+    {
+        if (await conversations.FindAsync(sessionId, cancellationToken) is not { } conversation)
+        {
+            return ErrorResult.NotFound("Session");
+        }
+
+        var messages = await conversations.MessagesAsync(conversation.Id, 0, 1000, cancellationToken);
+        return TypedResults.Ok(new HistoryResponse(conversation.Id, messages.Select(MessageView.From).ToList(), conversation.MessageCount));
+    }
+
+    /// <summary>Runs a turn in the given conversation, or in a new one when none is named.</summary>
+    internal static async Task<Results<Ok<TurnResponse>, ErrorResult>> TurnAsync(
+        Guid? sessionId, string text, System.Text.Json.JsonElement? metadata, ConversationService conversations, TurnPipeline turns, ParleyDb db,
+        CancellationToken cancellationToken)
+    {
+        Conversation conversation;
+        if (sessionId is { } id)
+        {
+            if (await conversations.FindAsync(id, cancellationToken) is not { } found)
+            {
+                return ErrorResult.NotFound("Session");
+            }
+
+            if (found.Status == ConversationStatus.Ended)
+            {
+                return ErrorResult.Conflict("This session has ended; start a new one.");
+            }
+
+            conversation = found;
+        }
+        else
+        {
+            conversation = conversations.Start(null);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var turn = await turns.RunAsync(conversation, text, metadata, cancellationToken);
+        return TypedResults.Ok(TurnResponse.From(turn, DatabaseName(db)));
+    }
+
+    internal static string DatabaseName(ParleyDb db) => db.Database.IsNpgsql() ? "postgresql" : "sqlite";
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Parley.Server.Auth;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Conversations;
+
+/// <summary>
+/// Finding, starting and ending conversations for the caller. Customers (role user) see their own
+/// conversations; agents and admins see every conversation of their tenant.
+/// </summary>
+public sealed class ConversationService(ParleyDb db, CurrentUser me, TimeProvider clock)
+{
+    public IQueryable<Conversation> Visible()
+        => me.IsAgentOrAdmin ? db.Conversations : db.Conversations.Where(c => c.UserId == me.UserId);
+
+    public Task<Conversation?> FindAsync(Guid id, CancellationToken cancellationToken)
+        => Visible().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+
+    public Conversation Start(string? title, string channel = Channels.Web, string? customerId = null, Guid? assistantId = null, JsonElement? metadata = null)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var conversation = new Conversation
+        {
+            Id = Guid.CreateVersion7(),
+            TenantId = me.RequiredTenantId,
+            UserId = me.UserId,
+            CustomerId = customerId ?? me.UserId?.ToString(),
+            AssistantId = assistantId,
+            Title = Titles.From(title),
+            Channel = channel,
+            Metadata = metadata is { ValueKind: JsonValueKind.Object } m ? m.GetRawText() : "{}",
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Conversations.Add(conversation);
+        return conversation;
+    }
+
+    public async Task EndAsync(Conversation conversation, CancellationToken cancellationToken)
+    {
+        if (conversation.Status != ConversationStatus.Ended)
+        {
+            conversation.Status = ConversationStatus.Ended;
+            conversation.EndedAt = conversation.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    public async Task DeleteAsync(Conversation conversation, CancellationToken cancellationToken)
+    {
+        db.Conversations.Remove(conversation);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public Task<List<Message>> MessagesAsync(Guid conversationId, int afterSequence, int limit, CancellationToken cancellationToken)
+        => db.Messages.AsNoTracking()
+            .Where(m => m.ConversationId == conversationId && m.Sequence > afterSequence)
+            .OrderBy(m => m.Sequence)
+            .Take(limit)
+            .ToListAsync(cancellationToken);
+}
+
+public static class Titles
+{
+    /// <summary>A conversation's title: the given one, or the first words of its first message.</summary>
+    public static string From(string? text)
+    {
+        var clean = string.Join(' ', (text ?? string.Empty).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return clean.Length == 0 ? "New conversation" : clean.Length <= 80 ? clean : clean[..77] + "...";
+    }
+}

@@ -1,0 +1,107 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Parley.Server.Infrastructure.Errors;
+using Parley.Server.Infrastructure.Pagination;
+using Parley.Server.Infrastructure.RateLimiting;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Conversations;
+
+/// <summary>Documents 002 and 003: <c>/conversations</c> and their messages.</summary>
+public static class ConversationsApi
+{
+    internal static readonly ListSpec<Conversation> ListSpec = new ListSpec<Conversation>(c => c.Id)
+        .SortBy("created_at", c => c.CreatedAt, isDefault: true, defaultDescending: true)
+        .SortBy("updated_at", c => c.UpdatedAt)
+        .SortBy("last_message_at", c => c.LastMessageAt)
+        .SortBy("title", c => c.Title)
+        .FilterBy("status", v => v is ConversationStatus.Active or ConversationStatus.Escalated or ConversationStatus.Ended ? c => c.Status == v : null)
+        .FilterBy("channel", v => Channels.All.Contains(v) ? c => c.Channel == v : null)
+        .FilterBy("assistant_id", v => Guid.TryParse(v, out var id) ? c => c.AssistantId == id : null)
+        .FilterBy("customer_id", v => c => c.CustomerId == v)
+        .SearchBy(term => c => c.Title.ToUpper().Contains(term.ToUpperInvariant()));
+
+    public static RouteGroupBuilder MapConversations(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/conversations").WithTags("Conversations");
+        group.MapGet("", ListAsync);
+        group.MapPost("", CreateAsync).RequireRateLimit(RateLimitPolicies.Chat);
+        group.MapGet("/{id:guid}", GetAsync);
+        group.MapDelete("/{id:guid}", DeleteAsync);
+        group.MapPost("/{id:guid}/messages", PostMessageAsync).RequireRateLimit(RateLimitPolicies.Chat);
+        group.MapGet("/{id:guid}/messages", MessagesApi.ListAsync);
+        return group;
+    }
+
+    /// <summary>003 filters by <c>assistant_id</c> and <c>status</c> as plain parameters as well as <c>filter[...]</c>.</summary>
+    private static Task<Results<PagedResult<ConversationView>, ErrorResult>> ListAsync(
+        ConversationService conversations, PageQuery query, Guid? assistantId, string? status, CancellationToken cancellationToken)
+    {
+        var visible = conversations.Visible().AsNoTracking();
+        if (assistantId is { } assistant)
+        {
+            visible = visible.Where(c => c.AssistantId == assistant);
+        }
+
+        if (status is not null)
+        {
+            visible = visible.Where(c => c.Status == status);
+        }
+
+        return ListSpec.ToPageAsync(visible, query, c => ConversationView.From(c), cancellationToken);
+    }
+
+    private static async Task<Created<ConversationView>> CreateAsync(
+        CreateConversationRequest? request, ConversationService conversations, TurnPipeline turns, ParleyDb db, CancellationToken cancellationToken)
+    {
+        var conversation = conversations.Start(request?.Title, assistantId: request?.AssistantId, metadata: request?.Metadata);
+        await db.SaveChangesAsync(cancellationToken);
+        IReadOnlyList<Message>? messages = null;
+        if (request?.InitialMessage is { } first)
+        {
+            var turn = await turns.RunAsync(conversation, first, null, cancellationToken);
+            messages = [turn.UserMessage, turn.BotMessage];
+        }
+
+        return TypedResults.Created($"/api/v1/conversations/{conversation.Id}", ConversationView.From(conversation, messages ?? []));
+    }
+
+    private static async Task<Results<Ok<ConversationView>, ErrorResult>> GetAsync(Guid id, ConversationService conversations, CancellationToken cancellationToken)
+    {
+        if (await conversations.FindAsync(id, cancellationToken) is not { } conversation)
+        {
+            return ErrorResult.NotFound("Conversation");
+        }
+
+        var messages = await conversations.MessagesAsync(id, 0, 1000, cancellationToken);
+        return TypedResults.Ok(ConversationView.From(conversation, messages));
+    }
+
+    private static async Task<Results<NoContent, ErrorResult>> DeleteAsync(Guid id, ConversationService conversations, CancellationToken cancellationToken)
+    {
+        if (await conversations.FindAsync(id, cancellationToken) is not { } conversation)
+        {
+            return ErrorResult.NotFound("Conversation");
+        }
+
+        await conversations.DeleteAsync(conversation, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<PostedMessageResponse>, ErrorResult>> PostMessageAsync(
+        Guid id, PostMessageRequest request, ConversationService conversations, TurnPipeline turns, CancellationToken cancellationToken)
+    {
+        if (await conversations.FindAsync(id, cancellationToken) is not { } conversation)
+        {
+            return ErrorResult.NotFound("Conversation");
+        }
+
+        if (conversation.Status == ConversationStatus.Ended)
+        {
+            return ErrorResult.Conflict("This conversation has ended; start a new one.");
+        }
+
+        var turn = await turns.RunAsync(conversation, request.Text!, request.Metadata, cancellationToken);
+        return TypedResults.Ok(PostedMessageResponse.From(turn));
+    }
+}

@@ -1,0 +1,21 @@
+using Parley.Server.Knowledge;
+
+namespace Parley.Server.Conversations;
+
+public static class ConversationsSetup
+{
+    public static WebApplicationBuilder AddParleyConversations(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<MessageAnalyzer>();
+        services.AddSingleton<BuiltInAnswerEngine>();
+        services.AddSingleton<IAnswerGenerator, BuiltInAnswerGenerator>();
+        services.AddSingleton<ConversationLocks>();
+        services.AddSingleton<ChatMetrics>();
+        services.AddSingleton<IKnowledgeSearch, EmptyKnowledgeSearch>();
+        services.AddScoped<ConversationService>();
+        services.AddScoped<TurnPipeline>();
+        return builder;
+    }
+}

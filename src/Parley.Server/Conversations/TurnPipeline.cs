@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Parley.Server.Auth;
+using Parley.Server.Knowledge;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Conversations;
+
+/// <summary>
+/// One customer message in, one answer out, in the order the issue fixes: redaction (before
+/// anything is stored, logged or sent anywhere) → intent, confidence, entities → retrieval →
+/// answer → escalation decision → both messages stored in one transaction → metrics.
+/// Turns in one conversation run one at a time, in arrival order.
+/// </summary>
+public sealed class TurnPipeline(
+    ParleyDb db,
+    CurrentUser me,
+    MessageAnalyzer analyzer,
+    IKnowledgeSearch knowledge,
+    IAnswerGenerator generator,
+    BuiltInAnswerEngine builtIn,
+    ConversationLocks locks,
+    ChatMetrics metrics,
+    IOptions<ConversationOptions> options,
+    TimeProvider clock,
+    ILogger<TurnPipeline> logger)
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public async Task<TurnResult> RunAsync(Conversation conversation, string text, JsonElement? metadata, CancellationToken cancellationToken, ITurnObserver? observer = null)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var settings = options.Value;
+        var redaction = analyzer.Redact(text);
+        var understanding = analyzer.Understand(redaction.Text);
+        var passages = await knowledge.SearchAsync(conversation.TenantId, redaction.Text, 5, cancellationToken);
+
+        using var turn = await locks.AcquireAsync(conversation.Id, cancellationToken);
+        // Another turn may have finished while this one waited: continue from what is stored.
+        await db.Entry(conversation).ReloadAsync(cancellationToken);
+        if (observer is not null)
+        {
+            await observer.ThinkingAsync(cancellationToken);
+        }
+
+        var (escalating, reason) = EscalationPolicy.BeforeAnswer(conversation, understanding, settings);
+        var history = generator.UsesHistory ? await RecentHistoryAsync(conversation.Id, cancellationToken) : [];
+        var answer = await GenerateAsync(new AnswerContext(conversation, history, redaction.Text, understanding, passages, escalating), observer, cancellationToken);
+        var lowStreak = answer.Confidence < settings.LowConfidence ? conversation.LowConfidenceStreak + 1 : 0;
+        if (!escalating && EscalationPolicy.AfterAnswer(conversation, lowStreak, settings))
+        {
+            (escalating, reason) = (true, "repeated_low_confidence");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var userMessage = NewMessage(conversation, MessageTypes.User, redaction.Text, now);
+        userMessage.SenderId = me.UserId;
+        userMessage.Intent = understanding.Intent;
+        userMessage.Confidence = Math.Round(understanding.Confidence, 4);
+        userMessage.Entities = JsonSerializer.Serialize(understanding.Entities, Json);
+        userMessage.Redactions = JsonSerializer.Serialize(redaction.Redactions.Select(r => r.WithoutOriginal()), Json);
+        userMessage.Metadata = metadata is { ValueKind: JsonValueKind.Object } m ? m.GetRawText() : "{}";
+
+        var botMessage = NewMessage(conversation, MessageTypes.Bot, answer.Text, now.AddTicks(1));
+        botMessage.Sequence = userMessage.Sequence + 1;
+        botMessage.Intent = understanding.Intent;
+        botMessage.Confidence = answer.Confidence;
+        botMessage.Citations = JsonSerializer.Serialize(answer.Citations, Json);
+        botMessage.TokensUsed = answer.TokensUsed;
+        botMessage.ResponseTimeMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3);
+        botMessage.Metadata = JsonSerializer.Serialize(new Dictionary<string, object?>(answer.Metadata)
+        {
+            ["escalation_needed"] = escalating,
+            ["escalation_reason"] = reason,
+            ["sentiment"] = Math.Round(understanding.Sentiment, 3),
+        }, Json);
+
+        if (conversation.MessageCount == 0 && conversation.Title == Titles.From(null))
+        {
+            conversation.Title = Titles.From(redaction.Text);
+        }
+
+        conversation.LastSequence = botMessage.Sequence;
+        conversation.MessageCount += 2;
+        conversation.LowConfidenceStreak = escalating ? 0 : lowStreak;
+        conversation.LastMessageAt = conversation.UpdatedAt = now;
+        if (escalating)
+        {
+            conversation.Status = ConversationStatus.Escalated;
+        }
+
+        db.Messages.AddRange(userMessage, botMessage);
+        // Once generation is done the turn is stored even if the caller has gone away.
+        await db.SaveChangesAsync(CancellationToken.None);
+
+        var total = Stopwatch.GetElapsedTime(started);
+        metrics.Turn(answer.Engine, escalating, cached: false, total.TotalSeconds);
+        return new TurnResult(conversation, userMessage, botMessage, understanding, redaction.Redactions, answer, escalating, reason, false, Math.Round(total.TotalMilliseconds, 3));
+    }
+
+    /// <summary>Streams the configured generator; if it fails, the built-in engine answers and says so.</summary>
+    private async Task<Answer> GenerateAsync(AnswerContext context, ITurnObserver? observer, CancellationToken cancellationToken)
+    {
+        var index = 0;
+        try
+        {
+            await foreach (var chunk in generator.GenerateAsync(context, cancellationToken))
+            {
+                if (chunk.Final is { } final)
+                {
+                    return final;
+                }
+
+                if (chunk.Token is { } token && observer is not null)
+                {
+                    await observer.TokenAsync(token, ++index, cancellationToken);
+                }
+            }
+
+            throw new InvalidOperationException("The answer generator ended without a final answer.");
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Answer generator failed for conversation {ConversationId}; answering with the built-in engine", context.Conversation.Id);
+            var fallback = builtIn.Answer(context.Understanding, context.Passages, context.Escalating);
+            if (observer is not null && index == 0)
+            {
+                var i = 0;
+                foreach (var token in Tokens.Split(fallback.Text))
+                {
+                    await observer.TokenAsync(token, ++i, cancellationToken);
+                }
+            }
+
+            return fallback with
+            {
+                Metadata = new Dictionary<string, object?>(fallback.Metadata) { ["fallback"] = true, ["fallback_reason"] = e.GetType().Name },
+            };
+        }
+    }
+
+    private async Task<IReadOnlyList<Message>> RecentHistoryAsync(Guid conversationId, CancellationToken cancellationToken)
+    {
+        var recent = await db.Messages.AsNoTracking().Where(m => m.ConversationId == conversationId)
+            .OrderByDescending(m => m.Sequence).Take(20).ToListAsync(cancellationToken);
+        recent.Reverse();
+        return recent;
+    }
+
+    private static Message NewMessage(Conversation conversation, string type, string content, DateTime at) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        TenantId = conversation.TenantId,
+        ConversationId = conversation.Id,
+        Sequence = conversation.LastSequence + 1,
+        MessageType = type,
+        Content = content,
+        CreatedAt = at,
+    };
+}

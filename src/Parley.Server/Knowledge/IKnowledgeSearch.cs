@@ -1,0 +1,21 @@
+namespace Parley.Server.Knowledge;
+
+/// <summary>A retrieved chunk of the tenant's knowledge base with its relevance (0-1).</summary>
+public sealed record Passage(Guid SourceId, Guid ChunkId, string SourceName, string Title, string? Url, string Text, double Score);
+
+/// <summary>
+/// Retrieval from the caller's knowledge base. The answer engine asks it on every turn; until a
+/// tenant has knowledge (or while no index is configured) it finds nothing and the engine answers
+/// without citations rather than inventing them.
+/// </summary>
+public interface IKnowledgeSearch
+{
+    Task<IReadOnlyList<Passage>> SearchAsync(Guid tenantId, string query, int limit, CancellationToken cancellationToken);
+}
+
+/// <summary>The search used while no knowledge index exists: it has nothing to find.</summary>
+public sealed class EmptyKnowledgeSearch : IKnowledgeSearch
+{
+    public Task<IReadOnlyList<Passage>> SearchAsync(Guid tenantId, string query, int limit, CancellationToken cancellationToken)
+        => Task.FromResult<IReadOnlyList<Passage>>([]);
+}
