@@ -6,6 +6,7 @@ using Parley.Server.Infrastructure.Http;
 using Parley.Server.Infrastructure.RateLimiting;
 using Parley.Server.Infrastructure.Redis;
 using Parley.Server.Operations;
+using Parley.Server.Realtime;
 using Parley.Server.Storage;
 using Parley.Server.Tenants;
 using Parley.Server.Users;
@@ -22,6 +23,7 @@ builder.AddParleyHttp()
     .AddParleyRateLimiting()
     .AddParleyAuth()
     .AddParleyConversations()
+    .AddParleyRealtime()
     .AddParleyOperations();
 
 var app = builder.Build();
@@ -39,12 +41,14 @@ if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOn
 }
 
 app.UseParleyHttp();
+app.UseParleyRealtime();
 app.UseParleyDocs();
 app.UseAuthentication();
 app.UseMiddleware<RateLimitMiddleware>();
 app.UseAuthorization();
 
 app.MapOperations();
+app.MapRealtime();
 app.MapParleyApi(api =>
 {
     api.MapHealth();

@@ -70,7 +70,7 @@ public static class AuthSetup
                     NameClaimType = ParleyClaims.UserId,
                     RoleClaimType = ParleyClaims.Role,
                 };
-                jwt.Events = new JwtBearerEvents { OnTokenValidated = CheckSessionAsync };
+                jwt.Events = new JwtBearerEvents { OnTokenValidated = CheckSessionAsync, OnMessageReceived = Realtime.SocketAuthentication.ReadQueryToken };
             });
 
         services.AddAuthorizationBuilder()

@@ -85,7 +85,7 @@ public static class MessagesApi
     /// </summary>
     private static async Task<Results<Created<MessageView>, ErrorResult>> SendAsync(
         SendMessageRequest request, ConversationService conversations, MessageAnalyzer analyzer, ConversationLocks locks, CurrentUser me,
-        ParleyDb db, TimeProvider clock, CancellationToken cancellationToken)
+        ParleyDb db, Realtime.ConversationNotifier notifier, TimeProvider clock, CancellationToken cancellationToken)
     {
         var type = request.MessageType ?? MessageTypes.User;
         if (type != MessageTypes.User && !me.IsAgentOrAdmin)
@@ -120,6 +120,7 @@ public static class MessagesApi
         conversation.LastMessageAt = conversation.UpdatedAt = now;
         db.Messages.Add(message);
         await db.SaveChangesAsync(cancellationToken);
+        await notifier.MessageStoredAsync(conversation, message, CancellationToken.None);
         return TypedResults.Created($"/api/v1/messages/{conversation.Id}", MessageView.From(message));
     }
 

@@ -23,6 +23,7 @@ public sealed class TurnPipeline(
     BuiltInAnswerEngine builtIn,
     ConversationLocks locks,
     ChatMetrics metrics,
+    Realtime.ConversationNotifier notifier,
     IOptions<ConversationOptions> options,
     TimeProvider clock,
     ILogger<TurnPipeline> logger)
@@ -97,7 +98,14 @@ public sealed class TurnPipeline(
 
         var total = Stopwatch.GetElapsedTime(started);
         metrics.Turn(answer.Engine, escalating, cached: false, total.TotalSeconds);
-        return new TurnResult(conversation, userMessage, botMessage, understanding, redaction.Redactions, answer, escalating, reason, false, Math.Round(total.TotalMilliseconds, 3));
+        var result = new TurnResult(conversation, userMessage, botMessage, understanding, redaction.Redactions, answer, escalating, reason, false, Math.Round(total.TotalMilliseconds, 3));
+        if (observer is not null)
+        {
+            await observer.UserMessageStoredAsync(userMessage, CancellationToken.None);
+        }
+
+        await notifier.TurnStoredAsync(result, CancellationToken.None);
+        return result;
     }
 
     /// <summary>Streams the configured generator; if it fails, the built-in engine answers and says so.</summary>

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace Parley.Server.Realtime;
+
+/// <summary>
+/// Something that happened in a conversation. Stored messages carry their own sequence number;
+/// passing events (typing, presence, tokens) carry the conversation's latest sequence, so a client
+/// that reconnects with its last sequence can be sent exactly what it missed from the database.
+/// </summary>
+public sealed record ConversationEvent(Guid TenantId, Guid ConversationId, Guid? OwnerId, int Sequence, string Type, JsonElement Data, DateTime Timestamp, Guid? ActorId = null);
+
+/// <summary>
+/// Publishes events to this instance's subscribers, and (through <see cref="IEventRelay"/>) to
+/// every other instance's. Subscribers get a bounded queue each: one that cannot keep up is
+/// told so and dropped, never allowed to grow memory.
+/// </summary>
+public sealed class ConversationEventHub(IEventRelay relay, ILogger<ConversationEventHub> logger)
+{
+    public const int SubscriberCapacity = 512;
+
+    private readonly ConcurrentDictionary<Guid, Subscription> _subscriptions = new();
+
+    public async Task PublishAsync(ConversationEvent e, CancellationToken cancellationToken)
+    {
+        Deliver(e);
+        await relay.ForwardAsync(e, cancellationToken);
+    }
+
+    /// <summary>Hands an event to local subscribers (also called for events from other instances).</summary>
+    public void Deliver(ConversationEvent e)
+    {
+        foreach (var subscription in _subscriptions.Values)
+        {
+            if (subscription.TenantId != e.TenantId || !subscription.Wants(e))
+            {
+                continue;
+            }
+
+            if (!subscription.Queue.Writer.TryWrite(e))
+            {
+                logger.LogWarning("Subscriber {SubscriptionId} is too slow; disconnecting it", subscription.Id);
+                subscription.Overflowed = true;
+                subscription.Queue.Writer.TryComplete();
+            }
+        }
+    }
+
+    /// <summary>Subscribes to one conversation, or (conversationId null) to every conversation the filter admits.</summary>
+    public Subscription Subscribe(Guid tenantId, Guid? conversationId, Func<ConversationEvent, bool>? filter = null)
+    {
+        var subscription = new Subscription(this, tenantId, conversationId, filter);
+        _subscriptions[subscription.Id] = subscription;
+        return subscription;
+    }
+
+    public int SubscriberCount => _subscriptions.Count;
+
+    public sealed class Subscription : IDisposable
+    {
+        private readonly ConversationEventHub _hub;
+        private readonly Guid? _conversationId;
+        private readonly Func<ConversationEvent, bool>? _filter;
+
+        internal Subscription(ConversationEventHub hub, Guid tenantId, Guid? conversationId, Func<ConversationEvent, bool>? filter)
+        {
+            _hub = hub;
+            TenantId = tenantId;
+            _conversationId = conversationId;
+            _filter = filter;
+        }
+
+        public Guid Id { get; } = Guid.NewGuid();
+        public Guid TenantId { get; }
+        public bool Overflowed { get; internal set; }
+
+        public Channel<ConversationEvent> Queue { get; } = Channel.CreateBounded<ConversationEvent>(
+            new BoundedChannelOptions(SubscriberCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+        internal bool Wants(ConversationEvent e) => (_conversationId is null || _conversationId == e.ConversationId) && (_filter?.Invoke(e) ?? true);
+
+        public void Dispose()
+        {
+            _hub._subscriptions.TryRemove(Id, out _);
+            Queue.Writer.TryComplete();
+        }
+    }
+}
+
+/// <summary>Carries events to the other Parley instances (nothing to do when there is one).</summary>
+public interface IEventRelay
+{
+    ValueTask ForwardAsync(ConversationEvent e, CancellationToken cancellationToken);
+}
+
+public sealed class LocalOnlyRelay : IEventRelay
+{
+    public ValueTask ForwardAsync(ConversationEvent e, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+}

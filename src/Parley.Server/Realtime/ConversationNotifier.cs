@@ -1,0 +1,30 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Parley.Server.Conversations;
+
+namespace Parley.Server.Realtime;
+
+/// <summary>Turns stored changes into <see cref="ConversationEvent"/>s for every instance's subscribers.</summary>
+public sealed class ConversationNotifier(ConversationEventHub hub, IOptions<JsonOptions> json, TimeProvider clock)
+{
+    public Task MessageStoredAsync(Conversation conversation, Message message, CancellationToken cancellationToken)
+        => hub.PublishAsync(new ConversationEvent(message.TenantId, message.ConversationId, conversation.UserId, message.Sequence, "message",
+            JsonSerializer.SerializeToElement(MessageView.From(message), json.Value.SerializerOptions), message.CreatedAt, message.SenderId), cancellationToken);
+
+    /// <summary>A passing event (typing, presence, escalation): not stored, carries the latest sequence.</summary>
+    public Task SignalAsync(Conversation conversation, string type, object data, Guid? actorId, CancellationToken cancellationToken)
+        => hub.PublishAsync(new ConversationEvent(conversation.TenantId, conversation.Id, conversation.UserId, conversation.LastSequence, type,
+            JsonSerializer.SerializeToElement(data, json.Value.SerializerOptions), clock.GetUtcNow().UtcDateTime, actorId), cancellationToken);
+
+    public async Task TurnStoredAsync(TurnResult turn, CancellationToken cancellationToken)
+    {
+        await MessageStoredAsync(turn.Conversation, turn.UserMessage, cancellationToken);
+        await MessageStoredAsync(turn.Conversation, turn.BotMessage, cancellationToken);
+        if (turn.EscalationNeeded)
+        {
+            await SignalAsync(turn.Conversation, "escalation",
+                new { conversation_id = turn.Conversation.Id, status = turn.Conversation.Status, reason = turn.EscalationReason }, null, cancellationToken);
+        }
+    }
+}

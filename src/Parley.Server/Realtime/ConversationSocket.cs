@@ -1,0 +1,215 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Parley.Server.Auth;
+using Parley.Server.Conversations;
+using Parley.Server.Infrastructure.Errors;
+
+namespace Parley.Server.Realtime;
+
+/// <summary>
+/// One client on one conversation: it hears every stored message and passing event of the
+/// conversation (from any instance), can resume from <c>?last_sequence=N</c>, and sends
+/// <c>message</c> (a turn, streamed back as <c>agent_event</c>/<c>token</c>/<c>final</c>) and
+/// <c>typing</c> frames.
+/// </summary>
+public sealed class ConversationSocket(
+    SocketConnection connection,
+    IServiceScopeFactory scopes,
+    ConversationService conversations,
+    ConversationEventHub hub,
+    ConversationNotifier notifier,
+    CurrentUser me,
+    IHttpContextAccessor http)
+{
+    // The user's own messages come back in the turn's answer; echoing them would duplicate them.
+    private readonly ConcurrentDictionary<Guid, byte> _mine = new();
+
+    public async Task RunAsync(Guid conversationId, CancellationToken cancellationToken)
+    {
+        var conversation = await conversations.FindAsync(conversationId, cancellationToken);
+        if (conversation is null)
+        {
+            connection.SendError(ErrorCodes.NotFound, "Conversation not found.");
+            await connection.CloseAsync(WebSocketCloseStatus.PolicyViolation, "not found");
+            return;
+        }
+
+        using var subscription = hub.Subscribe(conversation.TenantId, conversation.Id);
+        connection.Send(new
+        {
+            type = "connection_established",
+            session_id = conversation.Id,
+            conversation_id = conversation.Id,
+            sequence = conversation.LastSequence,
+            status = conversation.Status,
+            timestamp = DateTime.UtcNow,
+        });
+
+        var replayedUpTo = await ReplayAsync(conversation.Id, cancellationToken);
+        var pump = PumpAsync(subscription, replayedUpTo, cancellationToken);
+        await notifier.SignalAsync(conversation, "presence", new { user_id = me.UserId, role = me.Role, status = "online" }, me.UserId, cancellationToken);
+        try
+        {
+            while (connection.IsOpen && await connection.ReceiveAsync(cancellationToken) is { } frame)
+            {
+                await HandleAsync(conversation, frame, cancellationToken);
+            }
+        }
+        finally
+        {
+            await notifier.SignalAsync(conversation, "presence", new { user_id = me.UserId, role = me.Role, status = "offline" }, me.UserId, CancellationToken.None);
+            subscription.Dispose();
+            await pump;
+        }
+    }
+
+    /// <summary>Sends the stored messages after the client's last sequence; returns the last one sent.</summary>
+    private async Task<int> ReplayAsync(Guid conversationId, CancellationToken cancellationToken)
+    {
+        var query = http.HttpContext?.Request.Query;
+        var raw = query?["last_sequence"].ToString() is { Length: > 0 } value ? value : query?["after"].ToString();
+        if (!int.TryParse(raw, out var after))
+        {
+            return int.MaxValue;
+        }
+
+        var last = after;
+        foreach (var message in await conversations.MessagesAsync(conversationId, after, 1000, cancellationToken))
+        {
+            connection.Send(SocketEvents.Message(new ConversationEvent(message.TenantId, message.ConversationId, null, message.Sequence, "message",
+                JsonSerializer.SerializeToElement(MessageView.From(message), TurnPipeline.Json), message.CreatedAt, message.SenderId)));
+            last = message.Sequence;
+        }
+
+        return last;
+    }
+
+    private async Task PumpAsync(ConversationEventHub.Subscription subscription, int replayedUpTo, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var e in subscription.Queue.Reader.ReadAllAsync(cancellationToken))
+            {
+                var duplicate = e.Type == "message" && ((replayedUpTo != int.MaxValue && e.Sequence <= replayedUpTo) || IsMine(e));
+                if (!duplicate && !connection.Send(SocketEvents.ForConversation(e)))
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        if (subscription.Overflowed)
+        {
+            await connection.CloseAsync(WebSocketCloseStatus.PolicyViolation, "Too slow: events dropped");
+        }
+    }
+
+    private bool IsMine(ConversationEvent e)
+        => e.Data.TryGetProperty("id", out var id) && Guid.TryParse(id.GetString(), out var messageId) && _mine.TryRemove(messageId, out _);
+
+    private async Task HandleAsync(Conversation conversation, JsonElement frame, CancellationToken cancellationToken)
+    {
+        var type = frame.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        var text = Text(frame, "content") ?? Text(frame, "message");
+        switch (type)
+        {
+            case "ping":
+                connection.Send(new { type = "pong", timestamp = DateTime.UtcNow });
+                break;
+            case "auth":
+                break;
+            case "typing":
+                var typing = !frame.TryGetProperty("is_typing", out var flag) || flag.ValueKind != JsonValueKind.False;
+                await notifier.SignalAsync(conversation, "typing", new { user_id = me.UserId, role = me.Role, is_typing = typing }, me.UserId, cancellationToken);
+                break;
+            case null or "message" when text is not null:
+                await TurnAsync(conversation.Id, text, frame.TryGetProperty("metadata", out var metadata) ? metadata : null, cancellationToken);
+                break;
+            default:
+                connection.SendError("BAD_FRAME", type is null or "message" ? "A message frame needs a non-empty \"content\" or \"message\"." : $"Unknown frame type '{type}'.");
+                break;
+        }
+    }
+
+    private async Task TurnAsync(Guid conversationId, string text, JsonElement? metadata, CancellationToken cancellationToken)
+    {
+        if (text.Length > MessageRulesLimit)
+        {
+            connection.SendError(ErrorCodes.Validation, $"Messages are limited to {MessageRulesLimit} characters.");
+            return;
+        }
+
+        // Each turn gets its own scope (and database context) so the socket can live for hours.
+        await using var scope = scopes.CreateAsyncScope();
+        var scoped = scope.ServiceProvider.GetRequiredService<ConversationService>();
+        var conversation = await scoped.FindAsync(conversationId, cancellationToken);
+        if (conversation is null || conversation.Status == ConversationStatus.Ended)
+        {
+            connection.SendError(conversation is null ? ErrorCodes.NotFound : ErrorCodes.Conflict, conversation is null ? "Conversation not found." : "This conversation has ended.");
+            return;
+        }
+
+        var observer = new SocketTurnObserver(connection, conversationId, _mine);
+        var turn = await scope.ServiceProvider.GetRequiredService<TurnPipeline>().RunAsync(conversation, text, metadata, cancellationToken, observer);
+        connection.Send(new
+        {
+            type = "final",
+            content = "Response completed",
+            response = turn.Answer.Text,
+            sequence = turn.BotMessage.Sequence,
+            timestamp = DateTime.UtcNow,
+            metadata = new
+            {
+                session_id = conversationId,
+                conversation_id = conversationId,
+                message_id = turn.BotMessage.Id,
+                user_message_id = turn.UserMessage.Id,
+                tokens_used = turn.Answer.TokensUsed,
+                intent = turn.Understanding.Intent,
+                confidence = turn.Answer.Confidence,
+                citations = turn.Answer.Citations,
+                redactions = turn.Redactions,
+                escalation_needed = turn.EscalationNeeded,
+                engine = turn.Answer.Engine,
+            },
+        });
+    }
+
+    private const int MessageRulesLimit = 8_000;
+
+    private static string? Text(JsonElement frame, string name)
+        => frame.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString()) ? value.GetString() : null;
+
+    /// <summary>Streams a turn to the socket that asked for it (000's agent_event, token).</summary>
+    private sealed class SocketTurnObserver(SocketConnection connection, Guid conversationId, ConcurrentDictionary<Guid, byte> mine) : ITurnObserver
+    {
+        public ValueTask ThinkingAsync(CancellationToken cancellationToken)
+        {
+            connection.Send(new
+            {
+                type = "agent_event",
+                content = "thinking",
+                metadata = new { event_type = "thinking", details = "Processing your request...", session_id = conversationId },
+                timestamp = DateTime.UtcNow,
+            });
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask UserMessageStoredAsync(Message message, CancellationToken cancellationToken)
+        {
+            mine.TryAdd(message.Id, 0);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask TokenAsync(string token, int index, CancellationToken cancellationToken)
+        {
+            connection.Send(new { type = "token", content = token, metadata = new { token_index = index, session_id = conversationId }, timestamp = DateTime.UtcNow });
+            return ValueTask.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+
+namespace Parley.Server.Realtime;
+
+/// <summary>
+/// Cross-instance events over PostgreSQL LISTEN/NOTIFY: each instance NOTIFYs what it publishes
+/// and LISTENs for the others'. NOTIFY payloads are capped at 8000 bytes, so a large event
+/// travels without its data and receivers fetch the message from the database by sequence.
+/// </summary>
+public sealed class PostgresEventRelay(NpgsqlDataSource dataSource, IServiceProvider services, ILogger<PostgresEventRelay> logger)
+    : BackgroundService, IEventRelay
+{
+    public const string Channel = "parley_events";
+    private const int MaxPayloadBytes = 7900;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly Guid _instance = Guid.NewGuid();
+
+    private sealed record Envelope(Guid Origin, ConversationEvent Event);
+
+    public async ValueTask ForwardAsync(ConversationEvent e, CancellationToken cancellationToken)
+    {
+        var payload = JsonSerializer.Serialize(new Envelope(_instance, e), Json);
+        if (Encoding.UTF8.GetByteCount(payload) > MaxPayloadBytes)
+        {
+            var stub = JsonSerializer.SerializeToElement(new { truncated = true, sequence = e.Sequence });
+            payload = JsonSerializer.Serialize(new Envelope(_instance, e with { Data = stub }), Json);
+        }
+
+        await using var command = dataSource.CreateCommand("SELECT pg_notify(@channel, @payload)");
+        command.Parameters.AddWithValue("channel", Channel);
+        command.Parameters.AddWithValue("payload", payload);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var hub = services.GetRequiredService<ConversationEventHub>();
+        var delay = TimeSpan.FromSeconds(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                connection.Notification += (_, args) => Receive(hub, args.Payload);
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+
+                delay = TimeSpan.FromSeconds(1);
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException)
+            {
+                logger.LogWarning(e, "Lost the PostgreSQL event channel; reconnecting in {Delay}", delay);
+                await Task.Delay(delay, stoppingToken);
+                delay = TimeSpan.FromSeconds(Math.Min(30, delay.TotalSeconds * 2));
+            }
+        }
+    }
+
+    private void Receive(ConversationEventHub hub, string payload)
+    {
+        try
+        {
+            var envelope = JsonSerializer.Deserialize<Envelope>(payload, Json);
+            if (envelope is not null && envelope.Origin != _instance)
+            {
+                hub.Deliver(envelope.Event);
+            }
+        }
+        catch (JsonException e)
+        {
+            logger.LogWarning(e, "Ignored a malformed event notification");
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Parley.Server.Auth;
+using Parley.Server.Infrastructure.Errors;
+using Parley.Server.Infrastructure.RateLimiting;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Realtime;
+
+/// <summary>
+/// Every documented WebSocket path: <c>/api/v1/chat/ws/{session_id}</c> (000),
+/// <c>/ws/conversations/{id}</c> (002), <c>/ws/chat/{session_id}</c> (004) and <c>/ws</c> (003),
+/// each also under the other prefix. They share one conversation protocol (see docs/realtime.md).
+/// </summary>
+public static class RealtimeApi
+{
+    public static WebApplication MapRealtime(this WebApplication app)
+    {
+        var group = app.MapGroup("").AllowAnonymous().RequireRateLimit(RateLimitPolicies.None).WithTags("Realtime").ExcludeFromDescription();
+        foreach (var prefix in new[] { "", "/api/v1" })
+        {
+            group.Map(prefix + "/chat/ws/{id:guid}", ConversationAsync);
+            group.Map(prefix + "/ws/conversations/{id:guid}", ConversationAsync);
+            group.Map(prefix + "/ws/chat/{id:guid}", ConversationAsync);
+            group.Map(prefix + "/ws", TenantAsync);
+        }
+
+        return app;
+    }
+
+    private static Task ConversationAsync(HttpContext http, Guid id)
+        => RunAsync(http, (connection, ct) => ActivatorUtilities.CreateInstance<ConversationSocket>(http.RequestServices, connection).RunAsync(id, ct));
+
+    private static Task TenantAsync(HttpContext http)
+        => RunAsync(http, (connection, ct) => ActivatorUtilities.CreateInstance<TenantSocket>(http.RequestServices, connection).RunAsync(ct));
+
+    /// <summary>Upgrade, authenticate (query token, header or first frame), enforce the per-user limit, then run.</summary>
+    private static async Task RunAsync(HttpContext http, Func<SocketConnection, CancellationToken, Task> run)
+    {
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            await ErrorWriter.WriteAsync(http, 400, "WEBSOCKET_REQUIRED", "This endpoint speaks WebSocket: send an upgrade request.");
+            return;
+        }
+
+        var services = http.RequestServices;
+        var limits = services.GetRequiredService<SocketLimits>();
+        var perUser = services.GetRequiredService<IOptions<RateLimitingOptions>>().Value.WebSocketConnectionsPerUser;
+        var me = services.GetRequiredService<CurrentUser>();
+        if (me.IsAuthenticated && !limits.TryEnter(me.RequiredUserId, perUser))
+        {
+            await ErrorWriter.WriteAsync(http, 429, ErrorCodes.RateLimited, $"At most {perUser} open connections per user.");
+            return;
+        }
+
+        var entered = me.IsAuthenticated;
+        var json = services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Parley.Realtime");
+        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        await using var connection = new SocketConnection(socket, json, logger);
+        connection.Start(http.RequestAborted);
+        try
+        {
+            if (!me.IsAuthenticated)
+            {
+                if (!await AuthenticateFirstFrameAsync(http, connection))
+                {
+                    connection.SendError(ErrorCodes.Authentication, "Authenticate with ?token= or a first frame {\"type\":\"auth\",\"token\":\"...\"}.");
+                    await connection.CloseAsync(WebSocketCloseStatus.PolicyViolation, "authentication required");
+                    return;
+                }
+
+                if (!limits.TryEnter(me.RequiredUserId, perUser))
+                {
+                    connection.SendError(ErrorCodes.RateLimited, $"At most {perUser} open connections per user.");
+                    await connection.CloseAsync(WebSocketCloseStatus.PolicyViolation, "too many connections");
+                    return;
+                }
+
+                entered = true;
+            }
+
+            await run(connection, http.RequestAborted);
+        }
+        finally
+        {
+            if (entered)
+            {
+                limits.Leave(me.RequiredUserId);
+            }
+        }
+    }
+
+    private static async Task<bool> AuthenticateFirstFrameAsync(HttpContext http, SocketConnection connection)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        var frame = await connection.ReceiveAsync(timeout.Token);
+        if (frame is not { } f || !f.TryGetProperty("token", out var token) || token.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        var db = http.RequestServices.GetRequiredService<ParleyDb>();
+        var principal = await http.RequestServices.GetRequiredService<SocketAuthentication>().ValidateAsync(token.GetString()!, db, http.RequestAborted);
+        if (principal is null)
+        {
+            return false;
+        }
+
+        http.User = principal;
+        return true;
+    }
+}

@@ -1,0 +1,163 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace Parley.Server.Realtime;
+
+/// <summary>
+/// One WebSocket with a bounded outbox drained by a single writer, and a reader that hands out
+/// whole JSON text frames. A frame that is not JSON, is binary or is too large is answered with an
+/// <c>error</c> event and the connection stays open; a client that stops reading fills its outbox
+/// and is disconnected instead of growing memory.
+/// </summary>
+public sealed class SocketConnection(WebSocket socket, JsonSerializerOptions json, ILogger logger) : IAsyncDisposable
+{
+    public const int MaxFrameBytes = 64 * 1024;
+    public const int OutboxCapacity = 256;
+
+    private readonly Channel<string> _outbox = Channel.CreateBounded<string>(new BoundedChannelOptions(OutboxCapacity) { SingleReader = true });
+    private Task? _writer;
+
+    public bool IsOpen => socket.State == WebSocketState.Open;
+
+    public void Start(CancellationToken cancellationToken) => _writer = WriteLoopAsync(cancellationToken);
+
+    /// <summary>Queues an event; false (and the socket is closed) when the client is too slow.</summary>
+    public bool Send(object message)
+    {
+        if (_outbox.Writer.TryWrite(JsonSerializer.Serialize(message, json)))
+        {
+            return true;
+        }
+
+        // The writer may be blocked on a client that stopped reading: abort rather than wait.
+        logger.LogWarning("WebSocket client too slow; disconnecting it");
+        _outbox.Writer.TryComplete(new IOException("outbox full"));
+        socket.Abort();
+        return false;
+    }
+
+    public bool SendError(string code, string message) => Send(new { type = "error", error = new { code, message }, timestamp = DateTime.UtcNow });
+
+    /// <summary>The next JSON object from the client, or null when the connection closes.</summary>
+    public async Task<JsonElement?> ReceiveAsync(CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(8192);
+        try
+        {
+            while (true)
+            {
+                using var frame = new MemoryStream();
+                WebSocketReceiveResult result;
+                var tooLarge = false;
+                do
+                {
+                    result = await socket.ReceiveAsync(buffer, cancellationToken);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        return null;
+                    }
+
+                    if (frame.Length + result.Count > MaxFrameBytes)
+                    {
+                        tooLarge = true;
+                    }
+                    else
+                    {
+                        frame.Write(buffer, 0, result.Count);
+                    }
+                }
+                while (!result.EndOfMessage);
+
+                if (tooLarge)
+                {
+                    SendError("FRAME_TOO_LARGE", $"Frames are limited to {MaxFrameBytes} bytes.");
+                }
+                else if (result.MessageType != WebSocketMessageType.Text)
+                {
+                    SendError("BAD_FRAME", "Send JSON text frames.");
+                }
+                else if (TryParse(frame.ToArray()) is { } parsed)
+                {
+                    return parsed;
+                }
+                else
+                {
+                    SendError("BAD_FRAME", "The frame is not a JSON object.");
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static JsonElement? TryParse(byte[] bytes)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private async Task WriteLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var text in _outbox.Reader.ReadAllAsync(cancellationToken))
+            {
+                await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, cancellationToken);
+            }
+        }
+        catch (IOException)
+        {
+            // The outbox overflowed: nothing more can be delivered in order, so cut the client off.
+            socket.Abort();
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // The client went away; the reader notices too.
+        }
+    }
+
+    /// <summary>Delivers what is queued (briefly), then closes with the given status.</summary>
+    public async Task CloseAsync(WebSocketCloseStatus status, string reason)
+    {
+        _outbox.Writer.TryComplete();
+        if (_writer is not null)
+        {
+            await _writer.WaitAsync(TimeSpan.FromSeconds(2)).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        try
+        {
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await socket.CloseOutputAsync(status, reason, timeout.Token);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // Already gone.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await CloseAsync(WebSocketCloseStatus.NormalClosure, "bye");
+        socket.Dispose();
+    }
+}

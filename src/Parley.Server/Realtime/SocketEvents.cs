@@ -1,0 +1,74 @@
+using System.Text.Json;
+
+namespace Parley.Server.Realtime;
+
+/// <summary>How hub events look on the wire, for every documented socket protocol at once.</summary>
+public static class SocketEvents
+{
+    /// <summary>
+    /// A stored message: 002's <c>{type:"message", content, timestamp, metadata:{intent, confidence}}</c>
+    /// and 004's <c>message</c>, with the full message under <c>message</c> and its sequence.
+    /// </summary>
+    public static object Message(ConversationEvent e)
+    {
+        var m = e.Data;
+        return new Dictionary<string, object?>
+        {
+            ["type"] = "message",
+            ["sequence"] = e.Sequence,
+            ["conversation_id"] = e.ConversationId,
+            ["session_id"] = e.ConversationId,
+            ["message_id"] = Get(m, "id"),
+            ["message_type"] = Get(m, "message_type"),
+            ["content"] = Get(m, "content"),
+            ["timestamp"] = e.Timestamp,
+            ["metadata"] = new Dictionary<string, object?>
+            {
+                ["intent"] = Get(m, "intent"),
+                ["confidence"] = m.ValueKind == JsonValueKind.Object && m.TryGetProperty("confidence", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetDouble() : null,
+                ["message_type"] = Get(m, "message_type"),
+            },
+            ["message"] = m,
+        };
+    }
+
+    /// <summary>typing, presence, escalation and the like: the event's data at the top level too.</summary>
+    public static object Signal(ConversationEvent e)
+    {
+        var body = new Dictionary<string, object?>
+        {
+            ["type"] = e.Type,
+            ["sequence"] = e.Sequence,
+            ["conversation_id"] = e.ConversationId,
+            ["session_id"] = e.ConversationId,
+            ["actor_id"] = e.ActorId,
+            ["timestamp"] = e.Timestamp,
+            ["data"] = e.Data,
+        };
+        if (e.Data.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in e.Data.EnumerateObject())
+            {
+                body.TryAdd(property.Name, property.Value);
+            }
+        }
+
+        return body;
+    }
+
+    public static object ForConversation(ConversationEvent e) => e.Type == "message" ? Message(e) : Signal(e);
+
+    /// <summary>003's tenant-wide socket: everything arrives as <c>conversation_update</c>.</summary>
+    public static object ForTenant(ConversationEvent e) => new Dictionary<string, object?>
+    {
+        ["type"] = "conversation_update",
+        ["event"] = e.Type,
+        ["conversation_id"] = e.ConversationId,
+        ["sequence"] = e.Sequence,
+        ["timestamp"] = e.Timestamp,
+        ["data"] = e.Data,
+    };
+
+    private static string? Get(JsonElement element, string name)
+        => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}
