@@ -52,6 +52,20 @@ public sealed class SocketClient : IAsyncDisposable
         }
     }
 
+    /// <summary>An event already received (while waiting for another), or else the next matching one.</summary>
+    public Task<JsonElement> SeenOrNextAsync(string type, Func<JsonElement, bool>? where = null)
+    {
+        foreach (var e in _seen)
+        {
+            if (e.GetProperty("type").GetString() == type && (where?.Invoke(e) ?? true))
+            {
+                return Task.FromResult(e);
+            }
+        }
+
+        return NextAsync(type, where);
+    }
+
     /// <summary>Waits for the server to close the socket; returns the close status.</summary>
     public async Task<WebSocketCloseStatus?> ClosedAsync()
     {

@@ -30,7 +30,7 @@ public abstract class WebSocketTests(ParleyApp app)
         Assert.Equal(tokens.Count, final.GetProperty("metadata").GetProperty("tokens_used").GetInt32());
 
         // The stored bot message follows, with its sequence; the user's own message is not echoed.
-        var stored = await socket.NextAsync("message");
+        var stored = await socket.SeenOrNextAsync("message");
         Assert.Equal("bot", stored.GetProperty("message_type").GetString());
         Assert.Equal(2, stored.GetProperty("sequence").GetInt32());
         Assert.DoesNotContain(socket.Seen, e => e.GetProperty("type").GetString() == "message" && e.GetProperty("message_type").GetString() == "user");
@@ -126,7 +126,7 @@ public abstract class WebSocketTests(ParleyApp app)
         await customerSocket.NextAsync("connection_established");
         await using var agentSocket = await SocketClient.ConnectAsync(app, $"/ws/chat/{id}", agent.AccessToken);
         await agentSocket.NextAsync("connection_established");
-        var online = await customerSocket.NextAsync("presence", e => e.GetProperty("user_id").GetGuid() == agent.Id);
+        var online = await customerSocket.SeenOrNextAsync("presence", e => e.GetProperty("user_id").GetGuid() == agent.Id);
         Assert.Equal("online", online.GetProperty("status").GetString());
 
         await agentSocket.SendAsync(new { type = "typing", is_typing = true });
