@@ -60,6 +60,7 @@ app.MapParleyApi(api =>
     api.MapConversations();
     api.MapSessions();
     api.MapMessages();
+    api.MapStreaming();
 });
 
 await app.RunAsync();

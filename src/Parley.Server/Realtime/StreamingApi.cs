@@ -1,0 +1,160 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Parley.Server.Conversations;
+using Parley.Server.Infrastructure.Errors;
+using Parley.Server.Infrastructure.RateLimiting;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Realtime;
+
+/// <summary>
+/// Server-sent events for plain HTTP clients: <c>POST /chat/stream</c> streams one turn
+/// (<c>agent_event</c>, <c>token</c>…, <c>final</c>), and <c>GET /conversations/{id}/events</c>
+/// follows a conversation, resuming after <c>Last-Event-ID</c> (the last sequence seen).
+/// </summary>
+public static class StreamingApi
+{
+    public static RouteGroupBuilder MapStreaming(this RouteGroupBuilder api)
+    {
+        api.MapPost("/chat/stream", StreamTurnAsync).RequireRateLimit(RateLimitPolicies.Chat).WithTags("Chat");
+        api.MapGet("/conversations/{id:guid}/events", FollowAsync).WithTags("Conversations");
+        return api;
+    }
+
+    private static async Task<Results<ServerSentEventsResult<object>, ErrorResult>> StreamTurnAsync(
+        ChatMessageRequest request, ConversationService conversations, TurnPipeline turns, ParleyDb db, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        Conversation conversation;
+        if (request.SessionId is { } id)
+        {
+            if (await conversations.FindAsync(id, cancellationToken) is not { } found)
+            {
+                return ErrorResult.NotFound("Session");
+            }
+
+            if (found.Status == ConversationStatus.Ended)
+            {
+                return ErrorResult.Conflict("This session has ended; start a new one.");
+            }
+
+            conversation = found;
+        }
+        else
+        {
+            conversation = conversations.Start(null);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var events = Channel.CreateBounded<SseItem<object>>(new BoundedChannelOptions(1024) { SingleReader = true });
+        var observer = new ChannelObserver(events.Writer, conversation.Id);
+        var run = RunTurnAsync(turns, conversation, request, observer, events.Writer, ChatApi.DatabaseName(db), loggers.CreateLogger(typeof(StreamingApi)), cancellationToken);
+        return TypedResults.ServerSentEvents(Drain(events.Reader, run, cancellationToken));
+    }
+
+    private static async Task RunTurnAsync(TurnPipeline turns, Conversation conversation, ChatMessageRequest request, ChannelObserver observer,
+        ChannelWriter<SseItem<object>> writer, string database, ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var turn = await turns.RunAsync(conversation, request.Message!, request.Metadata, cancellationToken, observer);
+            var final = TurnResponse.From(turn, database);
+            await writer.WriteAsync(new SseItem<object>(final, "final") { EventId = turn.BotMessage.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) }, cancellationToken);
+            writer.TryComplete();
+        }
+        catch (Exception e)
+        {
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                logger.LogError(e, "Streamed turn failed in conversation {ConversationId}", conversation.Id);
+            }
+
+            writer.TryComplete(e);
+        }
+    }
+
+    private static async IAsyncEnumerable<SseItem<object>> Drain(ChannelReader<SseItem<object>> reader, Task run, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var failed = false;
+        while (!failed)
+        {
+            SseItem<object> item = default;
+            var got = false;
+            try
+            {
+                got = await reader.WaitToReadAsync(cancellationToken) && reader.TryRead(out item);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failed = true;
+            }
+
+            if (failed)
+            {
+                // The response has started: the failure travels as an event, not a status code.
+                yield return new SseItem<object>(new { type = "error", error = new { code = ErrorCodes.Internal, message = "The turn could not be completed." } }, "error");
+            }
+            else if (!got)
+            {
+                break;
+            }
+            else
+            {
+                yield return item;
+            }
+        }
+
+        await run.ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private static async Task<Results<ServerSentEventsResult<object>, ErrorResult>> FollowAsync(
+        Guid id, ConversationService conversations, ConversationEventHub hub, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (await conversations.FindAsync(id, cancellationToken) is not { } conversation)
+        {
+            return ErrorResult.NotFound("Conversation");
+        }
+
+        var after = int.TryParse(http.Request.Headers["Last-Event-ID"].ToString(), out var last) ? last
+            : int.TryParse(http.Request.Query["last_sequence"].ToString(), out var fromQuery) ? fromQuery : conversation.LastSequence;
+        var subscription = hub.Subscribe(conversation.TenantId, conversation.Id);
+        var missed = await conversations.MessagesAsync(id, after, 1000, cancellationToken);
+        return TypedResults.ServerSentEvents(Follow(subscription, missed, after, cancellationToken));
+    }
+
+    private static async IAsyncEnumerable<SseItem<object>> Follow(
+        ConversationEventHub.Subscription subscription, List<Message> missed, int after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using (subscription)
+        {
+            foreach (var message in missed)
+            {
+                after = message.Sequence;
+                yield return Item(new ConversationEvent(message.TenantId, message.ConversationId, null, message.Sequence, "message",
+                    JsonSerializer.SerializeToElement(MessageView.From(message), TurnPipeline.Json), message.CreatedAt, message.SenderId));
+            }
+
+            await foreach (var e in subscription.Queue.Reader.ReadAllAsync(cancellationToken))
+            {
+                if (e.Type != "message" || e.Sequence > after)
+                {
+                    yield return Item(e);
+                }
+            }
+        }
+    }
+
+    private static SseItem<object> Item(ConversationEvent e)
+        => new(SocketEvents.ForConversation(e), e.Type) { EventId = e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+
+    private sealed class ChannelObserver(ChannelWriter<SseItem<object>> writer, Guid conversationId) : ITurnObserver
+    {
+        public ValueTask ThinkingAsync(CancellationToken cancellationToken)
+            => writer.WriteAsync(new SseItem<object>(new { type = "agent_event", content = "thinking", metadata = new { event_type = "thinking", session_id = conversationId } }, "agent_event"), cancellationToken);
+
+        public ValueTask TokenAsync(string token, int index, CancellationToken cancellationToken)
+            => writer.WriteAsync(new SseItem<object>(new { type = "token", content = token, metadata = new { token_index = index, session_id = conversationId } }, "token"), cancellationToken);
+    }
+}
