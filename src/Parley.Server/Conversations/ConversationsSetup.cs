@@ -12,6 +12,7 @@ public static class ConversationsSetup
         services.AddSingleton<BuiltInAnswerEngine>();
         services.AddSingleton<IAnswerGenerator, BuiltInAnswerGenerator>();
         services.AddSingleton<ConversationLocks>();
+        services.AddSingleton<ResponseCache>();
         services.AddSingleton<ChatMetrics>();
         services.AddSingleton<IKnowledgeSearch, EmptyKnowledgeSearch>();
         services.AddScoped<ConversationService>();

@@ -22,6 +22,7 @@ public sealed class TurnPipeline(
     IAnswerGenerator generator,
     BuiltInAnswerEngine builtIn,
     ConversationLocks locks,
+    ResponseCache cache,
     ChatMetrics metrics,
     Realtime.ConversationNotifier notifier,
     IOptions<ConversationOptions> options,
@@ -47,8 +48,23 @@ public sealed class TurnPipeline(
         }
 
         var (escalating, reason) = EscalationPolicy.BeforeAnswer(conversation, understanding, settings);
-        var history = generator.UsesHistory ? await RecentHistoryAsync(conversation.Id, cancellationToken) : [];
-        var answer = await GenerateAsync(new AnswerContext(conversation, history, redaction.Text, understanding, passages, escalating), observer, cancellationToken);
+        var cached = escalating ? null : cache.Find(conversation.TenantId, conversation.AssistantId, redaction.Text);
+        Answer answer;
+        if (cached is not null)
+        {
+            answer = cached;
+            await StreamAsync(observer, answer.Text, cancellationToken);
+        }
+        else
+        {
+            var history = generator.UsesHistory ? await RecentHistoryAsync(conversation.Id, cancellationToken) : [];
+            answer = await GenerateAsync(new AnswerContext(conversation, history, redaction.Text, understanding, passages, escalating), observer, cancellationToken);
+            if (!escalating)
+            {
+                cache.Store(conversation.TenantId, conversation.AssistantId, redaction.Text, answer, settings.LowConfidence);
+            }
+        }
+
         var lowStreak = answer.Confidence < settings.LowConfidence ? conversation.LowConfidenceStreak + 1 : 0;
         if (!escalating && EscalationPolicy.AfterAnswer(conversation, lowStreak, settings))
         {
@@ -69,7 +85,8 @@ public sealed class TurnPipeline(
         botMessage.Intent = understanding.Intent;
         botMessage.Confidence = answer.Confidence;
         botMessage.Citations = JsonSerializer.Serialize(answer.Citations, Json);
-        botMessage.TokensUsed = answer.TokensUsed;
+        botMessage.TokensUsed = cached is null ? answer.TokensUsed : 0;
+        botMessage.Cached = cached is not null;
         botMessage.ResponseTimeMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3);
         botMessage.Metadata = JsonSerializer.Serialize(new Dictionary<string, object?>(answer.Metadata)
         {
@@ -97,8 +114,8 @@ public sealed class TurnPipeline(
         await db.SaveChangesAsync(CancellationToken.None);
 
         var total = Stopwatch.GetElapsedTime(started);
-        metrics.Turn(answer.Engine, escalating, cached: false, total.TotalSeconds);
-        var result = new TurnResult(conversation, userMessage, botMessage, understanding, redaction.Redactions, answer, escalating, reason, false, Math.Round(total.TotalMilliseconds, 3));
+        metrics.Turn(answer.Engine, escalating, cached is not null, total.TotalSeconds);
+        var result = new TurnResult(conversation, userMessage, botMessage, understanding, redaction.Redactions, answer, escalating, reason, cached is not null, Math.Round(total.TotalMilliseconds, 3));
         if (observer is not null)
         {
             await observer.UserMessageStoredAsync(userMessage, CancellationToken.None);
@@ -133,19 +150,29 @@ public sealed class TurnPipeline(
         {
             logger.LogWarning(e, "Answer generator failed for conversation {ConversationId}; answering with the built-in engine", context.Conversation.Id);
             var fallback = builtIn.Answer(context.Understanding, context.Passages, context.Escalating);
-            if (observer is not null && index == 0)
+            if (index == 0)
             {
-                var i = 0;
-                foreach (var token in Tokens.Split(fallback.Text))
-                {
-                    await observer.TokenAsync(token, ++i, cancellationToken);
-                }
+                await StreamAsync(observer, fallback.Text, cancellationToken);
             }
 
             return fallback with
             {
                 Metadata = new Dictionary<string, object?>(fallback.Metadata) { ["fallback"] = true, ["fallback_reason"] = e.GetType().Name },
             };
+        }
+    }
+
+    private static async Task StreamAsync(ITurnObserver? observer, string text, CancellationToken cancellationToken)
+    {
+        if (observer is null)
+        {
+            return;
+        }
+
+        var index = 0;
+        foreach (var token in Tokens.Split(text))
+        {
+            await observer.TokenAsync(token, ++index, cancellationToken);
         }
     }
 

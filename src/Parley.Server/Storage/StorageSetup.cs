@@ -21,7 +21,7 @@ public static class StorageSetup
             }
             else
             {
-                options.UseSqlite(SqliteConnectionString(database, dataDirectory));
+                options.UseSqlite(SqliteConnectionString(database, dataDirectory)).AddInterceptors(new SqlitePragmas());
             }
         });
         builder.Services.AddScoped(services =>

@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Parley.Server.Conversations;
+
+/// <summary>
+/// Answers to repeated questions. The key is the tenant, the assistant, the tenant's knowledge
+/// generation and the normalised (redacted) question, so any change to the knowledge base or the
+/// assistant (which bumps the generation) makes old answers unreachable at once. Escalations,
+/// fallbacks and low-confidence answers are never cached.
+/// </summary>
+public sealed class ResponseCache(TimeProvider clock) : IDisposable
+{
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 20_000, Clock = null });
+    private readonly ConcurrentDictionary<Guid, long> _generations = new();
+    private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(30);
+
+    public Answer? Find(Guid tenantId, Guid? assistantId, string question)
+        => _cache.TryGetValue(Key(tenantId, assistantId, question), out Answer? answer) ? answer : null;
+
+    public void Store(Guid tenantId, Guid? assistantId, string question, Answer answer, double minimumConfidence)
+    {
+        if (answer.Confidence < minimumConfidence || answer.Metadata.ContainsKey("fallback"))
+        {
+            return;
+        }
+
+        _cache.Set(Key(tenantId, assistantId, question), answer, new MemoryCacheEntryOptions
+        {
+            Size = 1,
+            AbsoluteExpiration = clock.GetUtcNow() + Lifetime,
+        });
+    }
+
+    /// <summary>The tenant's knowledge or an assistant changed: forget every cached answer of the tenant.</summary>
+    public void Invalidate(Guid tenantId) => _generations.AddOrUpdate(tenantId, 1, (_, g) => g + 1);
+
+    private string Key(Guid tenantId, Guid? assistantId, string question)
+        => $"{tenantId:N}|{assistantId:N}|{_generations.GetValueOrDefault(tenantId)}|{Normalize(question)}";
+
+    private static string Normalize(string question)
+        => string.Join(' ', question.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).TrimEnd('?', '!', '.', ' ');
+
+    public void Dispose() => _cache.Dispose();
+}
