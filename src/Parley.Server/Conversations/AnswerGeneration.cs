@@ -76,4 +76,7 @@ public interface ITurnObserver
     ValueTask ThinkingAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
     ValueTask UserMessageStoredAsync(Message message, CancellationToken cancellationToken) => ValueTask.CompletedTask;
     ValueTask TokenAsync(string token, int index, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <summary>The tokens sent so far are void (the provider failed mid-stream); a new answer follows.</summary>
+    ValueTask ResetAsync(string reason, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

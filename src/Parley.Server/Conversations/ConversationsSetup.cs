@@ -1,3 +1,4 @@
+using Parley.Server.Conversations.Llm;
 using Parley.Server.Knowledge;
 
 namespace Parley.Server.Conversations;
@@ -17,6 +18,7 @@ public static class ConversationsSetup
         services.AddSingleton<IKnowledgeSearch, EmptyKnowledgeSearch>();
         services.AddScoped<ConversationService>();
         services.AddScoped<TurnPipeline>();
+        services.AddParleyLlm(builder.Configuration);
         return builder;
     }
 }

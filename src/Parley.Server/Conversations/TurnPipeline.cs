@@ -48,7 +48,9 @@ public sealed class TurnPipeline(
         }
 
         var (escalating, reason) = EscalationPolicy.BeforeAnswer(conversation, understanding, settings);
-        var cached = escalating ? null : cache.Find(conversation.TenantId, conversation.AssistantId, redaction.Text);
+        // Answers that depend on the conversation so far (an LLM reads the history) are not reusable.
+        var cacheable = !escalating && !generator.UsesHistory;
+        var cached = cacheable ? cache.Find(conversation.TenantId, conversation.AssistantId, redaction.Text) : null;
         Answer answer;
         if (cached is not null)
         {
@@ -59,7 +61,7 @@ public sealed class TurnPipeline(
         {
             var history = generator.UsesHistory ? await RecentHistoryAsync(conversation.Id, cancellationToken) : [];
             answer = await GenerateAsync(new AnswerContext(conversation, history, redaction.Text, understanding, passages, escalating), observer, cancellationToken);
-            if (!escalating)
+            if (cacheable)
             {
                 cache.Store(conversation.TenantId, conversation.AssistantId, redaction.Text, answer, settings.LowConfidence);
             }
@@ -150,10 +152,12 @@ public sealed class TurnPipeline(
         {
             logger.LogWarning(e, "Answer generator failed for conversation {ConversationId}; answering with the built-in engine", context.Conversation.Id);
             var fallback = builtIn.Answer(context.Understanding, context.Passages, context.Escalating);
-            if (index == 0)
+            if (index > 0 && observer is not null)
             {
-                await StreamAsync(observer, fallback.Text, cancellationToken);
+                await observer.ResetAsync("provider_failed_mid_stream", cancellationToken);
             }
+
+            await StreamAsync(observer, fallback.Text, cancellationToken);
 
             return fallback with
             {

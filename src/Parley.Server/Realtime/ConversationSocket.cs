@@ -206,6 +206,12 @@ public sealed class ConversationSocket(
             return ValueTask.CompletedTask;
         }
 
+        public ValueTask ResetAsync(string reason, CancellationToken cancellationToken)
+        {
+            connection.Send(new { type = "agent_event", content = "stream_reset", metadata = new { event_type = "stream_reset", details = reason, session_id = conversationId }, timestamp = DateTime.UtcNow });
+            return ValueTask.CompletedTask;
+        }
+
         public ValueTask TokenAsync(string token, int index, CancellationToken cancellationToken)
         {
             connection.Send(new { type = "token", content = token, metadata = new { token_index = index, session_id = conversationId }, timestamp = DateTime.UtcNow });

@@ -154,6 +154,9 @@ public static class StreamingApi
         public ValueTask ThinkingAsync(CancellationToken cancellationToken)
             => writer.WriteAsync(new SseItem<object>(new { type = "agent_event", content = "thinking", metadata = new { event_type = "thinking", session_id = conversationId } }, "agent_event"), cancellationToken);
 
+        public ValueTask ResetAsync(string reason, CancellationToken cancellationToken)
+            => writer.WriteAsync(new SseItem<object>(new { type = "reset", reason, metadata = new { session_id = conversationId } }, "reset"), cancellationToken);
+
         public ValueTask TokenAsync(string token, int index, CancellationToken cancellationToken)
             => writer.WriteAsync(new SseItem<object>(new { type = "token", content = token, metadata = new { token_index = index, session_id = conversationId } }, "token"), cancellationToken);
     }
