@@ -1,0 +1,70 @@
+using Parley.Engine.Redaction;
+using Parley.Engine.Redaction.Evaluation;
+
+namespace Parley.Engine.Tests.Redaction;
+
+/// <summary>Evaluates the redactor once on the Presidio synthetic half set for the floor tests below.</summary>
+public sealed class PresidioHalfSetFixture
+{
+    public PresidioHalfSetFixture()
+    {
+        var samples = PresidioDataset.Load(SharedData.File("pii", "presidio_synth", "synth_dataset_v2.half_a.json"));
+        var redactor = new PiiRedactor();
+        Mapped = PiiEvaluation.Evaluate(samples, redactor, TypeMatching.Mapped);
+        Ignored = PiiEvaluation.Evaluate(samples, redactor, TypeMatching.Ignored);
+    }
+
+    public PiiEvaluationReport Mapped { get; }
+
+    public PiiEvaluationReport Ignored { get; }
+}
+
+/// <summary>
+/// Quality floors on presidio-research's synthetic PII set (750 texts, IoU >= 0.9). Floors sit 0.02 under the
+/// figures measured when the redactor was written (see the report in the hand-over), so a regression fails
+/// CI while small, deliberate trade-offs do not. Presidio's default analyzer scores F2 0.618 here.
+/// </summary>
+public sealed class PresidioQualityFloorTests(PresidioHalfSetFixture evaluation) : IClassFixture<PresidioHalfSetFixture>
+{
+    [Fact]
+    public void Overall_span_scores_with_types_mapped_to_presidio_names_hold()
+    {
+        var overall = evaluation.Mapped.Overall;
+
+        Assert.Equal(1417, overall.Gold);
+        Assert.True(overall.F2 >= 0.686, $"F2 {overall.F2:F3}");
+        Assert.True(overall.Precision >= 0.906, $"precision {overall.Precision:F3}");
+        Assert.True(overall.Recall >= 0.647, $"recall {overall.Recall:F3}");
+    }
+
+    [Fact]
+    public void Overall_pii_versus_not_pii_scores_hold()
+    {
+        var overall = evaluation.Ignored.Overall;
+
+        Assert.True(overall.F2 >= 0.687, $"F2 {overall.F2:F3}");
+        Assert.True(overall.Precision >= 0.907, $"precision {overall.Precision:F3}");
+    }
+
+    [Theory]
+    [InlineData("CREDIT_CARD", 0.98)]
+    [InlineData("US_SSN", 0.98)]
+    [InlineData("IBAN_CODE", 0.98)]
+    [InlineData("EMAIL_ADDRESS", 0.98)]
+    [InlineData("PHONE_NUMBER", 0.98)]
+    [InlineData("IP_ADDRESS", 0.98)]
+    [InlineData("DOMAIN_NAME", 0.98)]
+    [InlineData("AGE", 0.98)]
+    [InlineData("PERSON", 0.85)]
+    [InlineData("DATE_TIME", 0.91)]
+    [InlineData("NRP", 0.94)]
+    [InlineData("TITLE", 0.90)]
+    [InlineData("GPE", 0.52)]
+    [InlineData("STREET_ADDRESS", 0.33)]
+    public void Recall_per_type_holds(string goldType, double floor)
+    {
+        var recall = evaluation.Mapped.ByGoldType[goldType].Recall;
+
+        Assert.True(recall >= floor, $"{goldType} recall {recall:F3} < {floor}");
+    }
+}
