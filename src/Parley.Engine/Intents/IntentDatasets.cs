@@ -1,0 +1,115 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Parley.Engine.Intents;
+
+/// <summary>The CLINC150 splits (Larson et al. 2019), with "oos" renamed to <see cref="IntentModel.OutOfScopeIntent"/>.</summary>
+public sealed record Clinc150Dataset(
+    IReadOnlyList<LabeledUtterance> Train,
+    IReadOnlyList<LabeledUtterance> Validation,
+    IReadOnlyList<LabeledUtterance> Test,
+    IReadOnlyList<LabeledUtterance> OutOfScopeTrain,
+    IReadOnlyList<LabeledUtterance> OutOfScopeValidation,
+    IReadOnlyList<LabeledUtterance> OutOfScopeTest);
+
+/// <summary>Loaders for the public intent data sets used to measure the classifier.</summary>
+public static class IntentDatasets
+{
+    /// <summary>Reads <c>data_full.json</c> (or another CLINC150 variant): keys train, val, test, oos_*; lists of [utterance, intent].</summary>
+    public static Clinc150Dataset LoadClinc150(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var document = JsonDocument.Parse(stream);
+        var root = document.RootElement;
+        return new Clinc150Dataset(
+            Split(root, "train"),
+            Split(root, "val"),
+            Split(root, "test"),
+            Split(root, "oos_train"),
+            Split(root, "oos_val"),
+            Split(root, "oos_test"));
+    }
+
+    /// <summary>Reads an HWU64 CSV (<c>train.csv</c> or <c>test.csv</c>): the text and category columns.</summary>
+    public static IReadOnlyList<LabeledUtterance> LoadHwu64(string path)
+    {
+        using var reader = new StreamReader(path, Encoding.UTF8);
+        var header = ParseCsvLine(reader.ReadLine() ?? throw new InvalidDataException($"{path} is empty."));
+        var text = header.IndexOf("text");
+        var category = header.IndexOf("category");
+        if (text < 0 || category < 0)
+        {
+            throw new InvalidDataException($"{path} lacks the text and category columns.");
+        }
+
+        var rows = new List<LabeledUtterance>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var fields = ParseCsvLine(line);
+            rows.Add(new LabeledUtterance(fields[text], fields[category]));
+        }
+
+        return rows;
+    }
+
+    private static List<LabeledUtterance> Split(JsonElement root, string name)
+    {
+        var items = new List<LabeledUtterance>();
+        foreach (var pair in root.GetProperty(name).EnumerateArray())
+        {
+            var intent = pair[1].GetString()!;
+            items.Add(new LabeledUtterance(pair[0].GetString()!, intent == "oos" ? IntentModel.OutOfScopeIntent : intent));
+        }
+
+        return items;
+    }
+
+    /// <summary>RFC 4180 fields of one line; the HWU64 files quote every field and have no line breaks inside one.</summary>
+    internal static List<string> ParseCsvLine(string line)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted)
+            {
+                if (c != '"')
+                {
+                    field.Append(c);
+                }
+                else if (i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else
+                {
+                    quoted = false;
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == ',')
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+
+        fields.Add(field.ToString());
+        return fields;
+    }
+}
