@@ -1,9 +1,81 @@
+using System.Diagnostics;
+using Parley.Engine.Entities;
+using Parley.Engine.Intents;
+using Parley.Engine.Redaction;
+using Microsoft.Extensions.Options;
+using Parley.Engine.Sentiment;
+
 namespace Parley.Server.Conversations;
 
-/// <summary>Redaction and understanding of customer messages (the built-in engine).</summary>
+/// <summary>
+/// The built-in engine's reading of a customer message: PII redaction first, then intent (with
+/// calibrated confidence and out-of-scope detection), entities and sentiment on the redacted text.
+/// </summary>
 public sealed class MessageAnalyzer
 {
-    public (string Text, IReadOnlyList<RedactionView> Redactions) Redact(string text) => (text, []);
+    // The default intent model depends only on Parley's shipped examples, so one trained copy
+    // serves every host in the process. It is trained once, on first use or by the warm-up at start.
+    private static readonly Lazy<(IntentModel Model, TimeSpan Took)> DefaultModel = new(() =>
+    {
+        var started = Stopwatch.GetTimestamp();
+        var model = DefaultIntents.Train();
+        return (model, Stopwatch.GetElapsedTime(started));
+    }, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    public Understanding Understand(string redactedText) => new("out_of_scope", 0, [], [], 0);
+    private readonly PiiRedactor _redactor;
+    private readonly EntityExtractor _entities = new();
+    private readonly ILogger<MessageAnalyzer> _logger;
+
+    public MessageAnalyzer(IOptions<RedactionSettings> redaction, ILogger<MessageAnalyzer> logger)
+    {
+        _logger = logger;
+        _redactor = new PiiRedactor(new RedactionOptions
+        {
+            EnabledTypes = redaction.Value.EnabledTypes is { Length: > 0 } enabled ? enabled : null,
+            DisabledTypes = redaction.Value.DisabledTypes,
+            UseMaskedValuesInText = redaction.Value.UseMaskedValuesInText,
+        });
+    }
+
+    /// <summary>Trains the default intent model now rather than on the first customer message.</summary>
+    public void WarmUp()
+    {
+        var (model, took) = DefaultModel.Value;
+        _logger.LogInformation("Default intent model ready: {Intents} intents, trained in {Milliseconds} ms", model.Intents.Count, (long)took.TotalMilliseconds);
+    }
+
+    public (string Text, IReadOnlyList<RedactionView> Redactions) Redact(string text)
+    {
+        var result = _redactor.Redact(text);
+        return (result.Text, result.Redactions.Select(r => new RedactionView(r.ApiType, r.Masked, [r.Start, r.End], r.Original)).ToList());
+    }
+
+    public Understanding Understand(string redactedText)
+    {
+        var prediction = DefaultModel.Value.Model.Classify(redactedText);
+        var entities = _entities.Extract(redactedText)
+            .Select(e => new EntityView(e.Type, e.Text, e.Value, e.Start, e.End, e.Confidence))
+            .ToList();
+        return new Understanding(prediction.Intent, prediction.Confidence, prediction.Ranking, entities, SentimentScorer.Score(redactedText));
+    }
+}
+
+/// <summary>Trains the intent model in the background as the server starts.</summary>
+public sealed class AnalyzerWarmUp(MessageAnalyzer analyzer) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(analyzer.WarmUp, stoppingToken);
+}
+
+/// <summary>
+/// Which PII types are redacted from customer messages (Presidio or document-004 names). By
+/// default everything the engine detects except dates, URLs, titles and nationality/religion/party
+/// words, which carry what a support answer needs (order dates, links) and identify no one.
+/// </summary>
+public sealed class RedactionSettings
+{
+    public const string Section = "Parley:Redaction";
+
+    public string[]? EnabledTypes { get; set; }
+    public string[] DisabledTypes { get; set; } = [PiiTypes.DateTime, PiiTypes.Url, PiiTypes.Title, PiiTypes.Nrp];
+    public bool UseMaskedValuesInText { get; set; }
 }
