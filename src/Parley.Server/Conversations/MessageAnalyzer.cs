@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
 using Parley.Engine.Entities;
 using Parley.Engine.Intents;
 using Parley.Engine.Redaction;
-using Microsoft.Extensions.Options;
 using Parley.Engine.Sentiment;
 
 namespace Parley.Server.Conversations;
