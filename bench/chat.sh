@@ -46,7 +46,7 @@ function request()
   n = n + 1
   local id = ids[((n + offset) % #ids) + 1]
   local q = string.format(questions[(n % #questions) + 1] .. " (%d)", n + offset * 1000003, n)
-  local body = '{"message":"' .. q .. '","session_id":' .. id .. '}'
+  local body = '{"message":"' .. q .. '","session_id":"' .. id .. '"}'
   return wrk.format("POST", "/api/v1/chat/message",
     { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer $TOKEN" }, body)
 end
@@ -66,8 +66,11 @@ stored="$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).ex
   printf '%-34s %12s %10s %10s %9s %9s\n' "endpoint" "turns/s" "p50 ms" "p99 ms" "non-2xx" "sock.err"
   printf '%-34s %12.1f %10.2f %10.2f %9d %9d\n' "POST /api/v1/chat/message" "$rps" "$p50" "$p99" "$non2xx" "$serr"
   echo
-  echo "persistence: $answered turns answered (warm-up + measured), $stored messages stored (expected $((2 * answered)))"
-  if awk -v r="$rps" -v p="$p99" 'BEGIN { exit !(r >= 2000 && p < 50) }'; then
+  echo "persistence: $answered turns answered to wrk (warm-up + measured), $stored messages stored (>= $((2 * answered)) expected;"
+  echo "             turns still in flight when wrk stops are stored but not counted by wrk)"
+  if [ "$non2xx" -gt 0 ]; then
+    echo "INVALID RUN: $non2xx non-2xx responses"
+  elif awk -v r="$rps" -v p="$p99" 'BEGIN { exit !(r >= 2000 && p < 50) }'; then
     echo "target: >= 2000 turns/s with p99 < 50 ms: MET"
   else
     echo "target: >= 2000 turns/s with p99 < 50 ms: NOT MET"
@@ -80,4 +83,4 @@ mkdir -p "$RESULTS_DIR"
 cp "$WORK/table.txt" "$RESULTS_DIR/chat-latest.txt"
 log "written to bench/results/chat-latest.txt"
 [ "$non2xx" -eq 0 ] || die "non-2xx responses during the benchmark: the figures are not valid"
-[ "$stored" -eq $((2 * answered)) ] || die "stored messages ($stored) != 2 x answered turns ($answered)"
+[ "$stored" -ge $((2 * answered)) ] || die "stored messages ($stored) < 2 x answered turns ($answered): turns were lost"

@@ -23,6 +23,7 @@ public sealed class TurnPipeline(
     BuiltInAnswerEngine builtIn,
     ConversationLocks locks,
     ResponseCache cache,
+    WriteGate writes,
     ChatMetrics metrics,
     Realtime.ConversationNotifier notifier,
     IOptions<ConversationOptions> options,
@@ -113,7 +114,10 @@ public sealed class TurnPipeline(
 
         db.Messages.AddRange(userMessage, botMessage);
         // Once generation is done the turn is stored even if the caller has gone away.
-        await db.SaveChangesAsync(CancellationToken.None);
+        using (await writes.EnterAsync(CancellationToken.None))
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
 
         var total = Stopwatch.GetElapsedTime(started);
         metrics.Turn(answer.Engine, escalating, cached is not null, total.TotalSeconds);

@@ -12,6 +12,7 @@ public static class StorageSetup
         builder.Services.AddSingleton(dataDirectory);
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
         builder.Services.AddScoped<SchemaMigrator>();
+        builder.Services.AddSingleton<WriteGate>();
         builder.Services.AddPooledDbContextFactory<ParleyDb>((services, options) =>
         {
             var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
