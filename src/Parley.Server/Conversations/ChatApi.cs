@@ -78,25 +78,10 @@ public static class ChatApi
         Guid? sessionId, string text, System.Text.Json.JsonElement? metadata, ConversationService conversations, TurnPipeline turns, ParleyDb db,
         CancellationToken cancellationToken)
     {
-        Conversation conversation;
-        if (sessionId is { } id)
+        var (conversation, error) = await conversations.ForTurnAsync(sessionId, cancellationToken);
+        if (conversation is null)
         {
-            if (await conversations.FindAsync(id, cancellationToken) is not { } found)
-            {
-                return ErrorResult.NotFound("Session");
-            }
-
-            if (found.Status == ConversationStatus.Ended)
-            {
-                return ErrorResult.Conflict("This session has ended; start a new one.");
-            }
-
-            conversation = found;
-        }
-        else
-        {
-            conversation = conversations.Start(null);
-            await db.SaveChangesAsync(cancellationToken);
+            return error!;
         }
 
         var turn = await turns.RunAsync(conversation, text, metadata, cancellationToken);

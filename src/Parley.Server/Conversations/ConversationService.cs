@@ -17,6 +17,28 @@ public sealed class ConversationService(ParleyDb db, CurrentUser me, TimeProvide
     public Task<Conversation?> FindAsync(Guid id, CancellationToken cancellationToken)
         => Visible().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
 
+    /// <summary>
+    /// The conversation a new turn goes into: the named one (404 if the caller cannot see it, 409
+    /// if it has ended), or a new one when none is named.
+    /// </summary>
+    public async Task<(Conversation? Conversation, Infrastructure.Errors.ErrorResult? Error)> ForTurnAsync(Guid? id, CancellationToken cancellationToken)
+    {
+        if (id is null)
+        {
+            var started = Start(null);
+            await db.SaveChangesAsync(cancellationToken);
+            return (started, null);
+        }
+
+        var found = await FindAsync(id.Value, cancellationToken);
+        return found switch
+        {
+            null => (null, Infrastructure.Errors.ErrorResult.NotFound("Conversation")),
+            { Status: ConversationStatus.Ended } => (null, Infrastructure.Errors.ErrorResult.Conflict("This conversation has ended; start a new one.")),
+            _ => (found, null),
+        };
+    }
+
     public Conversation Start(string? title, string channel = Channels.Web, string? customerId = null, Guid? assistantId = null, JsonElement? metadata = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;

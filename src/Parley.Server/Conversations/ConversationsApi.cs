@@ -91,14 +91,10 @@ public static class ConversationsApi
     private static async Task<Results<Ok<PostedMessageResponse>, ErrorResult>> PostMessageAsync(
         Guid id, PostMessageRequest request, ConversationService conversations, TurnPipeline turns, CancellationToken cancellationToken)
     {
-        if (await conversations.FindAsync(id, cancellationToken) is not { } conversation)
+        var (conversation, error) = await conversations.ForTurnAsync(id, cancellationToken);
+        if (conversation is null)
         {
-            return ErrorResult.NotFound("Conversation");
-        }
-
-        if (conversation.Status == ConversationStatus.Ended)
-        {
-            return ErrorResult.Conflict("This conversation has ended; start a new one.");
+            return error!;
         }
 
         var turn = await turns.RunAsync(conversation, request.Text!, request.Metadata, cancellationToken);

@@ -27,25 +27,10 @@ public static class StreamingApi
     private static async Task<Results<ServerSentEventsResult<object>, ErrorResult>> StreamTurnAsync(
         ChatMessageRequest request, ConversationService conversations, TurnPipeline turns, ParleyDb db, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        Conversation conversation;
-        if (request.SessionId is { } id)
+        var (conversation, error) = await conversations.ForTurnAsync(request.SessionId, cancellationToken);
+        if (conversation is null)
         {
-            if (await conversations.FindAsync(id, cancellationToken) is not { } found)
-            {
-                return ErrorResult.NotFound("Session");
-            }
-
-            if (found.Status == ConversationStatus.Ended)
-            {
-                return ErrorResult.Conflict("This session has ended; start a new one.");
-            }
-
-            conversation = found;
-        }
-        else
-        {
-            conversation = conversations.Start(null);
-            await db.SaveChangesAsync(cancellationToken);
+            return error!;
         }
 
         var events = Channel.CreateBounded<SseItem<object>>(new BoundedChannelOptions(1024) { SingleReader = true });
