@@ -10,8 +10,6 @@ namespace Parley.Server.Conversations;
 /// <summary>The chat surfaces of documents 000 (<c>/chat/sessions</c>), 001 (<c>/chat/message</c>, <c>/chat/history</c>) and 004 (<c>/chat/process</c>).</summary>
 public static class ChatApi
 {
-    private static readonly ListSpec<Conversation> SessionList = ConversationsApi.ListSpec;
-
     public static RouteGroupBuilder MapChat(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/chat").WithTags("Chat");
@@ -38,7 +36,7 @@ public static class ChatApi
     private static async Task<Results<ArrayPageResult<ChatSessionSummary>, ErrorResult>> ListSessionsAsync(
         ConversationService conversations, PageQuery query, CancellationToken cancellationToken)
     {
-        var page = await SessionList.ToPageAsync(conversations.Visible().AsNoTracking(), query, c => new ChatSessionSummary(c.Id, 0, c.Title, "session",
+        var page = await ConversationsApi.ListSpec.ToPageAsync(conversations.Visible().AsNoTracking(), query, c => new ChatSessionSummary(c.Id, 0, c.Title, "session",
             new Dictionary<string, object?> { ["status"] = c.Status, ["total_messages"] = c.MessageCount, ["created_at"] = c.CreatedAt, ["last_message_at"] = c.LastMessageAt }), cancellationToken);
         return page.Result switch
         {

@@ -102,19 +102,10 @@ public static class MessagesApi
         using var turn = await locks.AcquireAsync(conversation.Id, cancellationToken);
         await db.Entry(conversation).ReloadAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
-        var message = new Message
-        {
-            Id = Guid.CreateVersion7(),
-            TenantId = conversation.TenantId,
-            ConversationId = conversation.Id,
-            Sequence = conversation.LastSequence + 1,
-            MessageType = type,
-            SenderId = me.UserId,
-            Content = text,
-            Redactions = JsonSerializer.Serialize(redactions.Select(r => r.WithoutOriginal()), TurnPipeline.Json),
-            Metadata = request.Metadata is { ValueKind: JsonValueKind.Object } m ? m.GetRawText() : "{}",
-            CreatedAt = now,
-        };
+        var message = TurnPipeline.NewMessage(conversation, type, text, now);
+        message.SenderId = me.UserId;
+        message.Redactions = JsonSerializer.Serialize(redactions.Select(r => r.WithoutOriginal()), TurnPipeline.Json);
+        message.Metadata = request.Metadata is { ValueKind: JsonValueKind.Object } m ? m.GetRawText() : "{}";
         conversation.LastSequence++;
         conversation.MessageCount++;
         conversation.LastMessageAt = conversation.UpdatedAt = now;

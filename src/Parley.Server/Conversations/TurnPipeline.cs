@@ -192,7 +192,8 @@ public sealed class TurnPipeline(
         return recent;
     }
 
-    private static Message NewMessage(Conversation conversation, string type, string content, DateTime at) => new()
+    /// <summary>The conversation's next message (sequence after its last); the caller stores it.</summary>
+    internal static Message NewMessage(Conversation conversation, string type, string content, DateTime at) => new()
     {
         Id = Guid.CreateVersion7(),
         TenantId = conversation.TenantId,

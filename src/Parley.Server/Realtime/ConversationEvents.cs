@@ -9,7 +9,13 @@ namespace Parley.Server.Realtime;
 /// passing events (typing, presence, tokens) carry the conversation's latest sequence, so a client
 /// that reconnects with its last sequence can be sent exactly what it missed from the database.
 /// </summary>
-public sealed record ConversationEvent(Guid TenantId, Guid ConversationId, Guid? OwnerId, int Sequence, string Type, JsonElement Data, DateTime Timestamp, Guid? ActorId = null);
+public sealed record ConversationEvent(Guid TenantId, Guid ConversationId, Guid? OwnerId, int Sequence, string Type, JsonElement Data, DateTime Timestamp, Guid? ActorId = null)
+{
+    /// <summary>A stored message as an event, live or replayed from the database.</summary>
+    public static ConversationEvent ForMessage(Conversations.Message message, Guid? ownerId)
+        => new(message.TenantId, message.ConversationId, ownerId, message.Sequence, "message",
+            JsonSerializer.SerializeToElement(Conversations.MessageView.From(message), Conversations.TurnPipeline.Json), message.CreatedAt, message.SenderId);
+}
 
 /// <summary>
 /// Publishes events to this instance's subscribers, and (through <see cref="IEventRelay"/>) to

@@ -9,8 +9,7 @@ namespace Parley.Server.Realtime;
 public sealed class ConversationNotifier(ConversationEventHub hub, IOptions<JsonOptions> json, TimeProvider clock)
 {
     public Task MessageStoredAsync(Conversation conversation, Message message, CancellationToken cancellationToken)
-        => hub.PublishAsync(new ConversationEvent(message.TenantId, message.ConversationId, conversation.UserId, message.Sequence, "message",
-            JsonSerializer.SerializeToElement(MessageView.From(message), json.Value.SerializerOptions), message.CreatedAt, message.SenderId), cancellationToken);
+        => hub.PublishAsync(ConversationEvent.ForMessage(message, conversation.UserId), cancellationToken);
 
     /// <summary>A passing event (typing, presence, escalation): not stored, carries the latest sequence.</summary>
     public Task SignalAsync(Conversation conversation, string type, object data, Guid? actorId, CancellationToken cancellationToken)

@@ -77,8 +77,7 @@ public sealed class ConversationSocket(
         var last = after;
         foreach (var message in await conversations.MessagesAsync(conversationId, after, 1000, cancellationToken))
         {
-            connection.Send(SocketEvents.Message(new ConversationEvent(message.TenantId, message.ConversationId, null, message.Sequence, "message",
-                JsonSerializer.SerializeToElement(MessageView.From(message), TurnPipeline.Json), message.CreatedAt, message.SenderId)));
+            connection.Send(SocketEvents.Message(ConversationEvent.ForMessage(message, null)));
             last = message.Sequence;
         }
 
@@ -138,19 +137,18 @@ public sealed class ConversationSocket(
 
     private async Task TurnAsync(Guid conversationId, string text, JsonElement? metadata, CancellationToken cancellationToken)
     {
-        if (text.Length > MessageRulesLimit)
+        if (text.Length > MessageRules.MaxLength)
         {
-            connection.SendError(ErrorCodes.Validation, $"Messages are limited to {MessageRulesLimit} characters.");
+            connection.SendError(ErrorCodes.Validation, $"Messages are limited to {MessageRules.MaxLength} characters.");
             return;
         }
 
         // Each turn gets its own scope (and database context) so the socket can live for hours.
         await using var scope = scopes.CreateAsyncScope();
-        var scoped = scope.ServiceProvider.GetRequiredService<ConversationService>();
-        var conversation = await scoped.FindAsync(conversationId, cancellationToken);
-        if (conversation is null || conversation.Status == ConversationStatus.Ended)
+        var (conversation, error) = await scope.ServiceProvider.GetRequiredService<ConversationService>().ForTurnAsync(conversationId, cancellationToken);
+        if (conversation is null)
         {
-            connection.SendError(conversation is null ? ErrorCodes.NotFound : ErrorCodes.Conflict, conversation is null ? "Conversation not found." : "This conversation has ended.");
+            connection.SendError(error!.Code, error.Message);
             return;
         }
 
@@ -179,8 +177,6 @@ public sealed class ConversationSocket(
             },
         });
     }
-
-    private const int MessageRulesLimit = 8_000;
 
     private static string? Text(JsonElement frame, string name)
         => frame.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString()) ? value.GetString() : null;

@@ -117,8 +117,7 @@ public static class StreamingApi
             foreach (var message in missed)
             {
                 after = message.Sequence;
-                yield return Item(new ConversationEvent(message.TenantId, message.ConversationId, null, message.Sequence, "message",
-                    JsonSerializer.SerializeToElement(MessageView.From(message), TurnPipeline.Json), message.CreatedAt, message.SenderId));
+                yield return Item(ConversationEvent.ForMessage(message, null));
             }
 
             await foreach (var e in subscription.Queue.Reader.ReadAllAsync(cancellationToken))

@@ -47,7 +47,7 @@ internal static partial class NameEvidence
 
             if (i - listStart >= 3 && Cues.Before(text, all[listStart].Start, 40, PeopleWord()))
             {
-                foreach (var run in all.Skip(listStart).Take(i - listStart).Where(unproven.Contains))
+                foreach (var run in all.GetRange(listStart, i - listStart).Where(unproven.Contains))
                 {
                     unproven.Remove(run);
                     names.Add(run);

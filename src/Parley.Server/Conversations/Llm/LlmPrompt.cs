@@ -36,7 +36,7 @@ public static class LlmPrompt
         };
 
         var history = context.History.Where(m => m.MessageType != MessageTypes.System && m.Content.Length > 0).ToList();
-        foreach (var earlier in history.Skip(Math.Max(0, history.Count - settings.HistoryMessages)))
+        foreach (var earlier in history.TakeLast(settings.HistoryMessages))
         {
             messages.Add(earlier.MessageType == MessageTypes.User
                 ? new ChatMessage(ChatRole.User, Clip(earlier.Content))
