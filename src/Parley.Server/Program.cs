@@ -2,9 +2,12 @@ using Microsoft.Extensions.Options;
 using Parley.Server.ApiKeys;
 using Parley.Server.Auth;
 using Parley.Server.Conversations;
+using Parley.Server.Infrastructure.Events;
 using Parley.Server.Infrastructure.Http;
+using Parley.Server.Infrastructure.Outbound;
 using Parley.Server.Infrastructure.RateLimiting;
 using Parley.Server.Infrastructure.Redis;
+using Parley.Server.Infrastructure.Secrets;
 using Parley.Server.Operations;
 using Parley.Server.Realtime;
 using Parley.Server.Storage;
@@ -20,6 +23,9 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 builder.AddParleyHttp()
     .AddParleyStorage()
     .AddParleyRedis()
+    .AddParleyOutbound()
+    .AddParleySecrets()
+    .AddParleyEvents()
     .AddParleyRateLimiting()
     .AddParleyAuth()
     .AddParleyConversations()

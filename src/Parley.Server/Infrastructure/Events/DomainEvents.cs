@@ -1,0 +1,71 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Infrastructure.Events;
+
+/// <summary>Something that happened in a tenant, as webhooks and notifications see it.</summary>
+public sealed record DomainEvent(Guid Id, Guid TenantId, string Type, object Data, DateTimeOffset OccurredAt);
+
+/// <summary>The event names webhook subscribers choose from (documents 002 and 003).</summary>
+public static class EventTypes
+{
+    public const string ConversationCreated = "conversation.created";
+    public const string ConversationUpdated = "conversation.updated";
+    public const string ConversationEnded = "conversation.ended";
+    public const string MessageReceived = "message.received";
+    public const string AssistantStatusChanged = "assistant.status_changed";
+    public const string UserCreated = "user.created";
+    public const string UserUpdated = "user.updated";
+    public const string TicketCreated = "ticket.created";
+    public const string TicketUpdated = "ticket.updated";
+    public const string TaskCompleted = "task.completed";
+    public const string Error = "error";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+    {
+        ConversationCreated, ConversationUpdated, ConversationEnded, MessageReceived, AssistantStatusChanged,
+        UserCreated, UserUpdated, TicketCreated, TicketUpdated, TaskCompleted, Error,
+    };
+}
+
+/// <summary>
+/// Turns an event into rows in the caller's unit of work (a webhook outbox entry, a notification),
+/// so the event is stored in the same transaction as the change that caused it, or not at all.
+/// </summary>
+public interface IDomainEventSink
+{
+    ValueTask AddAsync(ParleyDb db, DomainEvent domainEvent, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Raise an event while building a unit of work, then save it: <c>await events.RaiseAsync(db, ...);
+/// await db.SaveChangesAsync();</c>. With no sinks registered, raising costs nothing.
+/// </summary>
+public sealed class DomainEvents(IEnumerable<IDomainEventSink> sinks, TimeProvider clock)
+{
+    private readonly IDomainEventSink[] _sinks = sinks.ToArray();
+
+    public async ValueTask RaiseAsync(ParleyDb db, Guid tenantId, string type, object data, CancellationToken cancellationToken)
+    {
+        if (_sinks.Length == 0)
+        {
+            return;
+        }
+
+        var domainEvent = new DomainEvent(Guid.NewGuid(), tenantId, type, data, clock.GetUtcNow());
+        foreach (var sink in _sinks)
+        {
+            await sink.AddAsync(db, domainEvent, cancellationToken);
+        }
+    }
+}
+
+public static class EventsSetup
+{
+    public static WebApplicationBuilder AddParleyEvents(this WebApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<DomainEvents>();
+        return builder;
+    }
+}
