@@ -9,13 +9,17 @@ namespace Parley.Server.Conversations;
 /// Finding, starting and ending conversations for the caller. Customers (role user) see their own
 /// conversations; agents and admins see every conversation of their tenant.
 /// </summary>
-public sealed class ConversationService(ParleyDb db, CurrentUser me, TimeProvider clock)
+public sealed class ConversationService(ParleyDb db, CurrentUser me, ConversationQueries queries, TimeProvider clock)
 {
     public IQueryable<Conversation> Visible()
         => me.IsAgentOrAdmin ? db.Conversations : db.Conversations.Where(c => c.UserId == me.UserId);
 
     public Task<Conversation?> FindAsync(Guid id, CancellationToken cancellationToken)
-        => Visible().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        => me.IsAgentOrAdmin ? queries.FindInTenant(db, id, cancellationToken) : queries.FindOwn(db, id, me.UserId, cancellationToken);
+
+    /// <summary>The stored state of a conversation this unit of work already tracks, read without tracking.</summary>
+    public Task<Conversation?> StoredStateAsync(Guid id, CancellationToken cancellationToken) => queries.FindStored(db, id, cancellationToken);
+
 
     /// <summary>
     /// The conversation a new turn goes into: the named one (404 if the caller cannot see it, 409
@@ -81,6 +85,23 @@ public sealed class ConversationService(ParleyDb db, CurrentUser me, TimeProvide
             .OrderBy(m => m.Sequence)
             .Take(limit)
             .ToListAsync(cancellationToken);
+}
+
+/// <summary>
+/// The lookups every chat turn makes, compiled once: translating the LINQ on each turn cost more
+/// CPU than running the query. A singleton per application because a compiled query belongs to one
+/// EF model (SQLite or PostgreSQL); the tenant query filter still applies per context.
+/// </summary>
+public sealed class ConversationQueries
+{
+    public Func<ParleyDb, Guid, CancellationToken, Task<Conversation?>> FindInTenant { get; } =
+        EF.CompileAsyncQuery((ParleyDb db, Guid id, CancellationToken _) => db.Conversations.FirstOrDefault(c => c.Id == id));
+
+    public Func<ParleyDb, Guid, Guid?, CancellationToken, Task<Conversation?>> FindOwn { get; } =
+        EF.CompileAsyncQuery((ParleyDb db, Guid id, Guid? userId, CancellationToken _) => db.Conversations.FirstOrDefault(c => c.Id == id && c.UserId == userId));
+
+    public Func<ParleyDb, Guid, CancellationToken, Task<Conversation?>> FindStored { get; } =
+        EF.CompileAsyncQuery((ParleyDb db, Guid id, CancellationToken _) => db.Conversations.AsNoTracking().FirstOrDefault(c => c.Id == id));
 }
 
 public static class Titles

@@ -22,6 +22,7 @@ public static class ConversationsSetup
         services.AddSingleton<ChatMetrics>();
         services.AddSingleton<IKnowledgeSearch, EmptyKnowledgeSearch>();
         services.AddScoped<ConversationService>();
+        services.AddSingleton<ConversationQueries>();
         services.AddScoped<TurnPipeline>();
         services.AddParleyLlm(builder.Configuration);
         return builder;

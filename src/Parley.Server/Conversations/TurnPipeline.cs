@@ -17,6 +17,7 @@ namespace Parley.Server.Conversations;
 public sealed class TurnPipeline(
     ParleyDb db,
     CurrentUser me,
+    ConversationService conversations,
     MessageAnalyzer analyzer,
     IKnowledgeSearch knowledge,
     IAnswerGenerator generator,
@@ -42,7 +43,7 @@ public sealed class TurnPipeline(
 
         using var turn = await locks.AcquireAsync(conversation.Id, cancellationToken);
         // Another turn may have finished while this one waited: continue from what is stored.
-        await db.Entry(conversation).ReloadAsync(cancellationToken);
+        await RefreshAsync(conversation, cancellationToken);
         if (observer is not null)
         {
             await observer.ThinkingAsync(cancellationToken);
@@ -182,6 +183,21 @@ public sealed class TurnPipeline(
         {
             await observer.TokenAsync(token, ++index, cancellationToken);
         }
+    }
+
+    /// <summary>Brings a tracked conversation up to what is stored (a cheaper ReloadAsync: the query is compiled once).</summary>
+    private async Task RefreshAsync(Conversation conversation, CancellationToken cancellationToken)
+    {
+        var entry = db.Entry(conversation);
+        if (entry.State == EntityState.Added)
+        {
+            return;
+        }
+
+        var stored = await conversations.StoredStateAsync(conversation.Id, cancellationToken)
+            ?? throw new InvalidOperationException($"Conversation {conversation.Id} disappeared during a turn.");
+        entry.CurrentValues.SetValues(stored);
+        entry.OriginalValues.SetValues(stored);
     }
 
     private async Task<IReadOnlyList<Message>> RecentHistoryAsync(Guid conversationId, CancellationToken cancellationToken)
