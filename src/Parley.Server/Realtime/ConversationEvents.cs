@@ -37,7 +37,8 @@ public sealed class ConversationEventHub(IEventRelay relay, ILogger<Conversation
     /// <summary>Hands an event to local subscribers (also called for events from other instances).</summary>
     public void Deliver(ConversationEvent e)
     {
-        foreach (var subscription in _subscriptions.Values)
+        // Enumerating the dictionary itself takes no locks (.Values would take all of them).
+        foreach (var (_, subscription) in _subscriptions)
         {
             if (subscription.TenantId != e.TenantId || !subscription.Wants(e))
             {
@@ -62,6 +63,28 @@ public sealed class ConversationEventHub(IEventRelay relay, ILogger<Conversation
     }
 
     public int SubscriberCount => _subscriptions.Count;
+
+    /// <summary>
+    /// Whether an event of this tenant would reach anyone: another instance (through the relay) or
+    /// a local subscriber of the tenant. Lets publishers skip building events nobody receives.
+    /// </summary>
+    public bool HasAudience(Guid tenantId)
+    {
+        if (relay is not LocalOnlyRelay)
+        {
+            return true;
+        }
+
+        foreach (var (_, subscription) in _subscriptions)
+        {
+            if (subscription.TenantId == tenantId)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public sealed class Subscription : IDisposable
     {

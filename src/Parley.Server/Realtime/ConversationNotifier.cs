@@ -18,6 +18,11 @@ public sealed class ConversationNotifier(ConversationEventHub hub, IOptions<Json
 
     public async Task TurnStoredAsync(TurnResult turn, CancellationToken cancellationToken)
     {
+        if (!hub.HasAudience(turn.Conversation.TenantId))
+        {
+            return;
+        }
+
         await MessageStoredAsync(turn.Conversation, turn.UserMessage, cancellationToken);
         await MessageStoredAsync(turn.Conversation, turn.BotMessage, cancellationToken);
         if (turn.EscalationNeeded)
