@@ -51,16 +51,23 @@ public static class ConversationsApi
         return ListSpec.ToPageAsync(visible, query, c => ConversationView.From(c), cancellationToken);
     }
 
-    private static async Task<Created<ConversationView>> CreateAsync(
-        CreateConversationRequest? request, ConversationService conversations, TurnPipeline turns, ParleyDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ConversationView>, ErrorResult>> CreateAsync(
+        CreateConversationRequest? request, ConversationService conversations, Assistants.AssistantDirectory assistants, TurnPipeline turns, ParleyDb db,
+        CancellationToken cancellationToken)
     {
-        var conversation = conversations.Start(request?.Title, assistantId: request?.AssistantId, metadata: request?.Metadata);
+        var (assistantId, refused) = await assistants.ForNewConversationAsync(request?.AssistantId, cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        var conversation = conversations.Start(request?.Title, assistantId: assistantId, metadata: request?.Metadata);
         await db.SaveChangesAsync(cancellationToken);
         IReadOnlyList<Message>? messages = null;
         if (request?.InitialMessage is { } first)
         {
             var turn = await turns.RunAsync(conversation, first, null, cancellationToken);
-            messages = [turn.UserMessage, turn.BotMessage];
+            messages = turn.BotMessage is null ? [turn.UserMessage] : [turn.UserMessage, turn.BotMessage];
         }
 
         return TypedResults.Created($"/api/v1/conversations/{conversation.Id}", ConversationView.From(conversation, messages ?? []));

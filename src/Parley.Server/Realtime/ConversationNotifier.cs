@@ -19,7 +19,11 @@ public sealed class ConversationNotifier(ConversationEventHub hub, IOptions<Json
     public async Task TurnStoredAsync(TurnResult turn, CancellationToken cancellationToken)
     {
         await MessageStoredAsync(turn.Conversation, turn.UserMessage, cancellationToken);
-        await MessageStoredAsync(turn.Conversation, turn.BotMessage, cancellationToken);
+        if (turn.BotMessage is not null)
+        {
+            await MessageStoredAsync(turn.Conversation, turn.BotMessage, cancellationToken);
+        }
+
         if (turn.EscalationNeeded)
         {
             await SignalAsync(turn.Conversation, "escalation",
