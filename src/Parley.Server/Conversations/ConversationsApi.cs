@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.Pagination;
@@ -35,7 +36,7 @@ public static class ConversationsApi
 
     /// <summary>003 filters by <c>assistant_id</c> and <c>status</c> as plain parameters as well as <c>filter[...]</c>.</summary>
     private static Task<Results<PagedResult<ConversationView>, ErrorResult>> ListAsync(
-        ConversationService conversations, PageQuery query, Guid? assistantId, string? status, CancellationToken cancellationToken)
+        ConversationService conversations, PageQuery query, [FromQuery(Name = "assistant_id")] Guid? assistantId, string? status, CancellationToken cancellationToken)
     {
         var visible = conversations.Visible().AsNoTracking();
         if (assistantId is { } assistant)

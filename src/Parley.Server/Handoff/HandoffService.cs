@@ -94,7 +94,6 @@ public sealed class HandoffService(
             }
 
             conversation.AssignedAgentId = agent;
-            db.Entry(conversation).Property(c => c.AssignedAgentId).IsModified = false;
             foreach (var ticket in await db.Set<Ticket>().Where(t => t.ConversationId == conversation.Id && t.Source == TicketSources.Escalation
                 && t.AssigneeId == null && (t.Status == TicketStatus.Open || t.Status == TicketStatus.Pending)).ToListAsync(cancellationToken))
             {
