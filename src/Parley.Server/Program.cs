@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Options;
 using Parley.Server.ApiKeys;
+using Parley.Server.Assistants;
 using Parley.Server.Auth;
 using Parley.Server.Conversations;
+using Parley.Server.Handoff;
 using Parley.Server.Infrastructure.Events;
 using Parley.Server.Infrastructure.Http;
 using Parley.Server.Infrastructure.Outbound;
@@ -12,6 +14,7 @@ using Parley.Server.Operations;
 using Parley.Server.Realtime;
 using Parley.Server.Storage;
 using Parley.Server.Tenants;
+using Parley.Server.Tickets;
 using Parley.Server.Users;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -29,6 +32,9 @@ builder.AddParleyHttp()
     .AddParleyRateLimiting()
     .AddParleyAuth()
     .AddParleyConversations()
+    .AddParleyAssistants()
+    .AddParleyTickets()
+    .AddParleyHandoff()
     .AddParleyRealtime()
     .AddParleyOperations();
 
@@ -67,6 +73,9 @@ app.MapParleyApi(api =>
     api.MapSessions();
     api.MapMessages();
     api.MapStreaming();
+    api.MapAssistants();
+    api.MapTickets();
+    api.MapHandoff();
 });
 
 await app.RunAsync();

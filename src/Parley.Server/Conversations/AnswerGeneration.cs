@@ -10,7 +10,8 @@ public sealed record AnswerContext(
     string Question,
     Understanding Understanding,
     IReadOnlyList<Passage> Passages,
-    bool Escalating);
+    bool Escalating,
+    Llm.LlmOverrides? Overrides = null);
 
 /// <summary>A streamed piece of an answer: tokens first, then exactly one final chunk with the whole answer.</summary>
 public sealed record AnswerChunk(string? Token, Answer? Final)

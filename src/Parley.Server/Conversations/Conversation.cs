@@ -26,6 +26,10 @@ public sealed class Conversation : ITenantOwned
     public DateTime UpdatedAt { get; set; }
     public DateTime? LastMessageAt { get; set; }
     public DateTime? EndedAt { get; set; }
+    /// <summary>The agent holding an escalated conversation; while set, the bot stays silent.</summary>
+    public Guid? AssignedAgentId { get; set; }
+    public DateTime? EscalatedAt { get; set; }
+    public string? EscalationReason { get; set; }
 }
 
 public static class ConversationStatus

@@ -54,11 +54,15 @@ public sealed record ConversationView(
     DateTime? LastMessageAt,
     DateTime? EndedAt,
     JsonElement Metadata,
+    Guid? AssignedAgentId,
+    DateTime? EscalatedAt,
+    string? EscalationReason,
     IReadOnlyList<MessageView>? Messages)
 {
     public static ConversationView From(Conversation c, IReadOnlyList<Message>? messages = null) => new(
         c.Id, c.Id, c.Id, c.Title, c.AssistantId, c.UserId, c.CustomerId, c.Channel, c.Status, c.MessageCount, c.LastSequence,
-        c.CreatedAt, c.UpdatedAt, c.LastMessageAt, c.EndedAt, MessageView.Parse(c.Metadata), messages?.Select(MessageView.From).ToList());
+        c.CreatedAt, c.UpdatedAt, c.LastMessageAt, c.EndedAt, MessageView.Parse(c.Metadata), c.AssignedAgentId, c.EscalatedAt, c.EscalationReason,
+        messages?.Select(MessageView.From).ToList());
 }
 
 /// <summary>
@@ -71,7 +75,7 @@ public sealed record TurnResponse(
     Guid SessionId,
     Guid ConversationId,
     Guid MessageId,
-    Guid ResponseMessageId,
+    Guid? ResponseMessageId,
     double Confidence,
     bool Cached,
     double ResponseTimeMs,
@@ -87,7 +91,7 @@ public sealed record TurnResponse(
     string[] DatabasesUsed)
 {
     public static TurnResponse From(TurnResult t, string database) => new(
-        t.Answer.Text, t.Conversation.Id, t.Conversation.Id, t.UserMessage.Id, t.BotMessage.Id, t.Answer.Confidence, t.Cached, t.ResponseTimeMs,
+        t.Answer.Text, t.Conversation.Id, t.Conversation.Id, t.UserMessage.Id, t.BotMessage?.Id, t.Answer.Confidence, t.Cached, t.ResponseTimeMs,
         t.Answer.Citations, t.Redactions, t.EscalationNeeded, t.EscalationReason, t.Understanding.Intent,
         Flatten(t.Understanding.Entities), t.Understanding.Entities, t.Answer.TokensUsed, t.Answer.Engine, [database]);
 
@@ -122,7 +126,7 @@ public sealed record PostedMessageResponse(
     DateTime Timestamp,
     NluResponse Response,
     MessageView UserMessage,
-    MessageView AssistantMessage,
+    MessageView? AssistantMessage,
     IReadOnlyList<RedactionView> Redactions,
     bool Cached,
     double ResponseTimeMs)
@@ -131,5 +135,5 @@ public sealed record PostedMessageResponse(
         t.UserMessage.Id, t.UserMessage.Id, t.Conversation.Id, t.UserMessage.SenderId?.ToString() ?? MessageTypes.User, t.UserMessage.Content,
         t.UserMessage.Content, t.UserMessage.CreatedAt,
         new NluResponse(t.Answer.Text, t.Understanding.Intent, t.Answer.Confidence, t.Understanding.Entities, t.Answer.Citations, t.EscalationNeeded),
-        MessageView.From(t.UserMessage), MessageView.From(t.BotMessage), t.Redactions, t.Cached, t.ResponseTimeMs);
+        MessageView.From(t.UserMessage), t.BotMessage is null ? null : MessageView.From(t.BotMessage), t.Redactions, t.Cached, t.ResponseTimeMs);
 }

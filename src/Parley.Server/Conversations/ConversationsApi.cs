@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.Pagination;
@@ -35,7 +36,7 @@ public static class ConversationsApi
 
     /// <summary>003 filters by <c>assistant_id</c> and <c>status</c> as plain parameters as well as <c>filter[...]</c>.</summary>
     private static Task<Results<PagedResult<ConversationView>, ErrorResult>> ListAsync(
-        ConversationService conversations, PageQuery query, Guid? assistantId, string? status, CancellationToken cancellationToken)
+        ConversationService conversations, PageQuery query, [FromQuery(Name = "assistant_id")] Guid? assistantId, string? status, CancellationToken cancellationToken)
     {
         var visible = conversations.Visible().AsNoTracking();
         if (assistantId is { } assistant)
@@ -51,16 +52,23 @@ public static class ConversationsApi
         return ListSpec.ToPageAsync(visible, query, c => ConversationView.From(c), cancellationToken);
     }
 
-    private static async Task<Created<ConversationView>> CreateAsync(
-        CreateConversationRequest? request, ConversationService conversations, TurnPipeline turns, ParleyDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ConversationView>, ErrorResult>> CreateAsync(
+        CreateConversationRequest? request, ConversationService conversations, Assistants.AssistantDirectory assistants, TurnPipeline turns, ParleyDb db,
+        CancellationToken cancellationToken)
     {
-        var conversation = conversations.Start(request?.Title, assistantId: request?.AssistantId, metadata: request?.Metadata);
+        var (assistantId, refused) = await assistants.ForNewConversationAsync(request?.AssistantId, cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        var conversation = conversations.Start(request?.Title, assistantId: assistantId, metadata: request?.Metadata);
         await db.SaveChangesAsync(cancellationToken);
         IReadOnlyList<Message>? messages = null;
         if (request?.InitialMessage is { } first)
         {
             var turn = await turns.RunAsync(conversation, first, null, cancellationToken);
-            messages = [turn.UserMessage, turn.BotMessage];
+            messages = turn.BotMessage is null ? [turn.UserMessage] : [turn.UserMessage, turn.BotMessage];
         }
 
         return TypedResults.Created($"/api/v1/conversations/{conversation.Id}", ConversationView.From(conversation, messages ?? []));

@@ -25,7 +25,8 @@ public sealed record Answer(string Text, double Confidence, IReadOnlyList<Citati
 public sealed record TurnResult(
     Conversation Conversation,
     Message UserMessage,
-    Message BotMessage,
+    /// <summary>Null when an agent holds the conversation: the bot stays silent.</summary>
+    Message? BotMessage,
     Understanding Understanding,
     IReadOnlyList<RedactionView> Redactions,
     Answer Answer,

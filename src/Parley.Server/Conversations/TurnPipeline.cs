@@ -27,6 +27,8 @@ public sealed class TurnPipeline(
     WriteGate writes,
     ChatMetrics metrics,
     Realtime.ConversationNotifier notifier,
+    Assistants.AssistantDirectory assistants,
+    Handoff.HandoffService handoff,
     IOptions<ConversationOptions> options,
     TimeProvider clock,
     ILogger<TurnPipeline> logger)
@@ -49,6 +51,14 @@ public sealed class TurnPipeline(
             await observer.ThinkingAsync(cancellationToken);
         }
 
+        if (conversation is { Status: ConversationStatus.Escalated, AssignedAgentId: not null })
+        {
+            return await HeldAsync(conversation, text: redaction.Text, redaction.Redactions, understanding, metadata, started, observer);
+        }
+
+        var assistant = await assistants.ForConversationAsync(conversation, cancellationToken);
+        var previousStatus = conversation.Status;
+
         var (escalating, reason) = EscalationPolicy.BeforeAnswer(conversation, understanding, settings);
         // Answers that depend on the conversation so far (an LLM reads the history) are not reusable.
         var cacheable = !escalating && !generator.UsesHistory;
@@ -62,7 +72,8 @@ public sealed class TurnPipeline(
         else
         {
             var history = generator.UsesHistory ? await RecentHistoryAsync(conversation.Id, cancellationToken) : [];
-            answer = await GenerateAsync(new AnswerContext(conversation, history, redaction.Text, understanding, passages, escalating), observer, cancellationToken);
+            answer = await GenerateAsync(new AnswerContext(conversation, history, redaction.Text, understanding, passages, escalating,
+                Assistants.AssistantDirectory.Overrides(assistant)), observer, cancellationToken);
             if (cacheable)
             {
                 cache.Store(conversation.TenantId, conversation.AssistantId, redaction.Text, answer, settings.LowConfidence);
@@ -110,7 +121,8 @@ public sealed class TurnPipeline(
         conversation.LastMessageAt = conversation.UpdatedAt = now;
         if (escalating)
         {
-            conversation.Status = ConversationStatus.Escalated;
+            // Opens the escalation's ticket and raises conversation.updated in this transaction.
+            await handoff.EscalatedAsync(conversation, previousStatus, reason, redaction.Text, CancellationToken.None);
         }
 
         db.Messages.AddRange(userMessage, botMessage);
@@ -123,6 +135,46 @@ public sealed class TurnPipeline(
         var total = Stopwatch.GetElapsedTime(started);
         metrics.Turn(answer.Engine, escalating, cached is not null, total.TotalSeconds);
         var result = new TurnResult(conversation, userMessage, botMessage, understanding, redaction.Redactions, answer, escalating, reason, cached is not null, Math.Round(total.TotalMilliseconds, 3));
+        if (observer is not null)
+        {
+            await observer.UserMessageStoredAsync(userMessage, CancellationToken.None);
+        }
+
+        await notifier.TurnStoredAsync(result, CancellationToken.None);
+        return result;
+    }
+
+    /// <summary>
+    /// An agent holds the conversation: the customer's message is stored and reaches the agent on
+    /// every surface, and the bot stays silent (no answer is generated or stored).
+    /// </summary>
+    private async Task<TurnResult> HeldAsync(
+        Conversation conversation, string text, IReadOnlyList<RedactionView> redactions, Understanding understanding, JsonElement? metadata, long started, ITurnObserver? observer)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var userMessage = NewMessage(conversation, MessageTypes.User, text, now);
+        userMessage.SenderId = me.UserId;
+        userMessage.Intent = understanding.Intent;
+        userMessage.Confidence = Math.Round(understanding.Confidence, 4);
+        userMessage.Entities = JsonSerializer.Serialize(understanding.Entities, Json);
+        userMessage.Redactions = JsonSerializer.Serialize(redactions.Select(r => r.WithoutOriginal()), Json);
+        userMessage.Metadata = metadata is { ValueKind: JsonValueKind.Object } m ? m.GetRawText() : "{}";
+        conversation.LastSequence = userMessage.Sequence;
+        conversation.MessageCount++;
+        conversation.LastMessageAt = conversation.UpdatedAt = now;
+        db.Messages.Add(userMessage);
+        using (await writes.EnterAsync(CancellationToken.None))
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+
+        var silent = new Answer(string.Empty, 0, [], "human_agent", 0, new Dictionary<string, object?>
+        {
+            ["held_by_agent"] = true,
+            ["assigned_agent_id"] = conversation.AssignedAgentId,
+        });
+        var elapsed = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3);
+        var result = new TurnResult(conversation, userMessage, null, understanding, redactions, silent, false, null, false, elapsed);
         if (observer is not null)
         {
             await observer.UserMessageStoredAsync(userMessage, CancellationToken.None);

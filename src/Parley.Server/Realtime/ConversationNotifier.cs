@@ -24,7 +24,11 @@ public sealed class ConversationNotifier(ConversationEventHub hub, IOptions<Json
         }
 
         await MessageStoredAsync(turn.Conversation, turn.UserMessage, cancellationToken);
-        await MessageStoredAsync(turn.Conversation, turn.BotMessage, cancellationToken);
+        if (turn.BotMessage is not null)
+        {
+            await MessageStoredAsync(turn.Conversation, turn.BotMessage, cancellationToken);
+        }
+
         if (turn.EscalationNeeded)
         {
             await SignalAsync(turn.Conversation, "escalation",

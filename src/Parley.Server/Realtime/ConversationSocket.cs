@@ -126,6 +126,9 @@ public sealed class ConversationSocket(
                 var typing = !frame.TryGetProperty("is_typing", out var flag) || flag.ValueKind != JsonValueKind.False;
                 await notifier.SignalAsync(conversation, "typing", new { user_id = me.UserId, role = me.Role, is_typing = typing }, me.UserId, cancellationToken);
                 break;
+            case null or "message" when text is not null && me.IsAgentOrAdmin && conversation.UserId != me.UserId:
+                await AgentReplyAsync(conversation.Id, text, cancellationToken);
+                break;
             case null or "message" when text is not null:
                 await TurnAsync(conversation.Id, text, frame.TryGetProperty("metadata", out var metadata) ? metadata : null, cancellationToken);
                 break;
@@ -159,13 +162,13 @@ public sealed class ConversationSocket(
             type = "final",
             content = "Response completed",
             response = turn.Answer.Text,
-            sequence = turn.BotMessage.Sequence,
+            sequence = (turn.BotMessage ?? turn.UserMessage).Sequence,
             timestamp = DateTime.UtcNow,
             metadata = new
             {
                 session_id = conversationId,
                 conversation_id = conversationId,
-                message_id = turn.BotMessage.Id,
+                message_id = turn.BotMessage?.Id,
                 user_message_id = turn.UserMessage.Id,
                 tokens_used = turn.Answer.TokensUsed,
                 intent = turn.Understanding.Intent,
@@ -174,8 +177,29 @@ public sealed class ConversationSocket(
                 redactions = turn.Redactions,
                 escalation_needed = turn.EscalationNeeded,
                 engine = turn.Answer.Engine,
+                held_by_agent = turn.BotMessage is null,
             },
         });
+    }
+
+    /// <summary>An agent (or admin) writing in a customer's conversation speaks as the agent holding it, never as the customer.</summary>
+    private async Task AgentReplyAsync(Guid conversationId, string text, CancellationToken cancellationToken)
+    {
+        if (text.Length > MessageRules.MaxLength)
+        {
+            connection.SendError(ErrorCodes.Validation, $"Messages are limited to {MessageRules.MaxLength} characters.");
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var conversation = await scope.ServiceProvider.GetRequiredService<ConversationService>().FindAsync(conversationId, cancellationToken);
+        var (message, error) = conversation is null
+            ? (null, ErrorResult.NotFound("Conversation"))
+            : await scope.ServiceProvider.GetRequiredService<Handoff.HandoffService>().ReplyAsync(conversation, text, cancellationToken);
+        if (message is null)
+        {
+            connection.SendError(error!.Code, error.Message);
+        }
     }
 
     private static string? Text(JsonElement frame, string name)

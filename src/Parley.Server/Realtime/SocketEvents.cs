@@ -58,8 +58,8 @@ public static class SocketEvents
 
     public static object ForConversation(ConversationEvent e) => e.Type == "message" ? Message(e) : Signal(e);
 
-    /// <summary>003's tenant-wide socket: everything arrives as <c>conversation_update</c>.</summary>
-    public static object ForTenant(ConversationEvent e) => new Dictionary<string, object?>
+    /// <summary>003's tenant-wide socket: conversation events arrive as <c>conversation_update</c>, tenant-wide ones under their own type.</summary>
+    public static object ForTenant(ConversationEvent e) => e.ConversationId == Guid.Empty ? TenantWide(e) : new Dictionary<string, object?>
     {
         ["type"] = "conversation_update",
         ["event"] = e.Type,
@@ -68,6 +68,21 @@ public static class SocketEvents
         ["timestamp"] = e.Timestamp,
         ["data"] = e.Data,
     };
+
+    /// <summary>An event of the whole tenant (<c>assistant_status</c>): its data at the top level and under <c>data</c>.</summary>
+    private static Dictionary<string, object?> TenantWide(ConversationEvent e)
+    {
+        var body = new Dictionary<string, object?> { ["type"] = e.Type, ["actor_id"] = e.ActorId, ["timestamp"] = e.Timestamp, ["data"] = e.Data };
+        if (e.Data.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in e.Data.EnumerateObject())
+            {
+                body.TryAdd(property.Name, property.Value);
+            }
+        }
+
+        return body;
+    }
 
     private static string? Get(JsonElement element, string name)
         => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

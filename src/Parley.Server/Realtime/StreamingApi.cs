@@ -46,7 +46,7 @@ public static class StreamingApi
         {
             var turn = await turns.RunAsync(conversation, request.Message!, request.Metadata, cancellationToken, observer);
             var final = TurnResponse.From(turn, database);
-            await writer.WriteAsync(new SseItem<object>(final, "final") { EventId = turn.BotMessage.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) }, cancellationToken);
+            await writer.WriteAsync(new SseItem<object>(final, "final") { EventId = (turn.BotMessage ?? turn.UserMessage).Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) }, cancellationToken);
             writer.TryComplete();
         }
         catch (Exception e)

@@ -6,7 +6,7 @@ namespace Parley.Server.Realtime;
 /// <summary>
 /// Document 003's <c>/ws</c>: one socket per client for everything in the tenant it may see
 /// (agents and admins: every conversation; customers: their own) as <c>conversation_update</c>.
-/// <c>assistant_status</c> and <c>system_notification</c> arrive here too as those features publish them.
+/// <c>assistant_status</c> (tenant-wide events carry no conversation) and <c>system_notification</c> arrive here too.
 /// </summary>
 public sealed class TenantSocket(SocketConnection connection, ConversationEventHub hub, CurrentUser me)
 {
@@ -14,7 +14,7 @@ public sealed class TenantSocket(SocketConnection connection, ConversationEventH
     {
         var userId = me.UserId;
         var seesAll = me.IsAgentOrAdmin;
-        using var subscription = hub.Subscribe(me.RequiredTenantId, null, e => seesAll || e.OwnerId == userId);
+        using var subscription = hub.Subscribe(me.RequiredTenantId, null, e => seesAll || e.OwnerId == userId || e.ConversationId == Guid.Empty);
         connection.Send(new { type = "connection_established", tenant_id = me.TenantId, user_id = userId, timestamp = DateTime.UtcNow });
         var pump = Task.Run(async () =>
         {

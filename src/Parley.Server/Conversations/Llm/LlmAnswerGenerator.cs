@@ -20,7 +20,7 @@ public sealed class LlmAnswerGenerator(IChatClient chat, LlmResilience resilienc
     public bool UsesHistory => true;
 
     public IAsyncEnumerable<AnswerChunk> GenerateAsync(AnswerContext context, CancellationToken cancellationToken)
-        => GenerateAsync(context, null, cancellationToken);
+        => GenerateAsync(context, context.Overrides, cancellationToken);
 
     /// <summary>As <see cref="GenerateAsync(AnswerContext, CancellationToken)"/>, with one assistant's model, temperature or persona.</summary>
     public async IAsyncEnumerable<AnswerChunk> GenerateAsync(AnswerContext context, LlmOverrides? overrides, [EnumeratorCancellation] CancellationToken cancellationToken)

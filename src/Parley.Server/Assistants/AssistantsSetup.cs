@@ -1,0 +1,11 @@
+namespace Parley.Server.Assistants;
+
+public static class AssistantsSetup
+{
+    public static WebApplicationBuilder AddParleyAssistants(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<AssistantDirectory>();
+        builder.Services.AddScoped<AssistantChanges>();
+        return builder;
+    }
+}

@@ -1,0 +1,13 @@
+using Parley.Server.Tools;
+
+namespace Parley.Server.Handoff;
+
+public static class HandoffSetup
+{
+    public static WebApplicationBuilder AddParleyHandoff(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<HandoffService>();
+        builder.Services.AddSingleton<IBuiltInTool, EscalateToHumanTool>();
+        return builder;
+    }
+}
