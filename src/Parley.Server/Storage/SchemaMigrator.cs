@@ -53,15 +53,18 @@ public sealed class SchemaMigrator(ParleyDb db, ILogger<SchemaMigrator> logger)
                 ? "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
                 : "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f','now')))", cancellationToken);
 
-            var current = await CurrentVersionAsync(connection, cancellationToken);
-            foreach (var migration in Available().Where(m => m.Version > current && (targetVersion is null || m.Version <= targetVersion)))
+            // Every script not yet recorded runs, also one numbered below the newest applied (branches
+            // developed side by side number their scripts independently).
+            var applied = await AppliedVersionsAsync(connection, cancellationToken);
+            var current = applied.Count == 0 ? 0 : applied.Max();
+            foreach (var migration in Available().Where(m => !applied.Contains(m.Version) && (targetVersion is null || m.Version <= targetVersion)))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 await ExecuteAsync(connection, transaction, migration.Sql, cancellationToken);
                 await ExecuteAsync(connection, transaction, $"INSERT INTO schema_migrations (version, name) VALUES ({migration.Version}, '{migration.Name}')", cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 logger.LogInformation("Applied schema migration {Version} {Name}", migration.Version, migration.Name);
-                current = migration.Version;
+                current = Math.Max(current, migration.Version);
             }
 
             if (IsPostgres)
@@ -102,6 +105,20 @@ public sealed class SchemaMigrator(ParleyDb db, ILogger<SchemaMigrator> logger)
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<HashSet<int>> AppliedVersionsAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version FROM schema_migrations";
+        var versions = new HashSet<int>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            versions.Add(reader.GetInt32(0));
+        }
+
+        return versions;
     }
 
     private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)

@@ -67,6 +67,25 @@ public sealed class MigrationTests
         Assert.Equal(1, await db.Tenants.IgnoreQueryFilters().CountAsync());
     }
 
+    [Fact]
+    public async Task A_script_numbered_below_the_newest_applied_still_runs()
+    {
+        var dir = Directory.CreateTempSubdirectory("parley-migrate-").FullName;
+        var options = new DbContextOptionsBuilder<ParleyDb>()
+            .UseSqlite(new SqliteConnectionStringBuilder { DataSource = Path.Combine(dir, "parley.db"), Pooling = false }.ToString()).Options;
+        await using var db = new ParleyDb(options);
+        var migrator = new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance);
+        Assert.Equal(1, await migrator.MigrateAsync(targetVersion: 1));
+        // As if a branch's script 3 had landed and been applied before script 2 existed.
+        await db.Database.ExecuteSqlRawAsync("INSERT INTO schema_migrations (version, name) VALUES (3, 'from_another_branch')");
+
+        Assert.Equal(3, await migrator.MigrateAsync(targetVersion: 2));
+
+        var versions = await db.Database.SqlQueryRaw<int>("SELECT version AS \"Value\" FROM schema_migrations ORDER BY version").ToListAsync();
+        Assert.Equal([1, 2, 3], versions);
+        Assert.Equal(0, await db.ApiKeys.IgnoreQueryFilters().CountAsync());
+    }
+
     private static async Task SeedVersion1Async(DbContextOptions<ParleyDb> options, bool sqlite)
     {
         await using var db = new ParleyDb(options);
