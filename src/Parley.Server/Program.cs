@@ -9,6 +9,7 @@ using Parley.Server.Infrastructure.RateLimiting;
 using Parley.Server.Infrastructure.Redis;
 using Parley.Server.Infrastructure.Secrets;
 using Parley.Server.Operations;
+using Parley.Server.Quotas;
 using Parley.Server.Realtime;
 using Parley.Server.Storage;
 using Parley.Server.Tenants;
@@ -30,6 +31,7 @@ builder.AddParleyHttp()
     .AddParleyAuth()
     .AddParleyConversations()
     .AddParleyRealtime()
+    .AddParleyPlans()
     .AddParleyOperations();
 
 var app = builder.Build();
@@ -51,6 +53,7 @@ app.UseParleyRealtime();
 app.UseParleyDocs();
 app.UseAuthentication();
 app.UseMiddleware<RateLimitMiddleware>();
+app.UseParleyPlans();
 app.UseAuthorization();
 
 app.MapOperations();
@@ -67,6 +70,7 @@ app.MapParleyApi(api =>
     api.MapSessions();
     api.MapMessages();
     api.MapStreaming();
+    api.MapPlans();
 });
 
 await app.RunAsync();

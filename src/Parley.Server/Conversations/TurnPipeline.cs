@@ -27,6 +27,7 @@ public sealed class TurnPipeline(
     ChatMetrics metrics,
     Realtime.ConversationNotifier notifier,
     IOptions<ConversationOptions> options,
+    Quotas.UsageMeter usage,
     TimeProvider clock,
     ILogger<TurnPipeline> logger)
 {
@@ -36,6 +37,11 @@ public sealed class TurnPipeline(
     {
         var started = Stopwatch.GetTimestamp();
         var settings = options.Value;
+        if (await usage.CheckAsync(conversation.TenantId, Quotas.UsageMetrics.Messages, cancellationToken) is { } overQuota)
+        {
+            throw overQuota;
+        }
+
         var redaction = analyzer.Redact(text);
         var understanding = analyzer.Understand(redaction.Text);
         var passages = await knowledge.SearchAsync(conversation.TenantId, redaction.Text, 5, cancellationToken);
@@ -119,6 +125,7 @@ public sealed class TurnPipeline(
             await db.SaveChangesAsync(CancellationToken.None);
         }
 
+        await usage.CountAsync(conversation.TenantId, me.UserId, Quotas.UsageMetrics.Messages, 1, CancellationToken.None);
         var total = Stopwatch.GetElapsedTime(started);
         metrics.Turn(answer.Engine, escalating, cached is not null, total.TotalSeconds);
         var result = new TurnResult(conversation, userMessage, botMessage, understanding, redaction.Redactions, answer, escalating, reason, cached is not null, Math.Round(total.TotalMilliseconds, 3));
