@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Parley.Server.Analytics;
 using Parley.Server.ApiKeys;
 using Parley.Server.Auth;
 using Parley.Server.Conversations;
@@ -12,6 +13,7 @@ using Parley.Server.Operations;
 using Parley.Server.Quotas;
 using Parley.Server.Realtime;
 using Parley.Server.Storage;
+using Parley.Server.Tasks;
 using Parley.Server.Tenants;
 using Parley.Server.Users;
 
@@ -32,6 +34,8 @@ builder.AddParleyHttp()
     .AddParleyConversations()
     .AddParleyRealtime()
     .AddParleyPlans()
+    .AddParleyTasks()
+    .AddParleyAnalytics()
     .AddParleyOperations();
 
 var app = builder.Build();
@@ -71,6 +75,8 @@ app.MapParleyApi(api =>
     api.MapMessages();
     api.MapStreaming();
     api.MapPlans();
+    api.MapTasks();
+    api.MapAnalytics();
 });
 
 await app.RunAsync();
