@@ -108,24 +108,29 @@ public static class AnalyticsApi
             return error!;
         }
 
-        var messages = scope.PlatformWide ? db.Messages.IgnoreQueryFilters() : db.Messages;
-        var conversations = scope.PlatformWide ? db.Conversations.IgnoreQueryFilters() : db.Conversations;
-        var feedback = scope.PlatformWide ? db.MessageFeedback.IgnoreQueryFilters() : db.MessageFeedback;
-        var firsts = await messages.AsNoTracking()
+        var messages = (scope.PlatformWide ? db.Messages.IgnoreQueryFilters() : db.Messages).AsNoTracking();
+        var handled = await messages
             .Where(m => m.MessageType == MessageTypes.Agent && m.SenderId != null && m.CreatedAt >= scope.Start && m.CreatedAt < scope.End)
             .GroupBy(m => new { Agent = m.SenderId!.Value, m.ConversationId })
             .Select(g => new { g.Key.Agent, g.Key.ConversationId, Count = g.LongCount(), FirstSequence = g.Min(m => m.Sequence), FirstAt = g.Min(m => m.CreatedAt) })
-            .Select(a => new
-            {
-                a.Agent,
-                a.ConversationId,
-                a.Count,
-                a.FirstAt,
-                CustomerAt = messages.Where(u => u.ConversationId == a.ConversationId && u.MessageType == MessageTypes.User && u.Sequence < a.FirstSequence).Max(u => (DateTime?)u.CreatedAt),
-                Conversation = conversations.Where(c => c.Id == a.ConversationId).Select(c => new { c.Status, c.CreatedAt, c.EndedAt }).FirstOrDefault(),
-                Ratings = feedback.Where(f => f.ConversationId == a.ConversationId).Select(f => (double)f.Rating).ToList(),
-            })
             .ToListAsync(cancellationToken);
+        var ids = handled.Select(h => h.ConversationId).Distinct().ToList();
+        var details = await (scope.PlatformWide ? db.Conversations.IgnoreQueryFilters() : db.Conversations).AsNoTracking().Where(c => ids.Contains(c.Id))
+            .Select(c => new { c.Id, c.Status, c.CreatedAt, c.EndedAt }).ToDictionaryAsync(c => c.Id, cancellationToken);
+        var customerMessages = await messages.Where(m => ids.Contains(m.ConversationId) && m.MessageType == MessageTypes.User)
+            .Select(m => new { m.ConversationId, m.Sequence, m.CreatedAt }).ToListAsync(cancellationToken);
+        var customerByConversation = customerMessages.ToLookup(m => m.ConversationId);
+        var ratings = (await (scope.PlatformWide ? db.MessageFeedback.IgnoreQueryFilters() : db.MessageFeedback).AsNoTracking().Where(f => ids.Contains(f.ConversationId))
+            .Select(f => new { f.ConversationId, f.Rating }).ToListAsync(cancellationToken)).ToLookup(f => f.ConversationId, f => (double)f.Rating);
+        var firsts = handled.Select(h => new
+        {
+            h.Agent,
+            h.Count,
+            h.FirstAt,
+            CustomerAt = customerByConversation[h.ConversationId].Where(m => m.Sequence < h.FirstSequence).Select(m => (DateTime?)m.CreatedAt).Max(),
+            Conversation = details.GetValueOrDefault(h.ConversationId),
+            Ratings = ratings[h.ConversationId].ToList(),
+        }).ToList();
 
         var agentIds = firsts.Select(f => f.Agent).Distinct().ToList();
         var people = await (scope.PlatformWide ? db.Users.IgnoreQueryFilters() : db.Users).AsNoTracking().Where(u => agentIds.Contains(u.Id))

@@ -93,8 +93,11 @@ public sealed record AnalyticsScope(Guid? TenantId, DateTime Start, DateTime End
             .FirstOrDefaultAsync(cancellationToken) ?? Totals.Empty;
 
     public static async Task<List<IntentCount>> TopIntentsAsync(IQueryable<DailyIntent> intents, int top, CancellationToken cancellationToken)
-        => await intents.GroupBy(i => i.Intent).Select(g => new IntentCount(g.Key, g.Sum(i => i.Count)))
+    {
+        var rows = await intents.GroupBy(i => i.Intent).Select(g => new { Intent = g.Key, Count = g.Sum(i => i.Count) })
             .OrderByDescending(i => i.Count).ThenBy(i => i.Intent).Take(top).ToListAsync(cancellationToken);
+        return rows.Select(r => new IntentCount(r.Intent, r.Count)).ToList();
+    }
 }
 
 public sealed record Totals(

@@ -41,12 +41,14 @@ public static partial class StatsApi
         var users = await (scope.PlatformWide ? db.Users.IgnoreQueryFilters() : db.Users).LongCountAsync(cancellationToken);
         var lastDay = await AnalyticsScope.TotalsAsync((scope with { Start = now.AddDays(-1), End = now.AddHours(1) }).Hours(db), cancellationToken);
 
-        var me_ = me.RequiredUserId;
-        var sent = await db.Messages.LongCountAsync(m => m.SenderId == me_ && m.MessageType == MessageTypes.User, cancellationToken);
-        var mine = db.Conversations.Where(c => c.UserId == me_);
+        var caller = me.RequiredUserId;
+        var sent = await db.Messages.LongCountAsync(m => m.SenderId == caller && m.MessageType == MessageTypes.User, cancellationToken);
+        var mine = db.Conversations.Where(c => c.UserId == caller);
         var sessions = await mine.LongCountAsync(cancellationToken);
-        var cacheHits = await db.Messages.Where(m => m.Cached && m.MessageType == MessageTypes.Bot && mine.Any(c => c.Id == m.ConversationId)).LongCountAsync(cancellationToken);
-        var tasks = await db.Set<BackgroundTask>().LongCountAsync(t => t.UserId == me_, cancellationToken);
+        // Driven from the caller's conversations (indexed by user) into their messages, never a scan of the tenant's messages.
+        var cacheHits = await mine.Join(db.Messages, c => c.Id, m => m.ConversationId, (c, m) => m)
+            .LongCountAsync(m => m.Cached && m.MessageType == MessageTypes.Bot, cancellationToken);
+        var tasks = await db.Set<BackgroundTask>().LongCountAsync(t => t.UserId == caller, cancellationToken);
 
         var databases = new Dictionary<string, string>
         {
