@@ -36,6 +36,12 @@ public sealed class RollupService(IServiceScopeFactory scopes, TimeProvider cloc
             _lastStarted = clock.GetUtcNow().UtcDateTime;
             await RunAsync(_lastStarted, cancellationToken);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A failed catch-up must not fail the read: it answers from the rollups as they are,
+            // and the next catch-up starts again from the unchanged watermark.
+            logger.LogWarning(e, "Analytics rollup catch-up failed; answering from the current rollups");
+        }
         finally
         {
             _gate.Release();

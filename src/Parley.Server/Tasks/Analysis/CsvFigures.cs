@@ -51,7 +51,7 @@ public static class CsvFigures
             return new { type = "empty", missing };
         }
 
-        if (present.All(v => Truthy.Contains(v.ToLowerInvariant()) || Falsy.Contains(v.ToLowerInvariant())) )
+        if (present.All(v => Truthy.Contains(v.ToLowerInvariant()) || Falsy.Contains(v.ToLowerInvariant())))
         {
             var yes = present.LongCount(v => Truthy.Contains(v.ToLowerInvariant()));
             var rate = Fmt.Rate(yes, present.Count);
