@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Parley.Server.Analytics;
 using Parley.Server.ApiKeys;
 using Parley.Server.Assistants;
 using Parley.Server.Auth;
@@ -11,8 +12,10 @@ using Parley.Server.Infrastructure.RateLimiting;
 using Parley.Server.Infrastructure.Redis;
 using Parley.Server.Infrastructure.Secrets;
 using Parley.Server.Operations;
+using Parley.Server.Quotas;
 using Parley.Server.Realtime;
 using Parley.Server.Storage;
+using Parley.Server.Tasks;
 using Parley.Server.Tenants;
 using Parley.Server.Tickets;
 using Parley.Server.Users;
@@ -36,6 +39,9 @@ builder.AddParleyHttp()
     .AddParleyTickets()
     .AddParleyHandoff()
     .AddParleyRealtime()
+    .AddParleyPlans()
+    .AddParleyTasks()
+    .AddParleyAnalytics()
     .AddParleyOperations();
 
 var app = builder.Build();
@@ -57,6 +63,7 @@ app.UseParleyRealtime();
 app.UseParleyDocs();
 app.UseAuthentication();
 app.UseMiddleware<RateLimitMiddleware>();
+app.UseParleyPlans();
 app.UseAuthorization();
 
 app.MapOperations();
@@ -76,6 +83,9 @@ app.MapParleyApi(api =>
     api.MapAssistants();
     api.MapTickets();
     api.MapHandoff();
+    api.MapPlans();
+    api.MapTasks();
+    api.MapAnalytics();
 });
 
 await app.RunAsync();

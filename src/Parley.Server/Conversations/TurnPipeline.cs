@@ -30,6 +30,7 @@ public sealed class TurnPipeline(
     Assistants.AssistantDirectory assistants,
     Handoff.HandoffService handoff,
     IOptions<ConversationOptions> options,
+    Quotas.UsageMeter usage,
     TimeProvider clock,
     ILogger<TurnPipeline> logger)
 {
@@ -39,6 +40,11 @@ public sealed class TurnPipeline(
     {
         var started = Stopwatch.GetTimestamp();
         var settings = options.Value;
+        if (await usage.CheckAsync(conversation.TenantId, Quotas.UsageMetrics.Messages, cancellationToken) is { } overQuota)
+        {
+            throw overQuota;
+        }
+
         var redaction = analyzer.Redact(text);
         var understanding = analyzer.Understand(redaction.Text);
         var passages = await knowledge.SearchAsync(conversation.TenantId, redaction.Text, 5, cancellationToken);
@@ -132,6 +138,7 @@ public sealed class TurnPipeline(
             await db.SaveChangesAsync(CancellationToken.None);
         }
 
+        await usage.CountAsync(conversation.TenantId, me.UserId, Quotas.UsageMetrics.Messages, 1, CancellationToken.None);
         var total = Stopwatch.GetElapsedTime(started);
         metrics.Turn(answer.Engine, escalating, cached is not null, total.TotalSeconds);
         var result = new TurnResult(conversation, userMessage, botMessage, understanding, redaction.Redactions, answer, escalating, reason, cached is not null, Math.Round(total.TotalMilliseconds, 3));

@@ -156,7 +156,17 @@ public sealed class ConversationSocket(
         }
 
         var observer = new SocketTurnObserver(connection, conversationId, _mine);
-        var turn = await scope.ServiceProvider.GetRequiredService<TurnPipeline>().RunAsync(conversation, text, metadata, cancellationToken, observer);
+        TurnResult turn;
+        try
+        {
+            turn = await scope.ServiceProvider.GetRequiredService<TurnPipeline>().RunAsync(conversation, text, metadata, cancellationToken, observer);
+        }
+        catch (Quotas.QuotaExceededException quota)
+        {
+            connection.SendError(Quotas.QuotaExceededException.Code, quota.Message);
+            return;
+        }
+
         connection.Send(new
         {
             type = "final",

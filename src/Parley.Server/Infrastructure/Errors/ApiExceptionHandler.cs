@@ -18,6 +18,12 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
             return false;
         }
 
+        if (exception is Quotas.QuotaExceededException quota)
+        {
+            await quota.WriteAsync(httpContext);
+            return true;
+        }
+
         var (status, code, message, details) = Describe(exception);
         if (status >= 500)
         {
