@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Parley.Server.ApiKeys;
 using Parley.Server.Auth;
 using Parley.Server.Conversations;
+using Parley.Server.Evaluation;
 using Parley.Server.Infrastructure.Events;
 using Parley.Server.Infrastructure.Http;
 using Parley.Server.Infrastructure.Outbound;
@@ -12,7 +13,15 @@ using Parley.Server.Operations;
 using Parley.Server.Realtime;
 using Parley.Server.Storage;
 using Parley.Server.Tenants;
+using Parley.Server.Understanding;
 using Parley.Server.Users;
+
+// `eval <kind> --data <path>` measures the engine on labelled data: no host, no database.
+if (args is ["eval", .. var evaluation])
+{
+    Environment.ExitCode = await EvaluationCommand.RunAsync(evaluation, Console.Out, Console.Error, CancellationToken.None);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
@@ -29,6 +38,7 @@ builder.AddParleyHttp()
     .AddParleyRateLimiting()
     .AddParleyAuth()
     .AddParleyConversations()
+    .AddParleyUnderstanding()
     .AddParleyRealtime()
     .AddParleyOperations();
 
@@ -67,6 +77,7 @@ app.MapParleyApi(api =>
     api.MapSessions();
     api.MapMessages();
     api.MapStreaming();
+    api.MapUnderstanding();
 });
 
 await app.RunAsync();
