@@ -5,6 +5,7 @@ using Parley.Server.Assistants;
 using Parley.Server.Auth;
 using Parley.Server.Conversations;
 using Parley.Server.Handoff;
+using Parley.Server.Evaluation;
 using Parley.Server.Infrastructure.Events;
 using Parley.Server.Infrastructure.Http;
 using Parley.Server.Infrastructure.Outbound;
@@ -18,7 +19,15 @@ using Parley.Server.Storage;
 using Parley.Server.Tasks;
 using Parley.Server.Tenants;
 using Parley.Server.Tickets;
+using Parley.Server.Understanding;
 using Parley.Server.Users;
+
+// `eval <kind> --data <path>` measures the engine on labelled data: no host, no database.
+if (args is ["eval", .. var evaluation])
+{
+    Environment.ExitCode = await EvaluationCommand.RunAsync(evaluation, Console.Out, Console.Error, CancellationToken.None);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
@@ -38,6 +47,7 @@ builder.AddParleyHttp()
     .AddParleyAssistants()
     .AddParleyTickets()
     .AddParleyHandoff()
+    .AddParleyUnderstanding()
     .AddParleyRealtime()
     .AddParleyPlans()
     .AddParleyTasks()
@@ -86,6 +96,7 @@ app.MapParleyApi(api =>
     api.MapPlans();
     api.MapTasks();
     api.MapAnalytics();
+    api.MapUnderstanding();
 });
 
 await app.RunAsync();

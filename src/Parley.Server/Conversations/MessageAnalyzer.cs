@@ -4,6 +4,7 @@ using Parley.Engine.Entities;
 using Parley.Engine.Intents;
 using Parley.Engine.Redaction;
 using Parley.Engine.Sentiment;
+using Parley.Server.Understanding;
 
 namespace Parley.Server.Conversations;
 
@@ -44,16 +45,18 @@ public sealed class MessageAnalyzer
         _logger.LogInformation("Default intent model ready: {Intents} intents, trained in {Milliseconds} ms", model.Intents.Count, (long)took.TotalMilliseconds);
     }
 
-    public (string Text, IReadOnlyList<RedactionView> Redactions) Redact(string text)
+    /// <summary>Redacts with the tenant's settings when <paramref name="profile"/> has them, the platform's otherwise.</summary>
+    public (string Text, IReadOnlyList<RedactionView> Redactions) Redact(string text, UnderstandingProfile? profile = null)
     {
-        var result = _redactor.Redact(text);
+        var result = profile?.Redactor is { } tenant ? tenant.Redact(text) : _redactor.Redact(text);
         return (result.Text, result.Redactions.Select(r => new RedactionView(r.ApiType, r.Masked, [r.Start, r.End], r.Original)).ToList());
     }
 
-    public Understanding Understand(string redactedText)
+    /// <summary>Classifies with the tenant's trained model and lookup lists when <paramref name="profile"/> has them.</summary>
+    public Understanding Understand(string redactedText, UnderstandingProfile? profile = null)
     {
-        var prediction = DefaultModel.Value.Model.Classify(redactedText);
-        var entities = _entities.Extract(redactedText)
+        var prediction = (profile?.Intents ?? DefaultModel.Value.Model).Classify(redactedText);
+        var entities = (profile?.Entities ?? _entities).Extract(redactedText)
             .Select(e => new EntityView(e.Type, e.Text, e.Value, e.Start, e.End, e.Confidence))
             .ToList();
         return new Understanding(prediction.Intent, prediction.Confidence, prediction.Ranking, entities, SentimentScorer.Score(redactedText));

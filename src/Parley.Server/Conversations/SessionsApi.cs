@@ -5,6 +5,7 @@ using Parley.Server.Auth;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.Pagination;
 using Parley.Server.Storage;
+using Parley.Server.Understanding;
 
 namespace Parley.Server.Conversations;
 
@@ -84,8 +85,8 @@ public static class MessagesApi
     /// client wants recorded as is). Customer text is redacted like every other customer message.
     /// </summary>
     private static async Task<Results<Created<MessageView>, ErrorResult>> SendAsync(
-        SendMessageRequest request, ConversationService conversations, MessageAnalyzer analyzer, ConversationLocks locks, CurrentUser me,
-        ParleyDb db, Realtime.ConversationNotifier notifier, TimeProvider clock, CancellationToken cancellationToken)
+        SendMessageRequest request, ConversationService conversations, MessageAnalyzer analyzer, TenantUnderstanding understanding,
+        ConversationLocks locks, CurrentUser me, ParleyDb db, Realtime.ConversationNotifier notifier, TimeProvider clock, CancellationToken cancellationToken)
     {
         var type = request.MessageType ?? MessageTypes.User;
         if (type != MessageTypes.User && !me.IsAgentOrAdmin)
@@ -98,7 +99,8 @@ public static class MessagesApi
             return ErrorResult.NotFound("Session");
         }
 
-        var (text, redactions) = type == MessageTypes.User ? analyzer.Redact(request.Content!) : (request.Content!, []);
+        var profile = await understanding.ForTenantAsync(conversation.TenantId, cancellationToken);
+        var (text, redactions) = type == MessageTypes.User ? analyzer.Redact(request.Content!, profile) : (request.Content!, []);
         using var turn = await locks.AcquireAsync(conversation.Id, cancellationToken);
         await db.Entry(conversation).ReloadAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Parley.Server.Auth;
 using Parley.Server.Knowledge;
 using Parley.Server.Storage;
+using Parley.Server.Understanding;
 
 namespace Parley.Server.Conversations;
 
@@ -19,6 +20,7 @@ public sealed class TurnPipeline(
     CurrentUser me,
     ConversationService conversations,
     MessageAnalyzer analyzer,
+    TenantUnderstanding tenantUnderstanding,
     IKnowledgeSearch knowledge,
     IAnswerGenerator generator,
     BuiltInAnswerEngine builtIn,
@@ -45,8 +47,9 @@ public sealed class TurnPipeline(
             throw overQuota;
         }
 
-        var redaction = analyzer.Redact(text);
-        var understanding = analyzer.Understand(redaction.Text);
+        var profile = await tenantUnderstanding.ForTenantAsync(conversation.TenantId, cancellationToken);
+        var redaction = analyzer.Redact(text, profile);
+        var understanding = analyzer.Understand(redaction.Text, profile);
         var passages = await knowledge.SearchAsync(conversation.TenantId, redaction.Text, 5, cancellationToken);
 
         using var turn = await locks.AcquireAsync(conversation.Id, cancellationToken);

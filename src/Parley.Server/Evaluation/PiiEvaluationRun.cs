@@ -1,0 +1,48 @@
+using System.Globalization;
+using Parley.Engine.Redaction;
+using Parley.Engine.Redaction.Evaluation;
+
+namespace Parley.Server.Evaluation;
+
+/// <summary>
+/// <c>eval pii</c>: runs the redactor with every type on over presidio-research's synthetic set (a JSON
+/// file, or the first <c>*.json</c> in a directory) and prints span precision, recall and F2 at
+/// IoU >= 0.9: the PII-versus-not-PII figure Presidio publishes (types ignored), the same with types
+/// mapped to Presidio's names, and recall per gold type.
+/// </summary>
+public static class PiiEvaluationRun
+{
+    public static Task RunAsync(string path, TextWriter output, CancellationToken cancellationToken)
+    {
+        var file = Directory.Exists(path)
+            ? Directory.GetFiles(path, "*.json").Order(StringComparer.Ordinal).FirstOrDefault()
+                ?? throw new InvalidDataException($"No *.json data set in {path}.")
+            : File.Exists(path) ? path : throw new FileNotFoundException($"No file or directory at {path}.");
+        return Task.Run(() => Run(file, output), cancellationToken);
+    }
+
+    private static void Run(string file, TextWriter output)
+    {
+        var samples = PresidioDataset.Load(file);
+        var redactor = new PiiRedactor();
+        var ignored = PiiEvaluation.Evaluate(samples, redactor, TypeMatching.Ignored);
+        var mapped = PiiEvaluation.Evaluate(samples, redactor, TypeMatching.Mapped);
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine($"dataset: {Path.GetFileName(file)} ({samples.Count} texts, {ignored.Overall.Gold} gold spans), IoU >= 0.9");
+        output.WriteLine(string.Create(c, $"span_precision: {ignored.Overall.Precision:F4}"));
+        output.WriteLine(string.Create(c, $"span_recall: {ignored.Overall.Recall:F4}"));
+        output.WriteLine(string.Create(c, $"span_f2: {ignored.Overall.F2:F4}"));
+        output.WriteLine(string.Create(c, $"typed_precision: {mapped.Overall.Precision:F4}"));
+        output.WriteLine(string.Create(c, $"typed_recall: {mapped.Overall.Recall:F4}"));
+        output.WriteLine(string.Create(c, $"typed_f2: {mapped.Overall.F2:F4}"));
+        foreach (var (type, score) in mapped.ByGoldType.OrderByDescending(kv => kv.Value.Gold).ThenBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            output.WriteLine(string.Create(c, $"recall {type}: {score.Recall:F4} ({score.MatchedGold}/{score.Gold})"));
+        }
+
+        foreach (var (type, score) in mapped.ByPredictedType.OrderByDescending(kv => kv.Value.Predicted).ThenBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            output.WriteLine(string.Create(c, $"precision {type}: {score.Precision:F4} ({score.MatchedPredicted}/{score.Predicted})"));
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using Parley.Engine.Intents;
+
+namespace Parley.Server.Understanding;
+
+/// <summary>
+/// Trains a tenant's model on its effective intents (defaults merged with its own). Besides the model it
+/// measures accuracy on a held-out fifth of every intent with a second, smaller training: about half the
+/// cost again, worth it because a tenant otherwise has no idea whether its examples separate its intents.
+/// Trainings run one at a time per instance so that several tenants retraining cannot starve chat turns.
+/// </summary>
+public sealed class IntentTraining : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public async Task<(IntentModel Model, byte[] Bytes, TrainingStats Stats)> TrainAsync(
+        IReadOnlyList<TenantIntent> intents, int version, DateTime now, CancellationToken cancellationToken)
+    {
+        var examples = IntentCatalog.TrainingExamples(intents);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await Task.Run(() => Train(intents, examples, version, now), cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static (IntentModel, byte[], TrainingStats) Train(IReadOnlyList<TenantIntent> intents, List<LabeledUtterance> examples, int version, DateTime now)
+    {
+        var started = Stopwatch.GetTimestamp();
+        IntentModel model = null!;
+        IntentEvaluationReport? heldOut = null;
+        var (training, validation) = Split(examples, 0.2, 42);
+        Parallel.Invoke(
+            () => model = IntentTrainer.Train(examples),
+            () => heldOut = validation.Count == 0 ? null
+                : IntentEvaluation.Evaluate(IntentTrainer.Train(training, validation, new IntentTrainingOptions { RefitOnAllData = false }), validation));
+        using var stream = new MemoryStream();
+        model.Save(stream);
+        var bytes = stream.ToArray();
+        var took = Stopwatch.GetElapsedTime(started);
+        var stats = new TrainingStats(
+            version,
+            model.Intents.Count,
+            examples.Count,
+            intents.Count(i => !IntentCatalog.IsDefault(i.Name) && i.Enabled),
+            intents.Count(i => IntentCatalog.IsDefault(i.Name) && i.Enabled),
+            intents.Count(i => !i.Enabled),
+            Math.Round(took.TotalMilliseconds, 1),
+            heldOut is null ? null : Math.Round(heldOut.Accuracy, 4),
+            heldOut is null || double.IsNaN(heldOut.MacroF1) ? null : Math.Round(heldOut.MacroF1, 4),
+            validation.Count,
+            bytes.LongLength,
+            model.Intents,
+            now);
+        return (model, bytes, stats);
+    }
+
+    /// <summary>Holds out a share of every intent with more than one example, chosen by the seed.</summary>
+    internal static (List<LabeledUtterance> Training, List<LabeledUtterance> Validation) Split(List<LabeledUtterance> examples, double fraction, int seed)
+    {
+        var random = new Random(seed);
+        var training = new List<LabeledUtterance>();
+        var validation = new List<LabeledUtterance>();
+        foreach (var group in examples.GroupBy(e => e.Intent).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var items = group.ToArray();
+            random.Shuffle(items);
+            var held = Math.Min(items.Length - 1, (int)Math.Round(items.Length * fraction));
+            validation.AddRange(items[..held]);
+            training.AddRange(items[held..]);
+        }
+
+        return (training, validation);
+    }
+
+    public void Dispose() => _gate.Dispose();
+}

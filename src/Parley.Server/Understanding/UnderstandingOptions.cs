@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Parley.Server.Understanding;
+
+/// <summary>Limits on what a tenant may define, and how often instances look for changes made elsewhere.</summary>
+public sealed class UnderstandingOptions
+{
+    public const string Section = "Parley:Understanding";
+
+    /// <summary>
+    /// A tenant's intent model, lookup lists and redaction settings are kept in memory; after this many
+    /// seconds the next turn compares one revision stamp with the database (one primary-key read) and
+    /// reloads only if another instance changed something. 0 compares on every turn.
+    /// </summary>
+    [Range(0, 3600)]
+    public int RefreshSeconds { get; set; } = 5;
+
+    [Range(2, 2000)]
+    public int MaxIntents { get; set; } = 300;
+
+    [Range(1, 5000)]
+    public int MaxExamplesPerIntent { get; set; } = 500;
+
+    /// <summary>Bounds training time: the trainer's cost grows with the number of examples.</summary>
+    [Range(10, 200_000)]
+    public int MaxTrainingExamples { get; set; } = 20_000;
+
+    [Range(10, 4000)]
+    public int MaxExampleLength { get; set; } = 300;
+
+    [Range(1, 1000)]
+    public int MaxLookupLists { get; set; } = 100;
+
+    [Range(1, 100_000)]
+    public int MaxLookupEntries { get; set; } = 5000;
+
+    [Range(0, 10_000)]
+    public int MaxAllowlistValues { get; set; } = 500;
+}

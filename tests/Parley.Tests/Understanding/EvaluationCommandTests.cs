@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text.Json;
+using Parley.Server.Evaluation;
+
+namespace Parley.Tests.Understanding;
+
+/// <summary>
+/// The <c>eval</c> command through the same entry point Program.cs calls. Real data: the Presidio set
+/// and HWU64 (CLINC150's 30-second training is already floored in Parley.Engine.Tests, so CLINC150's
+/// format is checked on a small file in its format instead). Floors are the engine's.
+/// </summary>
+public sealed class EvaluationCommandTests
+{
+    private static async Task<(int Code, Dictionary<string, string> Figures, string Error)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter(CultureInfo.InvariantCulture);
+        var error = new StringWriter(CultureInfo.InvariantCulture);
+        var code = await EvaluationCommand.RunAsync(args, output, error, CancellationToken.None);
+        var figures = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(": ", 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1].Trim());
+        return (code, figures, error.ToString());
+    }
+
+    private static double Number(Dictionary<string, string> figures, string name)
+        => double.Parse(figures[name].Split(' ')[0], CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task Pii_prints_span_scores_above_the_engine_floors()
+    {
+        var (code, figures, error) = await RunAsync("pii", "--data", SharedDataPath.Get("pii", "presidio_synth"));
+
+        Assert.True(code == 0, error);
+        Assert.True(Number(figures, "span_f2") >= 0.687, figures["span_f2"]);
+        Assert.True(Number(figures, "span_precision") >= 0.907, figures["span_precision"]);
+        Assert.True(Number(figures, "typed_recall") >= 0.647, figures["typed_recall"]);
+        foreach (var type in new[] { "CREDIT_CARD", "US_SSN", "IBAN_CODE", "EMAIL_ADDRESS", "PHONE_NUMBER" })
+        {
+            Assert.True(Number(figures, $"recall {type}") >= 0.98, $"{type}: {figures[$"recall {type}"]}");
+        }
+    }
+
+    [Fact]
+    public async Task Intents_on_hwu64_prints_accuracy_above_the_engine_floor()
+    {
+        var (code, figures, error) = await RunAsync("intents", "--data", SharedDataPath.Get("intents", "hwu64"));
+
+        Assert.True(code == 0, error);
+        Assert.StartsWith("HWU64", figures["dataset"]);
+        Assert.True(Number(figures, "accuracy") >= 0.8803, figures["accuracy"]);
+        Assert.True(Number(figures, "macro_f1") >= 0.85, figures["macro_f1"]);
+        Assert.Equal("n/a", figures["oos_recall"]);
+    }
+
+    [Fact]
+    public async Task Intents_reads_the_clinc150_format_and_reports_out_of_scope_recall()
+    {
+        var directory = Directory.CreateTempSubdirectory("parley-clinc-").FullName;
+        try
+        {
+            string[][] Items(string intent, params string[] texts) => texts.Select(t => new[] { t, intent }).ToArray();
+            var greet = Items("greeting", "hello there", "hi friend", "good morning to you", "hey how are you", "hello hello", "hi, nice to meet you");
+            var balance = Items("balance", "what is my balance", "how much money do i have", "show my account balance", "check my balance please", "balance in my checking", "how much is in savings");
+            var oos = Items("oos", "how tall is mount everest", "who won the world cup", "what is the capital of peru", "tell me a joke about cats");
+            var data = new Dictionary<string, string[][]>
+            {
+                ["train"] = [.. greet[..4], .. balance[..4]],
+                ["val"] = [greet[4], balance[4]],
+                ["test"] = [greet[5], balance[5]],
+                ["oos_train"] = oos[..2],
+                ["oos_val"] = [oos[2]],
+                ["oos_test"] = [oos[3]],
+            };
+            await File.WriteAllTextAsync(Path.Combine(directory, "data_full.json"), JsonSerializer.Serialize(data));
+
+            var (code, figures, error) = await RunAsync("intents", "--data", directory);
+
+            Assert.True(code == 0, error);
+            Assert.StartsWith("CLINC150", figures["dataset"]);
+            Assert.Contains("test: 3 (out of scope 1)", figures["train"]);
+            Assert.InRange(Number(figures, "in_scope_accuracy"), 0, 1);
+            Assert.InRange(Number(figures, "oos_recall"), 0, 1);
+            Assert.InRange(Number(figures, "accuracy"), 0, 1);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Unknown_kinds_missing_options_and_missing_data_are_clear_errors()
+    {
+        var unknown = await RunAsync("sentiment", "--data", "/tmp");
+        Assert.Equal(2, unknown.Code);
+        Assert.Contains("unknown evaluation 'sentiment'", unknown.Error);
+        Assert.Contains("usage:", unknown.Error);
+
+        Assert.Equal(2, (await RunAsync()).Code);
+        Assert.Equal(2, (await RunAsync("intents")).Code);
+
+        var missing = await RunAsync("intents", "--data", "/nonexistent/parley-data");
+        Assert.Equal(1, missing.Code);
+        Assert.Contains("No intent data set", missing.Error);
+        Assert.Equal(1, (await RunAsync("pii", "--data", "/nonexistent/parley-data.json")).Code);
+    }
+}
+
+/// <summary>The shared labelled data: PARLEY_SHARED_DATA, or ../shared/data beside the repository.</summary>
+internal static class SharedDataPath
+{
+    public static string Get(params string[] parts)
+    {
+        var root = Environment.GetEnvironmentVariable("PARLEY_SHARED_DATA") is { Length: > 0 } configured ? configured : Find();
+        return Path.Combine([root, .. parts]);
+    }
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Parley.slnx")))
+            {
+                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data"));
+            }
+        }
+
+        throw new DirectoryNotFoundException("Repository root (Parley.slnx) not found; set PARLEY_SHARED_DATA.");
+    }
+}
