@@ -8,11 +8,13 @@ using Parley.Server.Infrastructure.Outbound;
 using Parley.Server.Infrastructure.RateLimiting;
 using Parley.Server.Infrastructure.Redis;
 using Parley.Server.Infrastructure.Secrets;
+using Parley.Server.Notifications;
 using Parley.Server.Operations;
 using Parley.Server.Realtime;
 using Parley.Server.Storage;
 using Parley.Server.Tenants;
 using Parley.Server.Users;
+using Parley.Server.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
@@ -30,6 +32,8 @@ builder.AddParleyHttp()
     .AddParleyAuth()
     .AddParleyConversations()
     .AddParleyRealtime()
+    .AddParleyWebhooks()
+    .AddParleyNotifications()
     .AddParleyOperations();
 
 var app = builder.Build();
@@ -67,6 +71,8 @@ app.MapParleyApi(api =>
     api.MapSessions();
     api.MapMessages();
     api.MapStreaming();
+    api.MapWebhooks();
+    api.MapNotifications();
 });
 
 await app.RunAsync();

@@ -54,8 +54,7 @@ public static class ConversationsApi
     private static async Task<Created<ConversationView>> CreateAsync(
         CreateConversationRequest? request, ConversationService conversations, TurnPipeline turns, ParleyDb db, CancellationToken cancellationToken)
     {
-        var conversation = conversations.Start(request?.Title, assistantId: request?.AssistantId, metadata: request?.Metadata);
-        await db.SaveChangesAsync(cancellationToken);
+        var conversation = await conversations.StartAsync(request?.Title, assistantId: request?.AssistantId, metadata: request?.Metadata, cancellationToken: cancellationToken);
         IReadOnlyList<Message>? messages = null;
         if (request?.InitialMessage is { } first)
         {

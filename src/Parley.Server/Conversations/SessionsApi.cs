@@ -23,8 +23,7 @@ public static class SessionsApi
     private static async Task<Created<ConversationView>> CreateAsync(
         CreateSessionRequest request, ConversationService conversations, ParleyDb db, CancellationToken cancellationToken)
     {
-        var conversation = conversations.Start(null, request.Channel ?? Channels.Web, request.CustomerId, metadata: request.Metadata);
-        await db.SaveChangesAsync(cancellationToken);
+        var conversation = await conversations.StartAsync(null, request.Channel ?? Channels.Web, request.CustomerId, metadata: request.Metadata, cancellationToken: cancellationToken);
         return TypedResults.Created($"/api/v1/sessions/{conversation.Id}", ConversationView.From(conversation, []));
     }
 

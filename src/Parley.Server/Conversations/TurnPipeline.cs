@@ -26,6 +26,7 @@ public sealed class TurnPipeline(
     WriteGate writes,
     ChatMetrics metrics,
     Realtime.ConversationNotifier notifier,
+    Infrastructure.Events.DomainEvents events,
     IOptions<ConversationOptions> options,
     TimeProvider clock,
     ILogger<TurnPipeline> logger)
@@ -107,12 +108,19 @@ public sealed class TurnPipeline(
         conversation.MessageCount += 2;
         conversation.LowConfidenceStreak = escalating ? 0 : lowStreak;
         conversation.LastMessageAt = conversation.UpdatedAt = now;
+        var previousStatus = conversation.Status;
         if (escalating)
         {
             conversation.Status = ConversationStatus.Escalated;
         }
 
         db.Messages.AddRange(userMessage, botMessage);
+        await events.RaiseAsync(db, conversation.TenantId, Infrastructure.Events.EventTypes.MessageReceived, MessageEventData.From(userMessage), CancellationToken.None);
+        if (conversation.Status != previousStatus)
+        {
+            await events.RaiseAsync(db, conversation.TenantId, Infrastructure.Events.EventTypes.ConversationUpdated, ConversationEventData.From(conversation, previousStatus), CancellationToken.None);
+        }
+
         // Once generation is done the turn is stored even if the caller has gone away.
         using (await writes.EnterAsync(CancellationToken.None))
         {

@@ -59,7 +59,7 @@ public static class SocketEvents
     public static object ForConversation(ConversationEvent e) => e.Type == "message" ? Message(e) : Signal(e);
 
     /// <summary>003's tenant-wide socket: everything arrives as <c>conversation_update</c>.</summary>
-    public static object ForTenant(ConversationEvent e) => new Dictionary<string, object?>
+    public static object ForTenant(ConversationEvent e) => e.Type == Notifications.NotificationEvents.SocketType ? Notifications.NotificationPusher.ToWire(e) : new Dictionary<string, object?>
     {
         ["type"] = "conversation_update",
         ["event"] = e.Type,
