@@ -161,13 +161,14 @@ public sealed class WebhookDispatcher(
         delivery.ResponseStatus = status;
         delivery.DurationMs = Math.Round(milliseconds, 1);
         delivery.LastError = error;
+        // The endpoint's record changes before the delivery's, so whoever sees the delivery's outcome sees the endpoint's too.
         var webhooks = db.Set<Webhook>().IgnoreQueryFilters().Where(w => w.Id == webhook.Id);
         if (error is null)
         {
-            Complete(delivery, DeliveryStatus.Succeeded, null);
-            await db.SaveChangesAsync(CancellationToken.None);
             await webhooks.ExecuteUpdateAsync(s => s.SetProperty(w => w.ConsecutiveFailures, 0).SetProperty(w => w.FailingSince, (DateTime?)null)
                 .SetProperty(w => w.LastSuccessAt, now), CancellationToken.None);
+            Complete(delivery, DeliveryStatus.Succeeded, null);
+            await db.SaveChangesAsync(CancellationToken.None);
             return;
         }
 
@@ -182,7 +183,6 @@ public sealed class WebhookDispatcher(
             delivery.NextAttemptAt = now + settings.Backoff(delivery.Attempts, Random.Shared.NextDouble());
         }
 
-        await db.SaveChangesAsync(CancellationToken.None);
         await webhooks.ExecuteUpdateAsync(s => s.SetProperty(w => w.ConsecutiveFailures, w => w.ConsecutiveFailures + 1)
             .SetProperty(w => w.FailingSince, w => w.FailingSince ?? now), CancellationToken.None);
         var reason = status == StatusCodes.Status410Gone
@@ -196,11 +196,18 @@ public sealed class WebhookDispatcher(
         {
             logger.LogWarning("Webhook {WebhookId} disabled: {Reason}", webhook.Id, reason);
             subscriptions.Invalidate(webhook.TenantId);
+            if (delivery.Status == DeliveryStatus.Pending)
+            {
+                Complete(delivery, DeliveryStatus.Failed, error + "; endpoint disabled");
+            }
+
             await db.Set<WebhookDelivery>().IgnoreQueryFilters()
-                .Where(d => d.WebhookId == webhook.Id && d.Status == DeliveryStatus.Pending && d.LockToken == null)
+                .Where(d => d.WebhookId == webhook.Id && d.Id != delivery.Id && d.Status == DeliveryStatus.Pending && d.LockToken == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Failed).SetProperty(d => d.LastError, "endpoint disabled")
                     .SetProperty(d => d.CompletedAt, now), CancellationToken.None);
         }
+
+        await db.SaveChangesAsync(CancellationToken.None);
     }
 
     private void Complete(WebhookDelivery delivery, string status, string? error)
