@@ -84,7 +84,7 @@ public static class MessagesApi
     /// </summary>
     private static async Task<Results<Created<MessageView>, ErrorResult>> SendAsync(
         SendMessageRequest request, ConversationService conversations, MessageAnalyzer analyzer, ConversationLocks locks, CurrentUser me,
-        ParleyDb db, Realtime.ConversationNotifier notifier, TimeProvider clock, CancellationToken cancellationToken)
+        ParleyDb db, Realtime.ConversationNotifier notifier, Infrastructure.Events.DomainEvents events, TimeProvider clock, CancellationToken cancellationToken)
     {
         var type = request.MessageType ?? MessageTypes.User;
         if (type != MessageTypes.User && !me.IsAgentOrAdmin)
@@ -109,6 +109,11 @@ public static class MessagesApi
         conversation.MessageCount++;
         conversation.LastMessageAt = conversation.UpdatedAt = now;
         db.Messages.Add(message);
+        if (type == MessageTypes.User)
+        {
+            await events.RaiseAsync(db, conversation.TenantId, Infrastructure.Events.EventTypes.MessageReceived, MessageEventData.From(message), cancellationToken);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await notifier.MessageStoredAsync(conversation, message, CancellationToken.None);
         return TypedResults.Created($"/api/v1/messages/{conversation.Id}", MessageView.From(message));

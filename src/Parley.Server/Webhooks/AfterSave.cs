@@ -5,7 +5,7 @@ namespace Parley.Server.Webhooks;
 /// <summary>
 /// Runs an action once the caller's unit of work has been saved (and never if saving fails), for
 /// work that must only follow stored rows: waking the webhook worker, pushing a notification.
-/// Pooled contexts clear their event handlers when returned, so an unsaved unit leaves nothing behind.
+/// A pooled context gets its event handlers reset when it is rented again, so an unsaved unit leaves nothing behind.
 /// </summary>
 public static class AfterSave
 {

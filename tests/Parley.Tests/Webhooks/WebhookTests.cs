@@ -149,13 +149,16 @@ public abstract class WebhookTests(ParleyApp app, WebhookReceiver receiver)
     {
         var admin = await app.CreateTenantWithAdminAsync();
         var endpoint = receiver.NewEndpoint(200);
-        var (webhookId, secret) = await SubscribeAsync(admin, receiver.Url(endpoint), "conversation.created", "message.received", "conversation.ended", "user.created");
+        var (webhookId, secret) = await SubscribeAsync(admin, receiver.Url(endpoint), "conversation.created", "message.received", "conversation.ended", "user.created", "user.updated");
         var customer = await app.CreateUserAsync(admin, "user");
 
         var userCreated = await endpoint.NextAsync(h => h.Event == "user.created");
         AssertSigned(userCreated, secret);
         Assert.Equal(customer.Id, userCreated.Json.GetProperty("data").GetProperty("user_id").GetGuid());
         Assert.DoesNotContain("password", userCreated.Body);
+        await Json.ReadAsync(await admin.Client.PutAsJsonAsync($"/api/v1/users/{customer.Id}", new { full_name = "Renamed Customer" }), 200);
+        var userUpdated = await endpoint.NextAsync(h => h.Event == "user.updated");
+        Assert.Equal("Renamed Customer", userUpdated.Json.GetProperty("data").GetProperty("full_name").GetString());
 
         var turn = await Json.ReadAsync(await customer.Client.PostAsJsonAsync("/api/v1/chat/process",
             new { message = "My card 4111 1111 1111 1111 was charged twice" }), 200);
@@ -176,6 +179,11 @@ public abstract class WebhookTests(ParleyApp app, WebhookReceiver receiver)
         Assert.Equal("user", data.GetProperty("role").GetString());
         Assert.False(string.IsNullOrEmpty(data.GetProperty("intent").GetString()));
         Assert.DoesNotContain("4111 1111 1111 1111", message.Body);
+
+        // A customer message stored without a bot turn is received too.
+        var sent = await Json.ReadAsync(await customer.Client.PostAsJsonAsync("/api/v1/messages/send", new { session_id = conversationId, content = "one more thing" }), 201);
+        var sentHook = await endpoint.NextAsync(h => h.Event == "message.received" && h.Json.GetProperty("data").GetProperty("message_id").GetGuid() == sent.GetProperty("id").GetGuid());
+        Assert.Equal("one more thing", sentHook.Json.GetProperty("data").GetProperty("content").GetString());
 
         await Json.ReadAsync(await customer.Client.PutAsync($"/api/v1/sessions/{conversationId}/end", null), 200);
         var ended = await endpoint.NextAsync(h => h.Event == "conversation.ended");
