@@ -12,6 +12,7 @@ using Parley.Server.Infrastructure.Outbound;
 using Parley.Server.Infrastructure.RateLimiting;
 using Parley.Server.Infrastructure.Redis;
 using Parley.Server.Infrastructure.Secrets;
+using Parley.Server.Notifications;
 using Parley.Server.Operations;
 using Parley.Server.Quotas;
 using Parley.Server.Realtime;
@@ -21,6 +22,7 @@ using Parley.Server.Tenants;
 using Parley.Server.Tickets;
 using Parley.Server.Understanding;
 using Parley.Server.Users;
+using Parley.Server.Webhooks;
 
 // `eval <kind> --data <path>` measures the engine on labelled data: no host, no database.
 if (args is ["eval", .. var evaluation])
@@ -52,6 +54,8 @@ builder.AddParleyHttp()
     .AddParleyPlans()
     .AddParleyTasks()
     .AddParleyAnalytics()
+    .AddParleyWebhooks()
+    .AddParleyNotifications()
     .AddParleyOperations();
 
 var app = builder.Build();
@@ -97,6 +101,8 @@ app.MapParleyApi(api =>
     api.MapTasks();
     api.MapAnalytics();
     api.MapUnderstanding();
+    api.MapWebhooks();
+    api.MapNotifications();
 });
 
 await app.RunAsync();

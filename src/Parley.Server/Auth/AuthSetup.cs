@@ -38,12 +38,7 @@ public static class AuthSetup
         services.AddSingleton<ApiKeyLookup>();
         services.AddSingleton<IAuthorizationHandler, RoutedRequestsRequireUser>();
 
-        // Keys that protect secrets at rest (cookies now, integration credentials later) live in
-        // the data directory, not in the user profile, so they survive redeploys with the data.
-        services.AddDataProtection()
-            .SetApplicationName("parley")
-            .PersistKeysToFileSystem(new DirectoryInfo(DataDirectory.FromConfiguration(builder.Configuration).File("keys")));
-
+        // Data Protection keys (secrets at rest) are set up once, by AddParleySecrets.
         services.AddAuthentication(SchemeSelector)
             .AddPolicyScheme(SchemeSelector, "JWT or API key", o => o.ForwardDefaultSelector = ctx =>
                 ApiKeyAuthenticationHandler.ReadKey(ctx.Request) is null ? JwtBearerDefaults.AuthenticationScheme : ApiKeyAuthenticationHandler.SchemeName)

@@ -24,8 +24,7 @@ public static class ChatApi
     private static async Task<Created<ChatSessionCreated>> CreateSessionAsync(
         CreateChatSessionRequest request, ConversationService conversations, TurnPipeline turns, ParleyDb db, CancellationToken cancellationToken)
     {
-        var conversation = conversations.Start(null);
-        await db.SaveChangesAsync(cancellationToken);
+        var conversation = await conversations.StartAsync(null, cancellationToken: cancellationToken);
         var turn = await turns.RunAsync(conversation, request.Message!, request.Metadata, cancellationToken);
         var body = new ChatSessionCreated(conversation.Id, turn.UserMessage.Id, turn.UserMessage.Content, MessageTypes.User,
             new Dictionary<string, object?> { ["session_title"] = conversation.Title, ["status"] = conversation.Status },

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Parley.Server.Auth;
+using Parley.Server.Infrastructure.Events;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Conversations;
@@ -9,7 +10,7 @@ namespace Parley.Server.Conversations;
 /// Finding, starting and ending conversations for the caller. Customers (role user) see their own
 /// conversations; agents and admins see every conversation of their tenant.
 /// </summary>
-public sealed class ConversationService(ParleyDb db, CurrentUser me, ConversationQueries queries, TimeProvider clock)
+public sealed class ConversationService(ParleyDb db, CurrentUser me, ConversationQueries queries, DomainEvents events, TimeProvider clock)
 {
     public IQueryable<Conversation> Visible()
         => me.IsAgentOrAdmin ? db.Conversations : db.Conversations.Where(c => c.UserId == me.UserId);
@@ -29,9 +30,7 @@ public sealed class ConversationService(ParleyDb db, CurrentUser me, Conversatio
     {
         if (id is null)
         {
-            var started = Start(null);
-            await db.SaveChangesAsync(cancellationToken);
-            return (started, null);
+            return (await StartAsync(null, cancellationToken: cancellationToken), null);
         }
 
         var found = await FindAsync(id.Value, cancellationToken);
@@ -63,12 +62,22 @@ public sealed class ConversationService(ParleyDb db, CurrentUser me, Conversatio
         return conversation;
     }
 
+    /// <summary>Starts a conversation, raises <c>conversation.created</c> and saves both.</summary>
+    public async Task<Conversation> StartAsync(string? title, string channel = Channels.Web, string? customerId = null, Guid? assistantId = null, JsonElement? metadata = null, CancellationToken cancellationToken = default)
+    {
+        var conversation = Start(title, channel, customerId, assistantId, metadata);
+        await events.RaiseAsync(db, conversation.TenantId, EventTypes.ConversationCreated, ConversationEventData.From(conversation), cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return conversation;
+    }
+
     public async Task EndAsync(Conversation conversation, CancellationToken cancellationToken)
     {
         if (conversation.Status != ConversationStatus.Ended)
         {
             conversation.Status = ConversationStatus.Ended;
             conversation.EndedAt = conversation.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+            await events.RaiseAsync(db, conversation.TenantId, EventTypes.ConversationEnded, ConversationEventData.From(conversation), cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
     }

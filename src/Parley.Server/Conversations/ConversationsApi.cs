@@ -62,8 +62,7 @@ public static class ConversationsApi
             return refused;
         }
 
-        var conversation = conversations.Start(request?.Title, assistantId: assistantId, metadata: request?.Metadata);
-        await db.SaveChangesAsync(cancellationToken);
+        var conversation = await conversations.StartAsync(request?.Title, assistantId: assistantId, metadata: request?.Metadata, cancellationToken: cancellationToken);
         IReadOnlyList<Message>? messages = null;
         if (request?.InitialMessage is { } first)
         {

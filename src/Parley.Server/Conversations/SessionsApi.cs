@@ -24,8 +24,7 @@ public static class SessionsApi
     private static async Task<Created<ConversationView>> CreateAsync(
         CreateSessionRequest request, ConversationService conversations, ParleyDb db, CancellationToken cancellationToken)
     {
-        var conversation = conversations.Start(null, request.Channel ?? Channels.Web, request.CustomerId, metadata: request.Metadata);
-        await db.SaveChangesAsync(cancellationToken);
+        var conversation = await conversations.StartAsync(null, request.Channel ?? Channels.Web, request.CustomerId, metadata: request.Metadata, cancellationToken: cancellationToken);
         return TypedResults.Created($"/api/v1/sessions/{conversation.Id}", ConversationView.From(conversation, []));
     }
 
@@ -86,7 +85,8 @@ public static class MessagesApi
     /// </summary>
     private static async Task<Results<Created<MessageView>, ErrorResult>> SendAsync(
         SendMessageRequest request, ConversationService conversations, MessageAnalyzer analyzer, TenantUnderstanding understanding,
-        ConversationLocks locks, CurrentUser me, ParleyDb db, Realtime.ConversationNotifier notifier, TimeProvider clock, CancellationToken cancellationToken)
+        ConversationLocks locks, CurrentUser me, ParleyDb db, Realtime.ConversationNotifier notifier, Infrastructure.Events.DomainEvents events,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         var type = request.MessageType ?? MessageTypes.User;
         if (type != MessageTypes.User && !me.IsAgentOrAdmin)
@@ -112,6 +112,11 @@ public static class MessagesApi
         conversation.MessageCount++;
         conversation.LastMessageAt = conversation.UpdatedAt = now;
         db.Messages.Add(message);
+        if (type == MessageTypes.User)
+        {
+            await events.RaiseAsync(db, conversation.TenantId, Infrastructure.Events.EventTypes.MessageReceived, MessageEventData.From(message), cancellationToken);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await notifier.MessageStoredAsync(conversation, message, CancellationToken.None);
         return TypedResults.Created($"/api/v1/messages/{conversation.Id}", MessageView.From(message));

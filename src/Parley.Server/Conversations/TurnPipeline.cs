@@ -31,6 +31,7 @@ public sealed class TurnPipeline(
     Realtime.ConversationNotifier notifier,
     Assistants.AssistantDirectory assistants,
     Handoff.HandoffService handoff,
+    Infrastructure.Events.DomainEvents events,
     IOptions<ConversationOptions> options,
     Quotas.UsageMeter usage,
     TimeProvider clock,
@@ -135,6 +136,7 @@ public sealed class TurnPipeline(
         }
 
         db.Messages.AddRange(userMessage, botMessage);
+        await events.RaiseAsync(db, conversation.TenantId, Infrastructure.Events.EventTypes.MessageReceived, MessageEventData.From(userMessage), CancellationToken.None);
         // Once generation is done the turn is stored even if the caller has gone away.
         using (await writes.EnterAsync(CancellationToken.None))
         {

@@ -9,14 +9,6 @@ using Parley.Server.Tickets;
 
 namespace Parley.Server.Handoff;
 
-/// <summary>The data of <c>conversation.updated</c> (and <c>conversation.ended</c>) as every sink sees it.</summary>
-public sealed record ConversationEventData(
-    Guid ConversationId, string Status, string? PreviousStatus, Guid? AssistantId, Guid? UserId, Guid? AssignedAgentId, string Channel, string? Reason)
-{
-    public static ConversationEventData From(Conversation c, string? previousStatus, string? reason = null)
-        => new(c.Id, c.Status, previousStatus, c.AssistantId, c.UserId, c.AssignedAgentId, c.Channel, reason);
-}
-
 /// <summary>
 /// Live handoff: an escalated conversation waits in its tenant's queue until an agent claims it;
 /// while an agent holds it the bot stays silent (see <see cref="TurnPipeline"/>), and it answers

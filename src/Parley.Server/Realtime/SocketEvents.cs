@@ -58,8 +58,12 @@ public static class SocketEvents
 
     public static object ForConversation(ConversationEvent e) => e.Type == "message" ? Message(e) : Signal(e);
 
-    /// <summary>003's tenant-wide socket: conversation events arrive as <c>conversation_update</c>, tenant-wide ones under their own type.</summary>
-    public static object ForTenant(ConversationEvent e) => e.ConversationId == Guid.Empty ? TenantWide(e) : new Dictionary<string, object?>
+    /// <summary>
+    /// 003's tenant-wide socket: notifications as <c>system_notification</c>, tenant-wide events
+    /// (assistant status) under their own type, conversation events as <c>conversation_update</c>.
+    /// </summary>
+    public static object ForTenant(ConversationEvent e) => e.Type == Notifications.NotificationEvents.SocketType ? Notifications.NotificationPusher.ToWire(e)
+        : e.ConversationId == Guid.Empty ? TenantWide(e) : new Dictionary<string, object?>
     {
         ["type"] = "conversation_update",
         ["event"] = e.Type,

@@ -14,7 +14,8 @@ public sealed class TenantSocket(SocketConnection connection, ConversationEventH
     {
         var userId = me.UserId;
         var seesAll = me.IsAgentOrAdmin;
-        using var subscription = hub.Subscribe(me.RequiredTenantId, null, e => seesAll || e.OwnerId == userId || e.ConversationId == Guid.Empty);
+        using var subscription = hub.Subscribe(me.RequiredTenantId, null,
+            e => e.Type == Notifications.NotificationEvents.SocketType ? e.OwnerId == userId : seesAll || e.OwnerId == userId || e.ConversationId == Guid.Empty);
         connection.Send(new { type = "connection_established", tenant_id = me.TenantId, user_id = userId, timestamp = DateTime.UtcNow });
         var pump = Task.Run(async () =>
         {

@@ -2,12 +2,13 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Server.Auth;
 using Parley.Server.Infrastructure.Errors;
+using Parley.Server.Infrastructure.Events;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Users;
 
 /// <summary>Creating and changing accounts: the rules shared by registration, admins and tenants.</summary>
-public sealed class UserAccounts(ParleyDb db, PasswordHashing hashing, PrincipalCheck principals, IOptions<AuthOptions> options, TimeProvider clock)
+public sealed class UserAccounts(ParleyDb db, PasswordHashing hashing, PrincipalCheck principals, DomainEvents events, IOptions<AuthOptions> options, TimeProvider clock)
 {
     public FieldError? CheckPassword(string? password, string field = "password") => password switch
     {
@@ -81,6 +82,13 @@ public sealed class UserAccounts(ParleyDb db, PasswordHashing hashing, Principal
             .Where(e => e.State is EntityState.Modified or EntityState.Deleted)
             .Select(e => e.Entity.Id)
             .ToList();
+        foreach (var entry in db.ChangeTracker.Entries<User>().Where(e => e.State is EntityState.Added or EntityState.Modified).ToList())
+        {
+            var user = entry.Entity;
+            await events.RaiseAsync(db, user.TenantId, entry.State == EntityState.Added ? EventTypes.UserCreated : EventTypes.UserUpdated,
+                new { user_id = user.Id, email = user.Email, username = user.Username, full_name = user.FullName, role = user.Role, is_active = user.IsActive }, cancellationToken);
+        }
+
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -49,7 +49,7 @@ public static class SecretsSetup
             ? Path.Combine(DataDirectory.FromConfiguration(builder.Configuration).Path, "keys")
             : configured;
         builder.Services.AddDataProtection()
-            .SetApplicationName("Parley")
+            .SetApplicationName("parley")
             .PersistKeysToFileSystem(new DirectoryInfo(directory));
         builder.Services.AddSingleton<SecretProtector>();
         return builder;

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Webhooks;
+
+/// <summary>
+/// Which endpoints of a tenant want which events, cached in memory so that raising an event (every
+/// chat turn raises one) costs no query for a tenant without subscriptions. Changes made on this
+/// instance invalidate at once; other instances see them within <see cref="WebhookOptions.SubscriptionCacheSeconds"/>.
+/// </summary>
+public sealed class WebhookSubscriptions(IOptions<WebhookOptions> options, TimeProvider clock)
+{
+    public sealed record Subscription(Guid WebhookId, IReadOnlySet<string> Events);
+
+    private sealed record Entry(Subscription[] Subscriptions, DateTimeOffset Expires);
+
+    private readonly ConcurrentDictionary<Guid, Entry> _cache = new();
+
+    public async ValueTask<Subscription[]> ForTenantAsync(ParleyDb db, Guid tenantId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (_cache.TryGetValue(tenantId, out var entry) && entry.Expires > now)
+        {
+            return entry.Subscriptions;
+        }
+
+        var rows = await db.Set<Webhook>().IgnoreQueryFilters().AsNoTracking()
+            .Where(w => w.TenantId == tenantId && w.IsActive)
+            .Select(w => new { w.Id, w.Events })
+            .ToListAsync(cancellationToken);
+        var subscriptions = rows.Select(r => new Subscription(r.Id, ParseEvents(r.Events))).ToArray();
+        _cache[tenantId] = new Entry(subscriptions, now.AddSeconds(options.Value.SubscriptionCacheSeconds));
+        return subscriptions;
+    }
+
+    public void Invalidate(Guid tenantId) => _cache.TryRemove(tenantId, out _);
+
+    public static HashSet<string> ParseEvents(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<HashSet<string>>(json) ?? [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Parley.Server.Auth;
+using Parley.Server.Infrastructure.Errors;
+using Parley.Server.Infrastructure.Outbound;
+using Parley.Server.Infrastructure.Pagination;
+using Parley.Server.Infrastructure.Secrets;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Webhooks;
+
+/// <summary>Outgoing webhook subscriptions (documents 002, 003), their delivery log and redelivery. Admins only.</summary>
+public static class WebhooksApi
+{
+    private static readonly ListSpec<Webhook> ListSpec = new ListSpec<Webhook>(w => w.Id)
+        .SortBy("created_at", w => w.CreatedAt, isDefault: true, defaultDescending: true)
+        .SortBy("url", w => w.Url)
+        .FilterBy("is_active", v => bool.TryParse(v, out var b) ? w => w.IsActive == b : null)
+        .SearchBy(term => w => w.Url.Contains(term) || (w.Description != null && w.Description.Contains(term)));
+
+    private static readonly ListSpec<WebhookDelivery> DeliverySpec = new ListSpec<WebhookDelivery>(d => d.Id)
+        .SortBy("created_at", d => d.CreatedAt, isDefault: true, defaultDescending: true)
+        .SortBy("next_attempt_at", d => d.NextAttemptAt)
+        .FilterBy("status", v => DeliveryStatus.All.Contains(v) ? d => d.Status == v : null)
+        .FilterBy("event", v => d => d.EventType == v);
+
+    public static RouteGroupBuilder MapWebhooks(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/webhooks").WithTags("Webhooks").RequireAuthorization(AuthSetup.Policies.Admin);
+        group.MapPost("", CreateAsync);
+        group.MapGet("", ListAsync);
+        group.MapGet("/{id:guid}", GetAsync);
+        group.MapPut("/{id:guid}", UpdateAsync);
+        group.MapDelete("/{id:guid}", DeleteAsync);
+        group.MapPost("/{id:guid}/rotate-secret", RotateSecretAsync);
+        group.MapGet("/{id:guid}/deliveries", DeliveriesAsync);
+        group.MapGet("/{id:guid}/deliveries/{deliveryId:guid}", DeliveryAsync);
+        group.MapPost("/{id:guid}/deliveries/{deliveryId:guid}/redeliver", RedeliverAsync);
+        api.MapInboundWebhooks();
+        return group;
+    }
+
+    private static async Task<Results<Created<WebhookResponse>, ErrorResult>> CreateAsync(
+        CreateWebhookRequest request, ParleyDb db, CurrentUser me, OutboundGuard guard, SecretProtector protector, WebhookSubscriptions subscriptions,
+        TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (guard.CheckUrl(request.Url) is { } problem)
+        {
+            return ErrorResult.Validation("url", $"The URL {problem}.");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var secret = request.Secret ?? WebhookSignature.NewSecret();
+        var webhook = new Webhook
+        {
+            Id = Guid.CreateVersion7(),
+            TenantId = me.RequiredTenantId,
+            Url = request.Url!.Trim(),
+            Events = JsonSerializer.Serialize(request.Events!.Distinct().Order()),
+            Description = request.Description,
+            SecretProtected = protector.Protect(secret),
+            IsActive = request.IsActive ?? true,
+            CreatedBy = me.UserId,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Add(webhook);
+        await db.SaveChangesAsync(cancellationToken);
+        subscriptions.Invalidate(webhook.TenantId);
+        return TypedResults.Created($"/api/v1/webhooks/{webhook.Id}", WebhookResponse.From(webhook, secret));
+    }
+
+    private static Task<Results<PagedResult<WebhookResponse>, ErrorResult>> ListAsync(ParleyDb db, PageQuery query, CancellationToken cancellationToken)
+        => ListSpec.ToPageAsync(db.Set<Webhook>().AsNoTracking(), query, w => WebhookResponse.From(w), cancellationToken);
+
+    private static async Task<Results<Ok<WebhookResponse>, ErrorResult>> GetAsync(Guid id, ParleyDb db, CancellationToken cancellationToken)
+        => await db.Set<Webhook>().AsNoTracking().FirstOrDefaultAsync(w => w.Id == id, cancellationToken) is { } webhook
+            ? TypedResults.Ok(WebhookResponse.From(webhook))
+            : ErrorResult.NotFound("Webhook");
+
+    private static async Task<Results<Ok<WebhookResponse>, ErrorResult>> UpdateAsync(
+        Guid id, UpdateWebhookRequest request, ParleyDb db, OutboundGuard guard, SecretProtector protector, WebhookSubscriptions subscriptions,
+        TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var webhook = await db.Set<Webhook>().FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
+        if (webhook is null)
+        {
+            return ErrorResult.NotFound("Webhook");
+        }
+
+        if (request.Url is not null && guard.CheckUrl(request.Url) is { } problem)
+        {
+            return ErrorResult.Validation("url", $"The URL {problem}.");
+        }
+
+        webhook.Url = request.Url?.Trim() ?? webhook.Url;
+        webhook.Events = request.Events is null ? webhook.Events : JsonSerializer.Serialize(request.Events.Distinct().Order());
+        webhook.Description = request.Description ?? webhook.Description;
+        webhook.SecretProtected = request.Secret is null ? webhook.SecretProtected : protector.Protect(request.Secret);
+        if (request.IsActive is { } active && active != webhook.IsActive)
+        {
+            webhook.IsActive = active;
+            webhook.DisabledReason = active ? null : "disabled by an administrator";
+            webhook.ConsecutiveFailures = 0;
+            webhook.FailingSince = null;
+        }
+
+        webhook.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+        subscriptions.Invalidate(webhook.TenantId);
+        return TypedResults.Ok(WebhookResponse.From(webhook));
+    }
+
+    private static async Task<Results<NoContent, ErrorResult>> DeleteAsync(Guid id, ParleyDb db, WebhookSubscriptions subscriptions, CancellationToken cancellationToken)
+    {
+        var webhook = await db.Set<Webhook>().FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
+        if (webhook is null)
+        {
+            return ErrorResult.NotFound("Webhook");
+        }
+
+        db.Remove(webhook);
+        await db.SaveChangesAsync(cancellationToken);
+        subscriptions.Invalidate(webhook.TenantId);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>A new generated secret, shown in this answer only; the old one stops signing at once.</summary>
+    private static async Task<Results<Ok<WebhookResponse>, ErrorResult>> RotateSecretAsync(
+        Guid id, ParleyDb db, SecretProtector protector, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var webhook = await db.Set<Webhook>().FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
+        if (webhook is null)
+        {
+            return ErrorResult.NotFound("Webhook");
+        }
+
+        var secret = WebhookSignature.NewSecret();
+        webhook.SecretProtected = protector.Protect(secret);
+        webhook.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(WebhookResponse.From(webhook, secret));
+    }
+
+    private static async Task<Results<PagedResult<DeliveryResponse>, ErrorResult>> DeliveriesAsync(
+        Guid id, ParleyDb db, PageQuery query, CancellationToken cancellationToken)
+    {
+        if (!await db.Set<Webhook>().AnyAsync(w => w.Id == id, cancellationToken))
+        {
+            return ErrorResult.NotFound("Webhook");
+        }
+
+        return await DeliverySpec.ToPageAsync(db.Set<WebhookDelivery>().AsNoTracking().Where(d => d.WebhookId == id), query, DeliveryResponse.From, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<DeliveryResponse>, ErrorResult>> DeliveryAsync(Guid id, Guid deliveryId, ParleyDb db, CancellationToken cancellationToken)
+        => await db.Set<WebhookDelivery>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == deliveryId && d.WebhookId == id, cancellationToken) is { } delivery
+            ? TypedResults.Ok(DeliveryResponse.From(delivery))
+            : ErrorResult.NotFound("Delivery");
+
+    /// <summary>Sends a delivery again (same body, same <c>webhook-id</c>, fresh signature), whatever its status; 409 while an attempt is in flight.</summary>
+    private static async Task<Results<Accepted<DeliveryResponse>, ErrorResult>> RedeliverAsync(
+        Guid id, Guid deliveryId, ParleyDb db, WebhookSignal signal, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var delivery = await db.Set<WebhookDelivery>().FirstOrDefaultAsync(d => d.Id == deliveryId && d.WebhookId == id, cancellationToken);
+        if (delivery is null)
+        {
+            return ErrorResult.NotFound("Delivery");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (delivery.LockedUntil > now)
+        {
+            return ErrorResult.Conflict("This delivery is being sent right now; try again when the attempt ends.");
+        }
+
+        if (!await db.Set<Webhook>().AnyAsync(w => w.Id == id && w.IsActive, cancellationToken))
+        {
+            return ErrorResult.Conflict("The endpoint is disabled; enable it (PUT is_active: true) before redelivering.");
+        }
+
+        delivery.Status = DeliveryStatus.Pending;
+        delivery.NextAttemptAt = now;
+        delivery.CompletedAt = null;
+        delivery.LockedUntil = null;
+        delivery.LockToken = null;
+        await db.SaveChangesAsync(cancellationToken);
+        signal.Wake();
+        return TypedResults.Accepted($"/api/v1/webhooks/{id}/deliveries/{delivery.Id}", DeliveryResponse.From(delivery));
+    }
+}

@@ -1,0 +1,128 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Parley.Tests.Infrastructure;
+
+namespace Parley.Tests.Webhooks;
+
+/// <summary>Customer messages posted by an external system, signed with the tenant's inbound secret.</summary>
+public abstract class InboundWebhookTests(ParleyApp app)
+{
+    private static HttpRequestMessage Signed(Guid tenantId, string secret, string body, string? id = null, long? timestamp = null, string? signatureOverride = null)
+    {
+        id ??= "msg_" + Guid.NewGuid().ToString("N");
+        var ts = timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var key = Convert.FromBase64String(secret["whsec_".Length..]);
+        var signature = "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{id}.{ts}.{body}")));
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/webhooks/inbound/{tenantId}/messages")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("webhook-id", id);
+        request.Headers.Add("webhook-timestamp", ts.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", signatureOverride ?? signature);
+        return request;
+    }
+
+    private static async Task<string> InboundSecretAsync(TestUser admin)
+    {
+        var created = await Json.ReadAsync(await admin.Client.PostAsync("/webhooks/inbound/secret", null), 200);
+        var secret = created.GetProperty("secret").GetString()!;
+        Assert.StartsWith("whsec_", secret);
+        Assert.EndsWith($"/webhooks/inbound/{admin.TenantId}/messages", created.GetProperty("url").GetString());
+        var shown = await admin.Client.GetStringAsync("/webhooks/inbound");
+        Assert.Contains("\"has_secret\":true", shown);
+        Assert.DoesNotContain(secret, shown);
+        Assert.DoesNotContain("\"secret\"", shown);
+        return secret;
+    }
+
+    [Fact]
+    public async Task A_signed_message_takes_the_normal_turn()
+    {
+        var admin = await app.CreateTenantWithAdminAsync();
+        var secret = await InboundSecretAsync(admin);
+        var anonymous = app.Anonymous();
+        var body = JsonSerializer.Serialize(new { message = "I want to talk to a real person, my email is jane.doe@example.com", customer_id = "crm-42", channel = "email" });
+        var answer = await Json.ReadAsync(await anonymous.SendAsync(Signed(admin.TenantId, secret, body)), 200);
+        var conversationId = answer.GetProperty("conversation_id").GetGuid();
+        Assert.Equal("human_handoff", answer.GetProperty("intent").GetString());
+        Assert.True(answer.GetProperty("escalation_needed").GetBoolean());
+        Assert.False(string.IsNullOrEmpty(answer.GetProperty("response").GetString()));
+
+        var stored = await Json.ReadAsync(await admin.Client.GetAsync($"/api/v1/conversations/{conversationId}"), 200);
+        Assert.Equal("escalated", stored.GetProperty("status").GetString());
+        Assert.Equal("email", stored.GetProperty("channel").GetString());
+        Assert.DoesNotContain("jane.doe@example.com", stored.GetRawText());
+
+        // A follow-up in the same conversation.
+        var next = JsonSerializer.Serialize(new { message = "thanks", conversation_id = conversationId });
+        var second = await Json.ReadAsync(await anonymous.SendAsync(Signed(admin.TenantId, secret, next)), 200);
+        Assert.Equal(conversationId, second.GetProperty("conversation_id").GetGuid());
+    }
+
+    [Fact]
+    public async Task Bad_missing_stale_and_replayed_signatures_are_refused()
+    {
+        var admin = await app.CreateTenantWithAdminAsync();
+        var secret = await InboundSecretAsync(admin);
+        var anonymous = app.Anonymous();
+        var body = JsonSerializer.Serialize(new { message = "hello" });
+
+        await Json.ReadErrorAsync(await anonymous.SendAsync(Signed(admin.TenantId, secret, body, signatureOverride: "v1,AAAA")), 401);
+        var wrongSecret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        await Json.ReadErrorAsync(await anonymous.SendAsync(Signed(admin.TenantId, wrongSecret, body)), 401);
+        var stale = await Json.ReadErrorAsync(await anonymous.SendAsync(Signed(admin.TenantId, secret, body, timestamp: DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds())), 401);
+        Assert.Contains("stale", stale.GetRawText());
+        var unsigned = await anonymous.PostAsync($"/webhooks/inbound/{admin.TenantId}/messages", new StringContent(body, Encoding.UTF8, "application/json"));
+        await Json.ReadErrorAsync(unsigned, 401);
+
+        // Signed for this tenant, sent to another: refused.
+        var other = await app.CreateTenantWithAdminAsync("Other");
+        await InboundSecretAsync(other);
+        var misrouted = Signed(admin.TenantId, secret, body);
+        misrouted.RequestUri = new Uri($"/api/v1/webhooks/inbound/{other.TenantId}/messages", UriKind.Relative);
+        await Json.ReadErrorAsync(await anonymous.SendAsync(misrouted), 401);
+        // A tenant without a secret refuses everything.
+        await Json.ReadErrorAsync(await anonymous.SendAsync(Signed(Guid.NewGuid(), secret, body)), 401);
+
+        var id = "msg_" + Guid.NewGuid().ToString("N");
+        await Json.ReadAsync(await anonymous.SendAsync(Signed(admin.TenantId, secret, body, id)), 200);
+        await Json.ReadErrorAsync(await anonymous.SendAsync(Signed(admin.TenantId, secret, body, id)), 409);
+
+        // No conversation was started by any refused request.
+        var conversations = await Json.ReadAsync(await admin.Client.GetAsync("/api/v1/conversations"), 200);
+        Assert.Equal(1, conversations.GetProperty("total").GetInt32());
+
+        // Deleting the secret turns incoming webhooks off.
+        Assert.Equal(204, (int)(await admin.Client.DeleteAsync("/webhooks/inbound/secret")).StatusCode);
+        await Json.ReadErrorAsync(await anonymous.SendAsync(Signed(admin.TenantId, secret, body)), 401);
+    }
+
+    [Fact]
+    public async Task Signed_but_malformed_bodies_are_refused_with_clear_errors()
+    {
+        var admin = await app.CreateTenantWithAdminAsync();
+        var secret = await InboundSecretAsync(admin);
+        var anonymous = app.Anonymous();
+        await Json.ReadErrorAsync(await anonymous.SendAsync(Signed(admin.TenantId, secret, "{\"message\": ")), 400);
+        await Json.ReadErrorAsync(await anonymous.SendAsync(Signed(admin.TenantId, secret, "[1,2]")), 422);
+        await Json.ReadErrorAsync(await anonymous.SendAsync(Signed(admin.TenantId, secret, "{\"customer_id\": \"x\"}")), 422);
+        await Json.ReadErrorAsync(await anonymous.SendAsync(Signed(admin.TenantId, secret, "{\"message\": 5}")), 422);
+        await Json.ReadErrorAsync(await anonymous.SendAsync(Signed(admin.TenantId, secret, "{\"message\": \"hi\", \"conversation_id\": \"nope\"}")), 422);
+        await Json.ReadErrorAsync(await anonymous.SendAsync(Signed(admin.TenantId, secret, "{\"message\": \"hi\", \"channel\": \"pigeon\"}")), 422);
+        await Json.ReadErrorAsync(await anonymous.SendAsync(Signed(admin.TenantId, secret, JsonSerializer.Serialize(new { message = "hi", conversation_id = Guid.NewGuid() }))), 404);
+        await Json.ReadErrorAsync(await anonymous.SendAsync(Signed(admin.TenantId, secret, JsonSerializer.Serialize(new { message = new string('a', 70_000) }))), 413);
+
+        // A conversation of a signed-in customer cannot be written into from outside.
+        var customer = await app.CreateUserAsync(admin, "user");
+        var theirs = await Json.ReadAsync(await customer.Client.PostAsJsonAsync("/chat/process", new { message = "hello" }), 200);
+        var intoTheirs = JsonSerializer.Serialize(new { message = "hi", conversation_id = theirs.GetProperty("session_id").GetGuid() });
+        await Json.ReadErrorAsync(await anonymous.SendAsync(Signed(admin.TenantId, secret, intoTheirs)), 404);
+    }
+}
+
+public sealed class SqliteInboundWebhookTests(SqliteApp app) : InboundWebhookTests(app), IClassFixture<SqliteApp>;
+
+public sealed class PostgresInboundWebhookTests(PostgresApp app) : InboundWebhookTests(app), IClassFixture<PostgresApp>;
