@@ -64,14 +64,14 @@ public static class SocketEvents
     /// </summary>
     public static object ForTenant(ConversationEvent e) => e.Type == Notifications.NotificationEvents.SocketType ? Notifications.NotificationPusher.ToWire(e)
         : e.ConversationId == Guid.Empty ? TenantWide(e) : new Dictionary<string, object?>
-    {
-        ["type"] = "conversation_update",
-        ["event"] = e.Type,
-        ["conversation_id"] = e.ConversationId,
-        ["sequence"] = e.Sequence,
-        ["timestamp"] = e.Timestamp,
-        ["data"] = e.Data,
-    };
+        {
+            ["type"] = "conversation_update",
+            ["event"] = e.Type,
+            ["conversation_id"] = e.ConversationId,
+            ["sequence"] = e.Sequence,
+            ["timestamp"] = e.Timestamp,
+            ["data"] = e.Data,
+        };
 
     /// <summary>An event of the whole tenant (<c>assistant_status</c>): its data at the top level and under <c>data</c>.</summary>
     private static Dictionary<string, object?> TenantWide(ConversationEvent e)
