@@ -8,6 +8,7 @@ using Parley.Server.Infrastructure.Outbound;
 using Parley.Server.Infrastructure.RateLimiting;
 using Parley.Server.Infrastructure.Redis;
 using Parley.Server.Infrastructure.Secrets;
+using Parley.Server.Knowledge;
 using Parley.Server.Operations;
 using Parley.Server.Realtime;
 using Parley.Server.Storage;
@@ -29,8 +30,17 @@ builder.AddParleyHttp()
     .AddParleyRateLimiting()
     .AddParleyAuth()
     .AddParleyConversations()
+    .AddParleyKnowledge()
     .AddParleyRealtime()
     .AddParleyOperations();
+
+// Until the lead wires the eval dispatcher: `-- eval-retrieval --data <path>` runs the retrieval evaluation.
+if (args.Length >= 1 && args[0] == "eval-retrieval")
+{
+    var data = args.SkipWhile(a => a != "--data").Skip(1).FirstOrDefault() ?? Path.Combine("..", "shared", "data");
+    await Parley.Server.Knowledge.Evaluation.RetrievalEvaluation.RunAsync(data, Console.Out, CancellationToken.None);
+    return;
+}
 
 var app = builder.Build();
 
@@ -67,6 +77,7 @@ app.MapParleyApi(api =>
     api.MapSessions();
     api.MapMessages();
     api.MapStreaming();
+    api.MapKnowledge();
 });
 
 await app.RunAsync();
