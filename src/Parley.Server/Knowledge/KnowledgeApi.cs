@@ -74,8 +74,9 @@ public static class KnowledgeApi
     }
 
     private static async Task<Results<Accepted<AcceptedSource>, ErrorResult>> UpdateAsync(
-        Guid id, SourceRequest request, ParleyDb db, KnowledgeWrites writes, CancellationToken cancellationToken)
+        Guid id, SourceUpdateRequest update, ParleyDb db, KnowledgeWrites writes, CancellationToken cancellationToken)
     {
+        var request = update.ToRequest();
         var source = await db.Set<KnowledgeSource>().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (source is null)
         {

@@ -88,6 +88,21 @@ public sealed record SourceRequest(
     }
 }
 
+/// <summary>PUT/PATCH body: the same fields, each optional (checked after merging with the stored source).</summary>
+public sealed record SourceUpdateRequest(
+    string? Name,
+    string? Type,
+    string? Content,
+    string? Url,
+    string? Category,
+    JsonElement? Metadata,
+    IReadOnlyList<FaqPair>? Faqs,
+    IReadOnlyList<FaqPair>? Pairs,
+    IReadOnlyList<FaqPair>? Questions)
+{
+    public SourceRequest ToRequest() => new(Name, Type, Content, Url, Category, Metadata, Faqs, Pairs, Questions);
+}
+
 public sealed record SourceResponse(
     Guid Id,
     Guid TenantId,

@@ -41,12 +41,12 @@ public sealed class KnowledgeSearch(
         var named = only is null ? await names.ResolveAsync(tenantId, [query.Text, .. query.Context], cancellationToken) : null;
         if (named is { } namedSource)
         {
-            var hits = await LexicalIndex.SearchAsync(db, tenantId, terms, query.Category, [namedSource], pool, cancellationToken);
+            var hits = await LexicalIndex.SearchAsync(db, tenantId, query.Text, terms, query.Category, [namedSource], pool, cancellationToken);
             Remember(hits);
             lists.Add((NamedSourceWeight, hits.Select(h => h.ChunkId).ToList()));
         }
 
-        var lexical = await LexicalIndex.SearchAsync(db, tenantId, terms, query.Category, only, pool, cancellationToken);
+        var lexical = await LexicalIndex.SearchAsync(db, tenantId, query.Text, terms, query.Category, only, pool, cancellationToken);
         Remember(lexical);
         lists.Add((1, lexical.Select(h => h.ChunkId).ToList()));
 

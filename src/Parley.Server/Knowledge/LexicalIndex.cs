@@ -15,11 +15,12 @@ public sealed record LexicalHit(Guid ChunkId, Guid SourceId, double Score);
 public static class LexicalIndex
 {
     public static async Task<List<LexicalHit>> SearchAsync(
-        DbContext db, Guid tenantId, IReadOnlyList<string[]> terms, string? category, IReadOnlyCollection<Guid>? sources, int limit, CancellationToken cancellationToken)
+        DbContext db, Guid tenantId, string queryText, IReadOnlyList<string[]> terms, string? category, IReadOnlyCollection<Guid>? sources, int limit, CancellationToken cancellationToken)
     {
         var postgres = db.Database.IsNpgsql();
         var match = postgres ? TextAnalysis.TsQuery(terms) : TextAnalysis.Fts5Match(terms);
-        if (match is null || sources is { Count: 0 })
+        var codes = postgres ? TextAnalysis.Codes(queryText) : [];
+        if ((match is null && codes.Count == 0) || sources is { Count: 0 })
         {
             return [];
         }
@@ -49,11 +50,18 @@ public static class LexicalIndex
             }
         }
 
+        var tsquery = match is null ? "" : "to_tsquery('english', @match)";
+        for (var n = 0; n < codes.Count; n++)
+        {
+            tsquery += (tsquery.Length > 0 ? " || " : "") + $"phraseto_tsquery('english', @code{n})";
+            Add(command, "code" + n, codes[n]);
+        }
+
         command.CommandText = postgres
             ? $"""
-               SELECT c.id, c.source_id, ts_rank_cd(c.tsv, q) AS rank
-               FROM knowledge_chunks c, to_tsquery('english', @match) q
-               WHERE c.tenant_id = @tenant AND c.tsv @@ q{filters}
+               SELECT c.id, c.source_id, ts_rank_cd(c.tsv, query.q) AS rank
+               FROM knowledge_chunks c, (SELECT {tsquery} AS q) query
+               WHERE c.tenant_id = @tenant AND c.tsv @@ query.q{filters}
                ORDER BY rank DESC, c.id LIMIT @limit
                """
             : $"""
@@ -62,7 +70,11 @@ public static class LexicalIndex
                WHERE knowledge_fts MATCH @match AND c.tenant_id = @tenant{filters}
                ORDER BY rank LIMIT @limit
                """;
-        Add(command, "match", match);
+        if (match is not null)
+        {
+            Add(command, "match", match);
+        }
+
         Add(command, "tenant", postgres ? tenantId : SqliteGuid(tenantId));
         Add(command, "limit", limit);
         var hits = new List<LexicalHit>();

@@ -91,9 +91,19 @@ public static class TextAnalysis
     public static string? Fts5Match(IReadOnlyList<string[]> terms)
         => terms.Count == 0 ? null : string.Join(" OR ", terms.Select(t => "\"" + string.Join(' ', t) + "\""));
 
-    /// <summary>A PostgreSQL to_tsquery expression: any term (|), codes as adjacent words (&lt;-&gt;).</summary>
+    /// <summary>
+    /// A PostgreSQL to_tsquery expression over the single words (any of them); codes are matched by
+    /// <see cref="Codes"/> through phraseto_tsquery, which splits them exactly as the index did.
+    /// </summary>
     public static string? TsQuery(IReadOnlyList<string[]> terms)
-        => terms.Count == 0 ? null : string.Join(" | ", terms.Select(t => t.Length == 1 ? t[0] : "(" + string.Join(" <-> ", t) + ")"));
+        => terms.Any(t => t.Length == 1) ? string.Join(" | ", terms.Where(t => t.Length == 1).Select(t => t[0])) : null;
+
+    /// <summary>Tokens made of several letter/digit runs (AB-123, v2.1), as typed, edge punctuation trimmed.</summary>
+    public static List<string> Codes(string query)
+        => query.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
+            .Select(t => t.Trim('.', ',', ';', ':', '!', '?', '(', ')', '"', '\''))
+            .Where(t => Words(t) is { Count: >= 2 } w && !(w.Count == 2 && w[1] is "s" or "t" or "d" or "ll" or "re" or "ve" or "m"))
+            .Distinct(StringComparer.OrdinalIgnoreCase).Take(10).ToList();
 
     /// <summary>A light stem (plural, -ing, -ed, -ly) used only to compare words, never stored.</summary>
     public static string Stem(string word)
