@@ -42,6 +42,13 @@ if (args.Length >= 1 && args[0] == "eval-retrieval")
     return;
 }
 
+if (args.Length >= 1 && args[0] == "bench-knowledge")
+{
+    int Arg(string name, int fallback) => int.TryParse(args.SkipWhile(a => a != name).Skip(1).FirstOrDefault(), out var v) ? v : fallback;
+    await Parley.Server.Knowledge.Evaluation.KnowledgeBenchmark.RunAsync(Arg("--chunks", 100_000), Arg("--queries", 1_000), Console.Out, CancellationToken.None);
+    return;
+}
+
 var app = builder.Build();
 
 if (args.Contains("migrate"))

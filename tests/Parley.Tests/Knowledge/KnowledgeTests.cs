@@ -165,6 +165,28 @@ public abstract class KnowledgeTests(ParleyApp app)
         await Json.ReadErrorAsync(await user.Client.PostAsync("/api/v1/files/upload", Multipart("a.txt", Encoding.UTF8.GetBytes("hello"), null, null)), 403);
     }
 
+    [Fact]
+    public async Task A_pdf_is_read_with_pdftotext_or_refused_with_503_when_it_is_missing()
+    {
+        var admin = await app.CreateTenantWithAdminAsync();
+        var pdf = Encoding.ASCII.GetBytes(
+            "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n" +
+            "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >> endobj\n" +
+            "4 0 obj << /Length 55 >> stream\nBT /F1 24 Tf 72 700 Td (Warranty covers Zorblax kettles) Tj ET\nendstream endobj\n" +
+            "5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+        var installed = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, "pdftotext")));
+        var response = await UploadAsync(admin, "warranty.pdf", pdf);
+        if (!installed)
+        {
+            await Json.ReadErrorAsync(response, 503);
+            return;
+        }
+
+        var ready = await KnowledgeWait.ReadyAsync(admin, await Json.ReadAsync(response, 202));
+        Assert.Equal("application/pdf", ready.GetProperty("content_type").GetString());
+        Assert.Equal(1, await CountAsync(admin, "zorblax"));
+    }
+
     private static async Task<JsonElement> CreateAsync(TestUser admin, object body)
     {
         var response = await admin.Client.PostAsJsonAsync("/api/v1/knowledge/sources", body);

@@ -37,24 +37,10 @@ public static class RetrievalEvaluation
         var temp = Directory.CreateTempSubdirectory("parley-eval-retrieval-");
         try
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Configuration["Parley:DataDir"] = temp.FullName;
-            builder.Configuration["Parley:Database:Postgres"] = "";
-            builder.Logging.ClearProviders();
-            builder.AddParleyStorage();
-            builder.Services.AddScoped<ITenantScope>(_ => new FixedTenantScope(Tenant.PlatformId));
-            builder.Services.AddSingleton<ResponseCache>();
-            builder.Services.AddParleyKnowledgeCore();
-            await using var app = builder.Build();
-            await app.Services.MigrateParleyDatabaseAsync(ct);
-
+            await using var app = await EvaluationHost.StartAsync(temp.FullName, ct);
             var (sources, keys, documents) = await LoadAsync(app.Services, root, ct);
-            var ingestion = app.Services.GetRequiredService<Ingestion>();
             var started = Stopwatch.GetTimestamp();
-            while (await ingestion.ClaimAsync(ct) is { } job)
-            {
-                await ingestion.ProcessAsync(job, ct);
-            }
+            await EvaluationHost.DrainAsync(app.Services, ct);
 
             var ingestSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             var chunkKeys = await ChunkKeysAsync(app.Services, keys, ct);
