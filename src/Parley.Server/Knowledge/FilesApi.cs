@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Parley.Server.Auth;
 using Parley.Server.Infrastructure.Errors;
+using Parley.Server.Infrastructure.RateLimiting;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Knowledge;
@@ -22,6 +23,7 @@ public static class FilesApi
         var group = api.MapGroup("/files").WithTags("Files");
         group.MapPost("/upload", UploadAsync)
             .RequireAuthorization(AuthSetup.Policies.Admin)
+            .RequireRateLimit(RateLimitPolicies.Upload)
             .DisableAntiforgery()
             .WithMetadata(new UploadLimit())
             .Accepts<IFormFile>("multipart/form-data");

@@ -48,7 +48,12 @@ public sealed class Ingestion(
     {
         var job = new KnowledgeJob
         {
-            Id = Guid.NewGuid(), TenantId = source.TenantId, SourceId = source.Id, SourceVersion = source.Version, CreatedAt = now, UpdatedAt = now,
+            Id = Guid.NewGuid(),
+            TenantId = source.TenantId,
+            SourceId = source.Id,
+            SourceVersion = source.Version,
+            CreatedAt = now,
+            UpdatedAt = now,
         };
         db.Set<KnowledgeJob>().Add(job);
         return job;
@@ -175,8 +180,15 @@ public sealed class Ingestion(
 
             db.Set<KnowledgeChunk>().AddRange(drafts.Select((d, i) => new KnowledgeChunk
             {
-                Id = Guid.NewGuid(), TenantId = source.TenantId, SourceId = source.Id, Ordinal = i, Title = d.Title, Text = d.Text, Category = source.Category,
-                Embedding = vectors is null ? null : EmbeddingClient.ToBytes(vectors[i]), EmbeddingModel = vectors is null ? null : embeddings.Model,
+                Id = Guid.NewGuid(),
+                TenantId = source.TenantId,
+                SourceId = source.Id,
+                Ordinal = i,
+                Title = d.Title,
+                Text = d.Text,
+                Category = source.Category,
+                Embedding = vectors is null ? null : EmbeddingClient.ToBytes(vectors[i]),
+                EmbeddingModel = vectors is null ? null : embeddings.Model,
             }));
             source.Status = SourceStatus.Ready;
             source.Error = embeddingError;

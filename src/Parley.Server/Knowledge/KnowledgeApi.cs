@@ -193,7 +193,10 @@ public static class KnowledgeApi
         var category = query["category"].ToString() is { Length: > 0 } c ? c : query["filter[category]"].ToString() is { Length: > 0 } fc ? fc : null;
         var passages = await search.SearchAsync(me.RequiredTenantId, new KnowledgeQuery(q, limit)
         {
-            Category = category, ConfidenceThreshold = threshold, Metadata = metadata.Count > 0 ? metadata : null, SourceId = sourceId,
+            Category = category,
+            ConfidenceThreshold = threshold,
+            Metadata = metadata.Count > 0 ? metadata : null,
+            SourceId = sourceId,
         }, cancellationToken);
         var hits = passages.Select(p =>
         {

@@ -59,7 +59,13 @@ public static class KnowledgeBenchmark
 
                     var source = new KnowledgeSource
                     {
-                        Id = Guid.NewGuid(), TenantId = Tenant.PlatformId, Name = $"Manual {s}", Type = SourceTypes.Document, Content = text.ToString(), CreatedAt = now, UpdatedAt = now,
+                        Id = Guid.NewGuid(),
+                        TenantId = Tenant.PlatformId,
+                        Name = $"Manual {s}",
+                        Type = SourceTypes.Document,
+                        Content = text.ToString(),
+                        CreatedAt = now,
+                        UpdatedAt = now,
                     };
                     db.Set<KnowledgeSource>().Add(source);
                     Ingestion.Enqueue(db, source, now);
