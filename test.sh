@@ -55,6 +55,11 @@ if ! start_redis; then
   exit 1
 fi
 
+# PDF uploads are read with pdftotext; the knowledge tests cover both its presence and its absence.
+if ! command -v pdftotext >/dev/null 2>&1 && svc_is_root; then
+  svc_apt_install poppler-utils || echo "test.sh: poppler-utils not installed; PDF uploads will be refused with 503" >&2
+fi
+
 echo "PARLEY_TEST_POSTGRES=$PARLEY_TEST_POSTGRES"
 echo "PARLEY_TEST_REDIS=$PARLEY_TEST_REDIS"
 

@@ -12,6 +12,7 @@ using Parley.Server.Infrastructure.Outbound;
 using Parley.Server.Infrastructure.RateLimiting;
 using Parley.Server.Infrastructure.Redis;
 using Parley.Server.Infrastructure.Secrets;
+using Parley.Server.Knowledge;
 using Parley.Server.Notifications;
 using Parley.Server.Operations;
 using Parley.Server.Quotas;
@@ -28,6 +29,14 @@ using Parley.Server.Webhooks;
 if (args is ["eval", .. var evaluation])
 {
     Environment.ExitCode = await EvaluationCommand.RunAsync(evaluation, Console.Out, Console.Error, CancellationToken.None);
+    return;
+}
+
+// `bench-knowledge --chunks N --queries N` (bench/knowledge.sh): ingestion and search timings on a scratch SQLite.
+if (args is ["bench-knowledge", ..])
+{
+    int Arg(string name, int fallback) => int.TryParse(args.SkipWhile(a => a != name).Skip(1).FirstOrDefault(), out var v) ? v : fallback;
+    await Parley.Server.Knowledge.Evaluation.KnowledgeBenchmark.RunAsync(Arg("--chunks", 100_000), Arg("--queries", 1_000), Console.Out, CancellationToken.None);
     return;
 }
 
@@ -50,6 +59,7 @@ builder.AddParleyHttp()
     .AddParleyTickets()
     .AddParleyHandoff()
     .AddParleyUnderstanding()
+    .AddParleyKnowledge()
     .AddParleyRealtime()
     .AddParleyPlans()
     .AddParleyTasks()
@@ -103,6 +113,7 @@ app.MapParleyApi(api =>
     api.MapUnderstanding();
     api.MapWebhooks();
     api.MapNotifications();
+    api.MapKnowledge();
 });
 
 await app.RunAsync();

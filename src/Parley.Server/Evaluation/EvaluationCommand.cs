@@ -12,6 +12,7 @@ public static class EvaluationCommand
     {
         ["intents"] = IntentsEvaluation.RunAsync,
         ["pii"] = PiiEvaluationRun.RunAsync,
+        ["retrieval"] = Knowledge.Evaluation.RetrievalEvaluation.RunAsync,
     };
 
     public static string Usage =>

@@ -11,6 +11,23 @@ public sealed record Passage(Guid SourceId, Guid ChunkId, string SourceName, str
 public interface IKnowledgeSearch
 {
     Task<IReadOnlyList<Passage>> SearchAsync(Guid tenantId, string query, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The full form: a category filter, earlier turns that may name what is asked about, a minimum confidence.</summary>
+    Task<IReadOnlyList<Passage>> SearchAsync(Guid tenantId, KnowledgeQuery query, CancellationToken cancellationToken)
+        => SearchAsync(tenantId, query.Text, query.Limit, cancellationToken);
+}
+
+/// <summary>
+/// A search: <see cref="Context"/> holds earlier turns of the conversation, newest first;
+/// <see cref="Metadata"/> keeps only sources whose metadata has each key with that value.
+/// </summary>
+public sealed record KnowledgeQuery(string Text, int Limit = 5)
+{
+    public string? Category { get; init; }
+    public IReadOnlyList<string> Context { get; init; } = [];
+    public double ConfidenceThreshold { get; init; }
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+    public Guid? SourceId { get; init; }
 }
 
 /// <summary>The search used while no knowledge index exists: it has nothing to find.</summary>

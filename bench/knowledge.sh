@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Knowledge benchmark: ingestion throughput (chunks/s through the durable queue, chunker and FTS5
+# index) and search latency (the hybrid search service, in process) at CHUNKS chunks on SQLite.
+# Targets (issue 4): ingestion >= 500 chunks/s; search p50 < 5 ms and p99 < 20 ms at 100,000 chunks.
+#
+#   bash bench/knowledge.sh
+#
+# Environment: CHUNKS (default 100000), QUERIES (1000).
+# Wall-clock figures move with the machine's load; the process CPU time per chunk and per query is
+# printed beside them as the load-independent figure.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+CHUNKS="${CHUNKS:-100000}"
+QUERIES="${QUERIES:-1000}"
+
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+
+build_release "$ROOT/src/Parley.Server/Parley.Server.csproj" parley
+# Run from a copy so a rebuild during the run cannot change the binaries under it.
+cp -r "$PARLEY_DIR" "$WORK/parley"
+
+log "ingesting $CHUNKS chunks, then $QUERIES searches"
+{
+  echo "# bench/knowledge.sh $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  dotnet "$WORK/parley/Parley.Server.dll" bench-knowledge --chunks "$CHUNKS" --queries "$QUERIES"
+  echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "# targets: ingestion >= 500 chunks/s; search p50 < 5 ms, p99 < 20 ms at 100,000 chunks"
+} | tee "$WORK/out.txt"
+mkdir -p "$RESULTS_DIR"
+cp "$WORK/out.txt" "$RESULTS_DIR/knowledge-latest.txt"
+log "wrote $RESULTS_DIR/knowledge-latest.txt"

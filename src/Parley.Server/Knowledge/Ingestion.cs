@@ -1,0 +1,339 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Parley.Server.Conversations;
+using Parley.Server.Infrastructure.Outbound;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Knowledge;
+
+/// <summary>Wakes the local worker when a job is queued (other instances find it on their next poll).</summary>
+public sealed class IngestionSignal : IDisposable
+{
+    private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
+
+    public void Notify() => _signal.Release();
+
+    public void Dispose() => _signal.Dispose();
+
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (await _signal.WaitAsync(timeout, cancellationToken))
+        {
+            // Drain extra wake-ups: one pass takes every queued job anyway.
+            while (_signal.CurrentCount > 0 && _signal.Wait(0, CancellationToken.None))
+            {
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The ingestion pipeline: extract → clean → chunk → embed (when configured) → index, run for
+/// one claimed job. Jobs are rows, so a restart (or another instance) picks up what was queued or
+/// whose lease ran out.
+/// </summary>
+public sealed class Ingestion(
+    IDbContextFactory<ParleyDb> factory,
+    TextExtractor extractor,
+    EmbeddingClient embeddings,
+    IHttpClientFactory http,
+    SourceNames names,
+    ResponseCache cache,
+    WriteGate writes,
+    IOptions<KnowledgeOptions> options,
+    TimeProvider clock,
+    ILogger<Ingestion> logger)
+{
+    public static KnowledgeJob Enqueue(ParleyDb db, KnowledgeSource source, DateTime now)
+    {
+        var job = new KnowledgeJob
+        {
+            Id = Guid.NewGuid(),
+            TenantId = source.TenantId,
+            SourceId = source.Id,
+            SourceVersion = source.Version,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Set<KnowledgeJob>().Add(job);
+        return job;
+    }
+
+    /// <summary>Claims the oldest runnable job (queued, or leased with an expired lease); null when none.</summary>
+    public async Task<KnowledgeJob?> ClaimAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var jobs = db.Set<KnowledgeJob>();
+        var candidate = await jobs.AsNoTracking()
+            .Where(j => j.Status == JobStatus.Queued || (j.Status == JobStatus.Leased && j.LeaseUntil < now))
+            .OrderBy(j => j.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        if (candidate is null)
+        {
+            return null;
+        }
+
+        // Atomic claim: only the caller that still sees the same attempt count wins the row.
+        var leaseUntil = now.AddSeconds(options.Value.LeaseSeconds);
+        int claimed;
+        using (await writes.EnterAsync(cancellationToken))
+        {
+            claimed = await jobs.Where(j => j.Id == candidate.Id && j.Attempts == candidate.Attempts
+                    && (j.Status == JobStatus.Queued || (j.Status == JobStatus.Leased && j.LeaseUntil < now)))
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Leased).SetProperty(j => j.LeaseUntil, leaseUntil)
+                    .SetProperty(j => j.Attempts, j => j.Attempts + 1).SetProperty(j => j.UpdatedAt, now), cancellationToken);
+        }
+
+        if (claimed == 0)
+        {
+            return null;
+        }
+
+        candidate.Status = JobStatus.Leased;
+        candidate.Attempts++;
+        candidate.LeaseUntil = leaseUntil;
+        return candidate;
+    }
+
+    public async Task ProcessAsync(KnowledgeJob job, CancellationToken cancellationToken)
+    {
+        string? error = null;
+        var retry = false;
+        try
+        {
+            await IndexAsync(job, cancellationToken);
+        }
+        catch (ExtractionException e)
+        {
+            error = e.Message;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or OutboundBlockedException && !cancellationToken.IsCancellationRequested)
+        {
+            error = "The page could not be fetched: " + OutboundHttp.Describe(e);
+            retry = e is not OutboundBlockedException && !(e is HttpRequestException { InnerException: OutboundBlockedException });
+        }
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(e, "Ingestion of source {SourceId} failed", job.SourceId);
+            error = "Indexing failed: " + e.Message;
+            retry = true;
+        }
+
+        if (error is not null)
+        {
+            await FinishAsync(job, retry && job.Attempts < options.Value.MaxAttempts, error, cancellationToken);
+        }
+    }
+
+    private async Task IndexAsync(KnowledgeJob job, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        db.TenantScope = new FixedTenantScope(job.TenantId);
+        var source = await db.Set<KnowledgeSource>().FirstOrDefaultAsync(s => s.Id == job.SourceId, cancellationToken);
+        if (source is null || source.Version != job.SourceVersion)
+        {
+            // Deleted, or changed again since: a newer job carries the newer version.
+            await MarkJobAsync(db, job, JobStatus.Done, null, cancellationToken);
+            return;
+        }
+
+        source.Status = SourceStatus.Processing;
+        await SaveAsync(db, cancellationToken);
+
+        var settings = options.Value;
+        var drafts = source.Type switch
+        {
+            SourceTypes.Faq => Chunker.FaqChunks(Chunker.ParseFaq(source.Content)),
+            SourceTypes.File => Chunker.Split(source.Content = await ExtractFileAsync(db, source, cancellationToken), source.Name, settings.ChunkChars, settings.ChunkOverlapChars),
+            SourceTypes.Url => Chunker.Split(source.Content = await FetchAsync(source.Url!, cancellationToken), source.Name, settings.ChunkChars, settings.ChunkOverlapChars),
+            _ => Chunker.Split(source.Content, source.Name, settings.ChunkChars, settings.ChunkOverlapChars),
+        };
+
+        List<float[]>? vectors = null;
+        string? embeddingError = null;
+        if (embeddings.IsConfigured && drafts.Count > 0)
+        {
+            try
+            {
+                vectors = await embeddings.EmbedAsync(drafts.Select(d => d.Title + "\n" + d.Text).ToList(), cancellationToken);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !cancellationToken.IsCancellationRequested)
+            {
+                // Lexical search works without vectors; the source says why it has none.
+                embeddingError = "Embeddings unavailable, indexed for keyword search only: " + e.Message;
+            }
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        using (await writes.EnterAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.Set<KnowledgeChunk>().Where(c => c.SourceId == source.Id).ExecuteDeleteAsync(cancellationToken);
+            var current = await db.Set<KnowledgeSource>().AsNoTracking().Where(s => s.Id == source.Id).Select(s => (int?)s.Version).FirstOrDefaultAsync(cancellationToken);
+            if (current != job.SourceVersion)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                await MarkJobAsync(db, job, JobStatus.Done, null, cancellationToken);
+                return;
+            }
+
+            db.Set<KnowledgeChunk>().AddRange(drafts.Select((d, i) => new KnowledgeChunk
+            {
+                Id = Guid.NewGuid(),
+                TenantId = source.TenantId,
+                SourceId = source.Id,
+                Ordinal = i,
+                Title = d.Title,
+                Text = d.Text,
+                Category = source.Category,
+                Embedding = vectors is null ? null : EmbeddingClient.ToBytes(vectors[i]),
+                EmbeddingModel = vectors is null ? null : embeddings.Model,
+            }));
+            source.Status = SourceStatus.Ready;
+            source.Error = embeddingError;
+            source.ChunkCount = drafts.Count;
+            source.EmbeddingModel = vectors is null ? null : embeddings.Model;
+            source.IndexedAt = now;
+            var tracked = await db.Set<KnowledgeJob>().FirstAsync(j => j.Id == job.Id, cancellationToken);
+            tracked.Status = JobStatus.Done;
+            tracked.UpdatedAt = now;
+            tracked.LeaseUntil = null;
+            await db.SaveChangesAsync(cancellationToken);
+            await db.Set<KnowledgeFile>().Where(f => f.SourceId == source.Id).ExecuteDeleteAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        cache.Invalidate(source.TenantId);
+        names.Invalidate(source.TenantId);
+        logger.LogInformation("Indexed knowledge source {SourceId}: {Chunks} chunks", source.Id, drafts.Count);
+    }
+
+    private async Task<string> ExtractFileAsync(ParleyDb db, KnowledgeSource source, CancellationToken cancellationToken)
+    {
+        var file = await db.Set<KnowledgeFile>().AsNoTracking().FirstOrDefaultAsync(f => f.SourceId == source.Id, cancellationToken);
+        if (file is null)
+        {
+            // Already extracted by an earlier run (the bytes are dropped once indexed).
+            return source.Content;
+        }
+
+        var kind = FileFormats.FromContentType(source.ContentType) ?? FileKind.Text;
+        return Chunker.Clean(await extractor.ExtractAsync(kind, file.Data, cancellationToken));
+    }
+
+    private async Task<string> FetchAsync(string url, CancellationToken cancellationToken)
+    {
+        var client = http.CreateClient(OutboundHttp.ClientName);
+        using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new ExtractionException($"The page answered {(int)response.StatusCode}.");
+        }
+
+        var max = options.Value.MaxDocumentBytes;
+        if (response.Content.Headers.ContentLength > max)
+        {
+            throw new ExtractionException($"The page is larger than {max} bytes.");
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > max)
+            {
+                throw new ExtractionException($"The page is larger than {max} bytes.");
+            }
+        }
+
+        var data = buffer.ToArray();
+        var kind = FileFormats.FromContentType(response.Content.Headers.ContentType?.MediaType) ?? FileKind.Html;
+        var sniffed = FileFormats.Sniff("page" + kind switch { FileKind.Pdf => ".pdf", FileKind.Docx => ".docx", _ => "" }, data);
+        if (sniffed.Kind is null)
+        {
+            throw new ExtractionException("The page is not a supported format: " + sniffed.Reason);
+        }
+
+        return Chunker.Clean(await extractor.ExtractAsync(kind is FileKind.Text && sniffed.Kind != FileKind.Text ? sniffed.Kind.Value : kind, data, cancellationToken));
+    }
+
+    private async Task FinishAsync(KnowledgeJob job, bool retry, string error, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        db.TenantScope = new FixedTenantScope(job.TenantId);
+        var source = await db.Set<KnowledgeSource>().FirstOrDefaultAsync(s => s.Id == job.SourceId && s.Version == job.SourceVersion, cancellationToken);
+        if (source is not null)
+        {
+            source.Status = retry ? SourceStatus.Queued : SourceStatus.Failed;
+            source.Error = error;
+        }
+
+        logger.LogWarning("Ingestion of source {SourceId} failed (attempt {Attempt}, retry {Retry}): {Error}", job.SourceId, job.Attempts, retry, error);
+        await MarkJobAsync(db, job, retry ? JobStatus.Queued : JobStatus.Failed, error, cancellationToken);
+    }
+
+    private async Task MarkJobAsync(ParleyDb db, KnowledgeJob job, string status, string? error, CancellationToken cancellationToken)
+    {
+        var tracked = await db.Set<KnowledgeJob>().FirstOrDefaultAsync(j => j.Id == job.Id, cancellationToken);
+        if (tracked is not null)
+        {
+            tracked.Status = status;
+            tracked.Error = error;
+            tracked.LeaseUntil = null;
+            tracked.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        }
+
+        await SaveAsync(db, cancellationToken);
+    }
+
+    private async Task SaveAsync(ParleyDb db, CancellationToken cancellationToken)
+    {
+        using (await writes.EnterAsync(cancellationToken))
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+}
+
+/// <summary>Drains the queue: one job at a time per instance, woken by new jobs or every PollSeconds.</summary>
+public sealed class IngestionWorker(Ingestion ingestion, IngestionSignal signal, IOptions<KnowledgeOptions> options, ILogger<IngestionWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var poll = TimeSpan.FromSeconds(options.Value.PollSeconds);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var job = await ingestion.ClaimAsync(stoppingToken);
+                if (job is not null)
+                {
+                    await ingestion.ProcessAsync(job, stoppingToken);
+                    continue;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The job stays leased; its lease runs out and it is tried again.
+                logger.LogError(e, "Knowledge ingestion worker error");
+            }
+
+            try
+            {
+                await signal.WaitAsync(poll, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}

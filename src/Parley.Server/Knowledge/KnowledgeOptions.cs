@@ -1,0 +1,69 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Parley.Server.Knowledge;
+
+/// <summary>Knowledge base settings (<c>Parley:Knowledge</c>); every one has a working default.</summary>
+public sealed class KnowledgeOptions
+{
+    public const string Section = "Parley:Knowledge";
+
+    /// <summary>Document 003's limits: images 10 MB, documents 50 MB, data files (CSV, JSON, XML) 100 MB.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxImageBytes { get; set; } = 10L * 1024 * 1024;
+
+    [Range(1, long.MaxValue)]
+    public long MaxDocumentBytes { get; set; } = 50L * 1024 * 1024;
+
+    [Range(1, long.MaxValue)]
+    public long MaxDataBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>Text sent in a JSON body (<c>content</c>) is capped separately.</summary>
+    [Range(1, 100_000_000)]
+    public int MaxContentChars { get; set; } = 5_000_000;
+
+    /// <summary>URL sources are opt-in: off until an operator enables them.</summary>
+    public bool AllowUrlSources { get; set; }
+
+    [Range(200, 20_000)]
+    public int ChunkChars { get; set; } = 1_000;
+
+    [Range(0, 5_000)]
+    public int ChunkOverlapChars { get; set; } = 150;
+
+    /// <summary>Where <c>pdftotext</c> (poppler-utils) is; found on PATH when empty.</summary>
+    public string PdfToTextPath { get; set; } = "pdftotext";
+
+    /// <summary>How long a worker owns a claimed job before another may take it over.</summary>
+    [Range(5, 86_400)]
+    public int LeaseSeconds { get; set; } = 300;
+
+    [Range(0.05, 3_600)]
+    public double PollSeconds { get; set; } = 1;
+
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>Runs the ingestion worker in this instance (turn off on API-only instances).</summary>
+    public bool RunWorker { get; set; } = true;
+
+    public EmbeddingOptions Embeddings { get; set; } = new();
+}
+
+/// <summary>An OpenAI-compatible <c>/v1/embeddings</c> endpoint; empty BaseUrl means lexical search only.</summary>
+public sealed class EmbeddingOptions
+{
+    /// <summary>The API root that <c>embeddings</c> is appended to, e.g. <c>http://127.0.0.1:11434/v1</c>.</summary>
+    public string BaseUrl { get; set; } = "";
+
+    public string Model { get; set; } = "";
+
+    public string? ApiKey { get; set; }
+
+    [Range(1, 2048)]
+    public int BatchSize { get; set; } = 64;
+
+    [Range(0.1, 600)]
+    public double TimeoutSeconds { get; set; } = 30;
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(BaseUrl) && !string.IsNullOrWhiteSpace(Model);
+}

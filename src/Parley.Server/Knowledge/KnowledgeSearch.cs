@@ -1,0 +1,173 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Knowledge;
+
+/// <summary>
+/// Hybrid retrieval: BM25 (FTS5 or PostgreSQL) and, when an embeddings endpoint is configured,
+/// cosine similarity over stored vectors made by the same model, fused by reciprocal rank fusion
+/// (k = 60). A source named in the query or the conversation gets its own ranked list with a
+/// heavier weight, so its passages come first. Confidence (0-1) is the share of query terms a
+/// passage contains times the engine's score strength, or the cosine similarity when higher.
+/// </summary>
+public sealed class KnowledgeSearch(
+    IDbContextFactory<ParleyDb> factory,
+    SourceNames names,
+    EmbeddingClient embeddings,
+    ILogger<KnowledgeSearch> logger) : IKnowledgeSearch
+{
+    private const int RrfK = 60;
+    private const double NamedSourceWeight = 3;
+
+    public Task<IReadOnlyList<Passage>> SearchAsync(Guid tenantId, string query, int limit, CancellationToken cancellationToken)
+        => SearchAsync(tenantId, new KnowledgeQuery(query, limit), cancellationToken);
+
+    public async Task<IReadOnlyList<Passage>> SearchAsync(Guid tenantId, KnowledgeQuery query, CancellationToken cancellationToken)
+    {
+        var terms = TextAnalysis.QueryTerms(query.Text);
+        if (terms.Count == 0 || query.Limit <= 0)
+        {
+            return [];
+        }
+
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        db.TenantScope = new FixedTenantScope(tenantId);
+        var pool = Math.Max(query.Limit * 4, 20) + (query.Metadata is { Count: > 0 } ? 100 : 0);
+        IReadOnlyCollection<Guid>? only = query.SourceId is { } sid ? [sid] : null;
+
+        var lists = new List<(double Weight, List<Guid> Ranked)>();
+        var strength = new Dictionary<Guid, double>();
+        var named = only is null ? await names.ResolveAsync(tenantId, [query.Text, .. query.Context], cancellationToken) : null;
+        if (named is { } namedSource)
+        {
+            var hits = await LexicalIndex.SearchAsync(db, tenantId, query.Text, terms, query.Category, [namedSource], pool, cancellationToken);
+            Remember(hits);
+            lists.Add((NamedSourceWeight, hits.Select(h => h.ChunkId).ToList()));
+        }
+
+        var lexical = await LexicalIndex.SearchAsync(db, tenantId, query.Text, terms, query.Category, only, pool, cancellationToken);
+        Remember(lexical);
+        lists.Add((1, lexical.Select(h => h.ChunkId).ToList()));
+
+        var similarity = new Dictionary<Guid, double>();
+        if (embeddings.IsConfigured)
+        {
+            var semantic = await SemanticAsync(db, query, only, pool, cancellationToken);
+            foreach (var (id, cosine) in semantic)
+            {
+                similarity[id] = cosine;
+            }
+
+            lists.Add((1, semantic.Select(s => s.Id).ToList()));
+        }
+
+        var fused = new Dictionary<Guid, double>();
+        foreach (var (weight, ranked) in lists)
+        {
+            for (var rank = 0; rank < ranked.Count; rank++)
+            {
+                fused[ranked[rank]] = fused.GetValueOrDefault(ranked[rank]) + (weight / (RrfK + rank + 1));
+            }
+        }
+
+        var order = fused.OrderByDescending(p => p.Value).Select(p => p.Key).ToList();
+        if (order.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = await db.Set<KnowledgeChunk>().AsNoTracking().Where(c => order.Contains(c.Id))
+            .Join(db.Set<KnowledgeSource>(), c => c.SourceId, s => s.Id, (c, s) => new { c.Id, c.SourceId, c.Title, c.Text, s.Name, s.Url, s.Metadata })
+            .ToListAsync(cancellationToken);
+        var byId = rows.ToDictionary(r => r.Id);
+        var passages = new List<Passage>();
+        foreach (var id in order)
+        {
+            if (!byId.TryGetValue(id, out var row) || !MetadataMatches(row.Metadata, query.Metadata))
+            {
+                continue;
+            }
+
+            var lexicalConfidence = TextAnalysis.Coverage(terms, row.Title + " " + row.Text) * (0.6 + (0.4 * strength.GetValueOrDefault(id)));
+            var confidence = Math.Clamp(Math.Max(lexicalConfidence, similarity.GetValueOrDefault(id)), 0, 1);
+            if (confidence < query.ConfidenceThreshold)
+            {
+                continue;
+            }
+
+            passages.Add(new Passage(row.SourceId, row.Id, row.Name, row.Title, row.Url ?? MetadataUrl(row.Metadata), row.Text, Math.Round(confidence, 4)));
+            if (passages.Count == query.Limit)
+            {
+                break;
+            }
+        }
+
+        return passages;
+
+        void Remember(List<LexicalHit> hits)
+        {
+            foreach (var hit in hits)
+            {
+                strength[hit.ChunkId] = Math.Max(strength.GetValueOrDefault(hit.ChunkId), hit.Score);
+            }
+        }
+    }
+
+    /// <summary>Brute-force cosine over the tenant's vectors from the configured model (no vector index exists for either engine here).</summary>
+    private async Task<List<(Guid Id, double Cosine)>> SemanticAsync(ParleyDb db, KnowledgeQuery query, IReadOnlyCollection<Guid>? only, int pool, CancellationToken cancellationToken)
+    {
+        float[] vector;
+        try
+        {
+            vector = (await embeddings.EmbedAsync([query.Text], cancellationToken))[0];
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
+        {
+            // Lexical results still answer; the outage is logged, not shown to the customer.
+            logger.LogWarning("Query embedding failed, searching lexically only: {Reason}", e.Message);
+            return [];
+        }
+
+        var model = embeddings.Model;
+        var candidates = db.Set<KnowledgeChunk>().AsNoTracking().Where(c => c.EmbeddingModel == model && c.Embedding != null);
+        if (query.Category is { } category)
+        {
+            candidates = candidates.Where(c => c.Category == category);
+        }
+
+        if (only is not null)
+        {
+            candidates = candidates.Where(c => only.Contains(c.SourceId));
+        }
+
+        var scored = new List<(Guid, double)>();
+        await foreach (var row in candidates.Select(c => new { c.Id, c.Embedding }).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            scored.Add((row.Id, EmbeddingClient.Dot(EmbeddingClient.FromBytes(row.Embedding!), vector)));
+        }
+
+        return scored.OrderByDescending(s => s.Item2).Take(pool).ToList();
+    }
+
+    private static bool MetadataMatches(string json, IReadOnlyDictionary<string, string>? wanted)
+    {
+        if (wanted is not { Count: > 0 })
+        {
+            return true;
+        }
+
+        using var document = JsonDocument.Parse(json);
+        return wanted.All(w => document.RootElement.ValueKind == JsonValueKind.Object
+            && document.RootElement.TryGetProperty(w.Key, out var value)
+            && string.Equals(value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText(), w.Value, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static string? MetadataUrl(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String
+            ? url.GetString()
+            : null;
+    }
+}

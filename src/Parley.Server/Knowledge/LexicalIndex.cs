@@ -1,0 +1,114 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Parley.Server.Knowledge;
+
+/// <summary>A chunk found by full-text search with its engine score (higher is better).</summary>
+public sealed record LexicalHit(Guid ChunkId, Guid SourceId, double Score);
+
+/// <summary>
+/// BM25 over SQLite FTS5 (Porter stemming, unicode61) or PostgreSQL full-text search (english
+/// configuration, GIN index, ts_rank_cd). Always inside one tenant; optionally one category and a
+/// set of sources. Scores are mapped to a 0-1 strength so both engines feed the same confidence.
+/// </summary>
+public static class LexicalIndex
+{
+    public static async Task<List<LexicalHit>> SearchAsync(
+        DbContext db, Guid tenantId, string queryText, IReadOnlyList<string[]> terms, string? category, IReadOnlyCollection<Guid>? sources, int limit, CancellationToken cancellationToken)
+    {
+        var postgres = db.Database.IsNpgsql();
+        var match = postgres ? TextAnalysis.TsQuery(terms) : TextAnalysis.Fts5Match(terms);
+        var codes = postgres ? TextAnalysis.Codes(queryText) : [];
+        if ((match is null && codes.Count == 0) || sources is { Count: 0 })
+        {
+            return [];
+        }
+
+        var connection = db.Database.GetDbConnection();
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+        }
+
+        await using var command = connection.CreateCommand();
+        var filters = "";
+        if (category is not null)
+        {
+            filters += " AND c.category = @category";
+            Add(command, "category", category);
+        }
+
+        if (sources is not null)
+        {
+            var names = sources.Select((s, i) => "@s" + i).ToList();
+            filters += $" AND c.source_id IN ({string.Join(", ", names)})";
+            var i = 0;
+            foreach (var source in sources)
+            {
+                Add(command, "s" + i++, postgres ? source : SqliteGuid(source));
+            }
+        }
+
+        var tsquery = match is null ? "" : "to_tsquery('english', @match)";
+        for (var n = 0; n < codes.Count; n++)
+        {
+            tsquery += (tsquery.Length > 0 ? " || " : "") + $"phraseto_tsquery('english', @code{n})";
+            Add(command, "code" + n, codes[n]);
+        }
+
+        command.CommandText = postgres
+            ? $"""
+               SELECT c.id, c.source_id, ts_rank_cd(c.tsv, query.q) AS rank
+               FROM knowledge_chunks c, (SELECT {tsquery} AS q) query
+               WHERE c.tenant_id = @tenant AND c.tsv @@ query.q{filters}
+               ORDER BY rank DESC, c.id LIMIT @limit
+               """
+            : $"""
+               SELECT c.id, c.source_id, bm25(knowledge_fts, 2.0, 1.0) AS rank
+               FROM knowledge_fts JOIN knowledge_chunks c ON c.seq = knowledge_fts.rowid
+               WHERE knowledge_fts MATCH @match AND c.tenant_id = @tenant{filters}
+               ORDER BY rank LIMIT @limit
+               """;
+        if (match is not null)
+        {
+            Add(command, "match", match);
+        }
+
+        Add(command, "tenant", postgres ? tenantId : SqliteGuid(tenantId));
+        Add(command, "limit", limit);
+        var hits = new List<LexicalHit>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var raw = Convert.ToDouble(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture);
+            hits.Add(new LexicalHit(ReadGuid(reader, 0), ReadGuid(reader, 1), postgres ? raw / (raw + 0.1) : -raw / (-raw + 5)));
+        }
+
+        return hits;
+    }
+
+    /// <summary>How EF Core stores a Guid in SQLite (upper-case text), for hand-written SQL.</summary>
+    public static string SqliteGuid(Guid id) => id.ToString().ToUpperInvariant();
+
+    private static Guid ReadGuid(DbDataReader reader, int ordinal)
+        => reader.GetValue(ordinal) switch
+        {
+            Guid g => g,
+            string s => Guid.Parse(s),
+            var other => throw new InvalidOperationException($"Unexpected id type {other.GetType()}"),
+        };
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        if (parameter is NpgsqlParameter && value is string)
+        {
+            ((NpgsqlParameter)parameter).NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text;
+        }
+
+        command.Parameters.Add(parameter);
+    }
+}

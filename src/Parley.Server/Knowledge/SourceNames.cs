@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Knowledge;
+
+/// <summary>
+/// Which source a conversation is about. Customers name the thing they ask about ("does the Hotel
+/// Zetta allow dogs?") and then keep asking without naming it ("what time is check-in there?").
+/// A source whose name is mentioned (the query first, then earlier turns, the most recent weighing
+/// most) is searched first. Names are matched as contiguous word runs weighted by how rare each
+/// word is among the tenant's source names, so "super duper burgers" finds
+/// "Super Duper Burgers - Union Square" while "union square" alone stays weak.
+/// </summary>
+public sealed class SourceNames(IDbContextFactory<ParleyDb> factory, TimeProvider clock)
+{
+    /// <summary>Weight a mention needs unless it covers the whole name.</summary>
+    public double MinScore { get; init; } = 2.0;
+
+    /// <summary>How much each earlier turn counts relative to the next one.</summary>
+    public double Decay { get; init; } = 0.9;
+
+    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+    private readonly ConcurrentDictionary<Guid, Catalog> _catalogs = new();
+
+    public void Invalidate(Guid tenantId) => _catalogs.TryRemove(tenantId, out _);
+
+    /// <summary>The best-mentioned source, or null. <paramref name="turns"/> run from the newest back.</summary>
+    public async Task<Guid?> ResolveAsync(Guid tenantId, IReadOnlyList<string> turns, CancellationToken cancellationToken)
+    {
+        var catalog = await CatalogAsync(tenantId, cancellationToken);
+        if (catalog.Names.Count == 0)
+        {
+            return null;
+        }
+
+        var best = (Id: Guid.Empty, Score: 0.0);
+        var weight = 1.0;
+        foreach (var turn in turns)
+        {
+            var words = TextAnalysis.Words(turn).Select(TextAnalysis.Stem).ToArray();
+            var positions = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+            for (var i = 0; i < words.Length; i++)
+            {
+                (positions.TryGetValue(words[i], out var list) ? list : positions[words[i]] = []).Add(i);
+            }
+
+            var candidates = words.Where(catalog.ByWord.ContainsKey).SelectMany(w => catalog.ByWord[w]).Distinct();
+            foreach (var index in candidates)
+            {
+                var name = catalog.Names[index];
+                var run = LongestRun(words, positions, name.Words, catalog.Idf);
+                if (run <= 0 || (run < MinScore && run < name.Weight - 1e-9))
+                {
+                    continue;
+                }
+
+                var score = run * Math.Sqrt(run / name.Weight) * weight;
+                if (score > best.Score)
+                {
+                    best = (name.Id, score);
+                }
+            }
+
+            weight *= Decay;
+        }
+
+        return best.Score > 0 ? best.Id : null;
+    }
+
+    private static double LongestRun(string[] words, Dictionary<string, List<int>> positions, string[] name, Dictionary<string, double> idf)
+    {
+        var best = 0.0;
+        for (var j = 0; j < name.Length; j++)
+        {
+            if (!positions.TryGetValue(name[j], out var starts))
+            {
+                continue;
+            }
+
+            foreach (var i in starts)
+            {
+                var score = 0.0;
+                for (var k = 0; j + k < name.Length && i + k < words.Length && words[i + k] == name[j + k]; k++)
+                {
+                    score += idf.GetValueOrDefault(name[j + k]);
+                }
+
+                best = Math.Max(best, score);
+            }
+        }
+
+        return best;
+    }
+
+    private async Task<Catalog> CatalogAsync(Guid tenantId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (_catalogs.TryGetValue(tenantId, out var cached) && now - cached.LoadedAt < Lifetime)
+        {
+            return cached;
+        }
+
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        db.TenantScope = new FixedTenantScope(tenantId);
+        var rows = await db.Set<KnowledgeSource>().AsNoTracking().Select(s => new { s.Id, s.Name }).ToListAsync(cancellationToken);
+        var named = rows.Select(r => (r.Id, Words: TextAnalysis.Words(r.Name).Where(w => !TextAnalysis.IsStopWord(w)).Select(TextAnalysis.Stem).ToArray()))
+            .Where(r => r.Words.Length > 0).ToList();
+        var df = named.SelectMany(n => n.Words.Distinct()).GroupBy(w => w).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var idf = df.ToDictionary(p => p.Key, p => Math.Log(1 + ((double)named.Count / p.Value)), StringComparer.Ordinal);
+        var names = named.Select(n => new Name(n.Id, n.Words, n.Words.Sum(w => idf[w]))).ToList();
+        var byWord = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var i = 0; i < names.Count; i++)
+        {
+            foreach (var w in names[i].Words.Distinct())
+            {
+                (byWord.TryGetValue(w, out var list) ? list : byWord[w] = []).Add(i);
+            }
+        }
+
+        var catalog = new Catalog(names, byWord, idf, now);
+        _catalogs[tenantId] = catalog;
+        return catalog;
+    }
+
+    private sealed record Name(Guid Id, string[] Words, double Weight);
+
+    private sealed record Catalog(List<Name> Names, Dictionary<string, List<int>> ByWord, Dictionary<string, double> Idf, DateTimeOffset LoadedAt);
+}
+
+/// <summary>A unit of work pinned to one tenant (background work, search outside a request).</summary>
+public sealed record FixedTenantScope(Guid? TenantId) : ITenantScope;

@@ -1,0 +1,240 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AngleSharp.Html.Parser;
+using CsvHelper;
+using CsvHelper.Configuration;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Wordprocessing;
+using Microsoft.Extensions.Options;
+
+namespace Parley.Server.Knowledge;
+
+/// <summary>The file could not be turned into text (corrupt, or a tool is missing).</summary>
+public sealed class ExtractionException(string message) : Exception(message);
+
+/// <summary>
+/// Turns each supported format into plain text with <c># heading</c> lines the chunker titles
+/// passages by: HTML through AngleSharp (scripts, styles and navigation dropped), CSV one paragraph
+/// per row (<c>column: value</c>), JSON one line per leaf (<c>path: value</c>), DOCX paragraphs
+/// with Heading styles, PDF through poppler's <c>pdftotext</c>.
+/// </summary>
+public sealed partial class TextExtractor(IOptions<KnowledgeOptions> options)
+{
+    public async Task<string> ExtractAsync(FileKind kind, byte[] data, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return kind switch
+            {
+                FileKind.Pdf => await PdfAsync(data, cancellationToken),
+                FileKind.Docx => Docx(data),
+                _ => FromText(kind, Decode(data)),
+            };
+        }
+        catch (Exception e) when (e is not ExtractionException and not OperationCanceledException)
+        {
+            throw new ExtractionException($"The {kind.ToString().ToUpperInvariant()} file could not be read: {e.Message}");
+        }
+    }
+
+    public static string FromText(FileKind kind, string text) => kind switch
+    {
+        FileKind.Html => Html(text),
+        FileKind.Csv => Csv(text),
+        FileKind.Json => Json(text),
+        FileKind.Xml => XmlTags().Replace(text, " "),
+        FileKind.Markdown => Markdown(text),
+        _ => text,
+    };
+
+    private static string Decode(byte[] data) => Encoding.UTF8.GetString(data).TrimStart('\uFEFF');
+
+    public static string Html(string html)
+    {
+        var document = new HtmlParser().ParseDocument(html);
+        foreach (var element in document.QuerySelectorAll("script, style, noscript, nav, template, svg").ToList())
+        {
+            element.Remove();
+        }
+
+        foreach (var heading in document.QuerySelectorAll("h1, h2, h3, h4"))
+        {
+            heading.TextContent = "\n\n# " + heading.TextContent.Trim() + "\n\n";
+        }
+
+        foreach (var block in document.QuerySelectorAll("p, li, div, tr, br, section, article, blockquote, pre, dd, dt"))
+        {
+            block.InsertBefore(document.CreateTextNode("\n\n"), block.FirstChild);
+            block.AppendChild(document.CreateTextNode("\n\n"));
+        }
+
+        var body = document.Body?.TextContent ?? document.DocumentElement.TextContent;
+        var title = document.Title;
+        return string.IsNullOrWhiteSpace(title) ? body : "# " + title.Trim() + "\n\n" + body;
+    }
+
+    private static string Markdown(string markdown)
+    {
+        var text = MarkdownLink().Replace(markdown, "$1");
+        text = MarkdownEmphasis().Replace(text, "");
+        // Headings stay as "# ..." lines; setext underlines and fences go.
+        return MarkdownNoise().Replace(text, "");
+    }
+
+    private static string Csv(string csv)
+    {
+        using var reader = new CsvReader(new StringReader(csv), new CsvConfiguration(CultureInfo.InvariantCulture) { BadDataFound = null, MissingFieldFound = null });
+        var output = new StringBuilder();
+        if (!reader.Read() || !reader.ReadHeader())
+        {
+            return "";
+        }
+
+        var header = reader.HeaderRecord ?? [];
+        while (reader.Read())
+        {
+            for (var i = 0; i < header.Length; i++)
+            {
+                var value = reader.GetField(i);
+                if (!string.IsNullOrWhiteSpace(value))
+                {
+                    output.Append(header[i]).Append(": ").Append(value.Trim()).Append(i < header.Length - 1 ? "; " : "");
+                }
+            }
+
+            output.Append("\n\n");
+        }
+
+        return output.ToString();
+    }
+
+    private static string Json(string json)
+    {
+        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        var output = new StringBuilder();
+        void Walk(JsonElement element, string path, int depth)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        Walk(property.Value, path.Length == 0 ? property.Name : path + "." + property.Name, depth + 1);
+                    }
+
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        Walk(item, path, depth + 1);
+                        if (item.ValueKind == JsonValueKind.Object)
+                        {
+                            output.Append("\n\n");
+                        }
+                    }
+
+                    break;
+                case JsonValueKind.Null or JsonValueKind.Undefined:
+                    break;
+                default:
+                    output.Append(path).Append(": ").Append(element.ToString()).Append('\n');
+                    break;
+            }
+        }
+
+        Walk(document.RootElement, "", 0);
+        return output.ToString();
+    }
+
+    private static string Docx(byte[] data)
+    {
+        using var stream = new MemoryStream(data);
+        using var document = WordprocessingDocument.Open(stream, false);
+        var body = document.MainDocumentPart?.Document?.Body ?? throw new ExtractionException("The Word document has no body.");
+        var output = new StringBuilder();
+        foreach (var paragraph in body.Descendants<Paragraph>())
+        {
+            var text = string.Concat(paragraph.Descendants<Text>().Select(t => t.Text)).Trim();
+            if (text.Length == 0)
+            {
+                continue;
+            }
+
+            var style = paragraph.ParagraphProperties?.ParagraphStyleId?.Val?.Value ?? "";
+            output.Append(style.StartsWith("Heading", StringComparison.OrdinalIgnoreCase) || style == "Title" ? "# " : "").Append(text).Append("\n\n");
+        }
+
+        return output.ToString();
+    }
+
+    /// <summary>True when <c>pdftotext</c> can be started (checked at upload so a PDF is refused up front, not lost in the queue).</summary>
+    public bool PdfSupported()
+    {
+        var tool = options.Value.PdfToTextPath;
+        if (Path.IsPathRooted(tool))
+        {
+            return File.Exists(tool);
+        }
+
+        return (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(dir => File.Exists(Path.Combine(dir, tool)));
+    }
+
+    private async Task<string> PdfAsync(byte[] data, CancellationToken cancellationToken)
+    {
+        if (!PdfSupported())
+        {
+            throw new ExtractionException("PDF text extraction needs pdftotext (Debian/Ubuntu: apt-get install poppler-utils).");
+        }
+
+        var input = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllBytesAsync(input, data, cancellationToken);
+            var start = new ProcessStartInfo(options.Value.PdfToTextPath)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                StandardOutputEncoding = Encoding.UTF8,
+            };
+            foreach (var argument in (string[])["-enc", "UTF-8", "-q", input, "-"])
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var process = Process.Start(start) ?? throw new ExtractionException("pdftotext could not be started.");
+            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+            await process.WaitForExitAsync(cancellationToken);
+            var text = await stdout;
+            await stderr;
+            if (process.ExitCode != 0)
+            {
+                throw new ExtractionException($"pdftotext could not read the PDF (exit code {process.ExitCode}); it may be damaged or encrypted.");
+            }
+
+            // pdftotext separates pages with form feeds.
+            return text.Replace('\f', '\n');
+        }
+        finally
+        {
+            File.Delete(input);
+        }
+    }
+
+    [GeneratedRegex(@"<[^>]*>")]
+    private static partial Regex XmlTags();
+
+    [GeneratedRegex(@"!?\[([^\]]*)\]\([^)]*\)")]
+    private static partial Regex MarkdownLink();
+
+    [GeneratedRegex(@"(\*\*|__|`)")]
+    private static partial Regex MarkdownEmphasis();
+
+    [GeneratedRegex(@"(?m)^(```.*|~~~.*|[=-]{3,}\s*|>\s?)$")]
+    private static partial Regex MarkdownNoise();
+}
