@@ -8,10 +8,12 @@ using Parley.Server.Infrastructure.Outbound;
 using Parley.Server.Infrastructure.RateLimiting;
 using Parley.Server.Infrastructure.Redis;
 using Parley.Server.Infrastructure.Secrets;
+using Parley.Server.Integrations;
 using Parley.Server.Operations;
 using Parley.Server.Realtime;
 using Parley.Server.Storage;
 using Parley.Server.Tenants;
+using Parley.Server.Tools;
 using Parley.Server.Users;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -29,6 +31,8 @@ builder.AddParleyHttp()
     .AddParleyRateLimiting()
     .AddParleyAuth()
     .AddParleyConversations()
+    .AddParleyIntegrations()
+    .AddParleyTools()
     .AddParleyRealtime()
     .AddParleyOperations();
 
@@ -67,6 +71,8 @@ app.MapParleyApi(api =>
     api.MapSessions();
     api.MapMessages();
     api.MapStreaming();
+    api.MapIntegrations();
+    api.MapTools();
 });
 
 await app.RunAsync();

@@ -3,14 +3,15 @@ using Parley.Server.Knowledge;
 
 namespace Parley.Server.Conversations;
 
-/// <summary>Everything an answerer may use for one turn. <see cref="Question"/> is already redacted.</summary>
+/// <summary>Everything an answerer may use for one turn. <see cref="Question"/> is already redacted; <see cref="Tools"/> is set when tools may be called.</summary>
 public sealed record AnswerContext(
     Conversation Conversation,
     IReadOnlyList<Message> History,
     string Question,
     Understanding Understanding,
     IReadOnlyList<Passage> Passages,
-    bool Escalating);
+    bool Escalating,
+    Tools.ToolSession? Tools = null);
 
 /// <summary>A streamed piece of an answer: tokens first, then exactly one final chunk with the whole answer.</summary>
 public sealed record AnswerChunk(string? Token, Answer? Final)

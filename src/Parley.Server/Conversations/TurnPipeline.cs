@@ -26,6 +26,7 @@ public sealed class TurnPipeline(
     WriteGate writes,
     ChatMetrics metrics,
     Realtime.ConversationNotifier notifier,
+    Tools.ToolTurns tools,
     IOptions<ConversationOptions> options,
     TimeProvider clock,
     ILogger<TurnPipeline> logger)
@@ -49,11 +50,19 @@ public sealed class TurnPipeline(
         }
 
         var (escalating, reason) = EscalationPolicy.BeforeAnswer(conversation, understanding, settings);
-        // Answers that depend on the conversation so far (an LLM reads the history) are not reusable.
-        var cacheable = !escalating && !generator.UsesHistory;
+        // The built-in engine runs a tool when an intent route matches (an LLM chooses tools itself).
+        var builtInEngine = generator is BuiltInAnswerGenerator;
+        var routed = !escalating && builtInEngine ? await tools.TryRouteAsync(conversation, understanding, redaction.Text, cancellationToken) : null;
+        // Answers that depend on the conversation so far (an LLM reads the history) or on live tool data are not reusable.
+        var cacheable = !escalating && !generator.UsesHistory && routed is null;
         var cached = cacheable ? cache.Find(conversation.TenantId, conversation.AssistantId, redaction.Text) : null;
         Answer answer;
-        if (cached is not null)
+        if (routed is not null)
+        {
+            answer = routed;
+            await StreamAsync(observer, answer.Text, cancellationToken);
+        }
+        else if (cached is not null)
         {
             answer = cached;
             await StreamAsync(observer, answer.Text, cancellationToken);
@@ -61,7 +70,8 @@ public sealed class TurnPipeline(
         else
         {
             var history = generator.UsesHistory ? await RecentHistoryAsync(conversation.Id, cancellationToken) : [];
-            answer = await GenerateAsync(new AnswerContext(conversation, history, redaction.Text, understanding, passages, escalating), observer, cancellationToken);
+            var toolSession = !escalating && !builtInEngine ? await tools.SessionAsync(conversation, cancellationToken) : null;
+            answer = await GenerateAsync(new AnswerContext(conversation, history, redaction.Text, understanding, passages, escalating, toolSession), observer, cancellationToken);
             if (cacheable)
             {
                 cache.Store(conversation.TenantId, conversation.AssistantId, redaction.Text, answer, settings.LowConfidence);
