@@ -12,6 +12,7 @@ using Parley.Server.Infrastructure.Outbound;
 using Parley.Server.Infrastructure.RateLimiting;
 using Parley.Server.Infrastructure.Redis;
 using Parley.Server.Infrastructure.Secrets;
+using Parley.Server.Integrations;
 using Parley.Server.Knowledge;
 using Parley.Server.Notifications;
 using Parley.Server.Operations;
@@ -21,6 +22,7 @@ using Parley.Server.Storage;
 using Parley.Server.Tasks;
 using Parley.Server.Tenants;
 using Parley.Server.Tickets;
+using Parley.Server.Tools;
 using Parley.Server.Understanding;
 using Parley.Server.Users;
 using Parley.Server.Webhooks;
@@ -60,6 +62,8 @@ builder.AddParleyHttp()
     .AddParleyHandoff()
     .AddParleyUnderstanding()
     .AddParleyKnowledge()
+    .AddParleyIntegrations()
+    .AddParleyTools()
     .AddParleyRealtime()
     .AddParleyPlans()
     .AddParleyTasks()
@@ -114,6 +118,8 @@ app.MapParleyApi(api =>
     api.MapWebhooks();
     api.MapNotifications();
     api.MapKnowledge();
+    api.MapIntegrations();
+    api.MapTools();
 });
 
 await app.RunAsync();

@@ -3,7 +3,7 @@ using Parley.Server.Knowledge;
 
 namespace Parley.Server.Conversations;
 
-/// <summary>Everything an answerer may use for one turn. <see cref="Question"/> is already redacted.</summary>
+/// <summary>Everything an answerer may use for one turn. <see cref="Question"/> is already redacted; <see cref="Tools"/> is set when tools may be called.</summary>
 public sealed record AnswerContext(
     Conversation Conversation,
     IReadOnlyList<Message> History,
@@ -11,7 +11,8 @@ public sealed record AnswerContext(
     Understanding Understanding,
     IReadOnlyList<Passage> Passages,
     bool Escalating,
-    Llm.LlmOverrides? Overrides = null);
+    Llm.LlmOverrides? Overrides = null,
+    Tools.ToolSession? Tools = null);
 
 /// <summary>A streamed piece of an answer: tokens first, then exactly one final chunk with the whole answer.</summary>
 public sealed record AnswerChunk(string? Token, Answer? Final)

@@ -32,6 +32,7 @@ public sealed class TurnPipeline(
     Assistants.AssistantDirectory assistants,
     Handoff.HandoffService handoff,
     Infrastructure.Events.DomainEvents events,
+    Tools.ToolTurns tools,
     IOptions<ConversationOptions> options,
     Quotas.UsageMeter usage,
     TimeProvider clock,
@@ -70,11 +71,19 @@ public sealed class TurnPipeline(
         var previousStatus = conversation.Status;
 
         var (escalating, reason) = EscalationPolicy.BeforeAnswer(conversation, understanding, settings);
-        // Answers that depend on the conversation so far (an LLM reads the history) are not reusable.
-        var cacheable = !escalating && !generator.UsesHistory;
+        // The built-in engine runs a tool when an intent route matches (an LLM chooses tools itself).
+        var builtInEngine = generator is BuiltInAnswerGenerator;
+        var routed = !escalating && builtInEngine ? await tools.TryRouteAsync(conversation, understanding, redaction.Text, cancellationToken) : null;
+        // Answers that depend on the conversation so far (an LLM reads the history) or on live tool data are not reusable.
+        var cacheable = !escalating && !generator.UsesHistory && routed is null;
         var cached = cacheable ? cache.Find(conversation.TenantId, conversation.AssistantId, redaction.Text) : null;
         Answer answer;
-        if (cached is not null)
+        if (routed is not null)
+        {
+            answer = routed;
+            await StreamAsync(observer, answer.Text, cancellationToken);
+        }
+        else if (cached is not null)
         {
             answer = cached;
             await StreamAsync(observer, answer.Text, cancellationToken);
@@ -82,8 +91,9 @@ public sealed class TurnPipeline(
         else
         {
             var history = generator.UsesHistory ? await RecentHistoryAsync(conversation.Id, cancellationToken) : [];
+            var toolSession = !escalating && !builtInEngine ? await tools.SessionAsync(conversation, cancellationToken) : null;
             answer = await GenerateAsync(new AnswerContext(conversation, history, redaction.Text, understanding, passages, escalating,
-                Assistants.AssistantDirectory.Overrides(assistant)), observer, cancellationToken);
+                Assistants.AssistantDirectory.Overrides(assistant), toolSession), observer, cancellationToken);
             if (cacheable)
             {
                 cache.Store(conversation.TenantId, conversation.AssistantId, redaction.Text, answer, settings.LowConfidence);

@@ -89,6 +89,12 @@ public sealed partial class FakeOpenAiServer : IAsyncDisposable
                 return;
         }
 
+        if (reply.Kind == FakeReplyKind.ToolCalls)
+        {
+            await SendToolCallsAsync(http, request, reply, model);
+            return;
+        }
+
         if (!request.Streamed)
         {
             await http.Response.WriteAsJsonAsync(new
@@ -147,6 +153,58 @@ public sealed partial class FakeOpenAiServer : IAsyncDisposable
         await http.Response.Body.FlushAsync(http.RequestAborted);
     }
 
+    /// <summary>
+    /// OpenAI's function-calling stream: the first chunk of each call carries its index, id, type and
+    /// name with empty arguments; the arguments follow in fragments; finish_reason is "tool_calls".
+    /// </summary>
+    private static async Task SendToolCallsAsync(HttpContext http, FakeRequest request, FakeReply reply, string? model)
+    {
+        var calls = reply.Calls!;
+        if (!request.Streamed)
+        {
+            await http.Response.WriteAsJsonAsync(new
+            {
+                id = "chatcmpl-fake",
+                @object = "chat.completion",
+                created = 1_700_000_000,
+                model,
+                choices = new[]
+                {
+                    new
+                    {
+                        index = 0,
+                        message = new { role = "assistant", content = (string?)null, tool_calls = calls.Select(c => new { id = c.Id, type = "function", function = new { name = c.Name, arguments = c.Arguments } }).ToArray() },
+                        finish_reason = "tool_calls",
+                    },
+                },
+                usage = Usage(reply),
+            }, http.RequestAborted);
+            return;
+        }
+
+        http.Response.ContentType = "text/event-stream";
+        await SendAsync(http, Chunk(model, new { role = "assistant", content = (string?)null }, null));
+        for (var i = 0; i < calls.Length; i++)
+        {
+            var c = calls[i];
+            await SendAsync(http, Chunk(model, new { tool_calls = new[] { new { index = i, id = c.Id, type = "function", function = new { name = c.Name, arguments = "" } } } }, null));
+            var half = c.Arguments.Length / 2;
+            foreach (var piece in new[] { c.Arguments[..half], c.Arguments[half..] })
+            {
+                await SendAsync(http, Chunk(model, new { tool_calls = new[] { new { index = i, function = new { arguments = piece } } } }, null));
+            }
+        }
+
+        await SendAsync(http, Chunk(model, new { }, "tool_calls"));
+        if (request.Body.TryGetProperty("stream_options", out var so) && so.TryGetProperty("include_usage", out var iu) && iu.GetBoolean())
+        {
+            await SendAsync(http, new { id = "chatcmpl-fake", @object = "chat.completion.chunk", created = 1_700_000_000, model, choices = Array.Empty<object>(), usage = Usage(reply) });
+        }
+
+        await http.Response.WriteAsync("data: [DONE]\n\n", http.RequestAborted);
+        await http.Response.Body.FlushAsync(http.RequestAborted);
+    }
+
     private static object Chunk(string? model, object delta, string? finish)
         => new { id = "chatcmpl-fake", @object = "chat.completion.chunk", created = 1_700_000_000, model, choices = new[] { new { index = 0, delta, finish_reason = finish } } };
 
@@ -176,11 +234,18 @@ public sealed partial class FakeOpenAiServer : IAsyncDisposable
     private static partial Regex TagPattern();
 }
 
-public enum FakeReplyKind { Stream, Error, StallBeforeResponse, StallMidStream, DropMidStream, TruncateMidStream }
+public enum FakeReplyKind { Stream, Error, StallBeforeResponse, StallMidStream, DropMidStream, TruncateMidStream, ToolCalls }
+
+/// <summary>A function call the fake model asks for; <see cref="Arguments"/> is the JSON text.</summary>
+public sealed record FakeToolCall(string Id, string Name, string Arguments);
 
 public sealed record FakeReply(
-    FakeReplyKind Kind, string[] Chunks, int Status = 200, int FailAfterChunks = 0, bool Usage = true, int PromptTokens = 120, string? Location = null, TaskCompletionSource? Gate = null)
+    FakeReplyKind Kind, string[] Chunks, int Status = 200, int FailAfterChunks = 0, bool Usage = true, int PromptTokens = 120, string? Location = null, TaskCompletionSource? Gate = null,
+    FakeToolCall[]? Calls = null)
 {
+    /// <summary>Asks Parley to call these tools (streamed in OpenAI's tool_calls format).</summary>
+    public static FakeReply ToolCalls(params FakeToolCall[] calls) => new(FakeReplyKind.ToolCalls, [], Calls: calls);
+
     public static FakeReply Stream(params string[] chunks) => new(FakeReplyKind.Stream, chunks);
     /// <summary>Streams <paramref name="before"/> chunks, then waits for <paramref name="gate"/> before the rest.</summary>
     public static FakeReply StreamHeld(int before, TaskCompletionSource gate, params string[] chunks) => new(FakeReplyKind.Stream, chunks, FailAfterChunks: before, Gate: gate);
@@ -214,10 +279,13 @@ public sealed record FakeRequest(string Path, string? Authorization, string? Api
     public bool Streamed => Body.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
 
     public List<(string Role, string Content)> Messages => Body.GetProperty("messages").EnumerateArray()
-        .Select(m => (m.GetProperty("role").GetString()!, ContentOf(m.GetProperty("content")))).ToList();
+        .Select(m => (m.GetProperty("role").GetString()!, m.TryGetProperty("content", out var c) ? ContentOf(c) : "")).ToList();
 
     // The SDK sends content as a string or as an array of text parts.
-    private static string ContentOf(JsonElement content) => content.ValueKind == JsonValueKind.String
-        ? content.GetString()!
-        : string.Concat(content.EnumerateArray().Select(p => p.GetProperty("text").GetString()));
+    private static string ContentOf(JsonElement content) => content.ValueKind switch
+    {
+        JsonValueKind.String => content.GetString()!,
+        JsonValueKind.Array => string.Concat(content.EnumerateArray().Select(p => p.GetProperty("text").GetString())),
+        _ => "",
+    };
 }

@@ -36,22 +36,39 @@ public sealed class LlmAnswerGenerator(IChatClient chat, LlmResilience resilienc
         var text = new StringBuilder();
         UsageDetails? usage = null;
         string? model = null;
-        await foreach (var update in resilience.StreamAsync(chat, messages, chatOptions, cancellationToken))
+        var tools = new LlmToolLoop(context.Tools, chatOptions, started);
+        while (true)
         {
-            model ??= update.ModelId;
-            foreach (var content in update.Contents)
+            var calls = new List<FunctionCallContent>();
+            UsageDetails? stepUsage = null;
+            await foreach (var update in resilience.StreamAsync(chat, messages, chatOptions, cancellationToken))
             {
-                if (content is UsageContent reported)
+                model ??= update.ModelId;
+                foreach (var content in update.Contents)
                 {
-                    usage = reported.Details;
+                    if (content is UsageContent reported)
+                    {
+                        stepUsage = reported.Details;
+                    }
+                    else if (content is FunctionCallContent call)
+                    {
+                        calls.Add(call);
+                    }
+                }
+
+                if (update.Text is { Length: > 0 } piece)
+                {
+                    firstTokenMs ??= Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    text.Append(piece);
+                    yield return AnswerChunk.Text(piece);
                 }
             }
 
-            if (update.Text is { Length: > 0 } piece)
+            usage = LlmToolLoop.Add(usage, stepUsage);
+            // Function calling: run what the model asked for, hand back the results, ask again; within bounds.
+            if (calls.Count == 0 || !await tools.RunAsync(calls, messages, usage, cancellationToken))
             {
-                firstTokenMs ??= Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                text.Append(piece);
-                yield return AnswerChunk.Text(piece);
+                break;
             }
         }
 
@@ -61,6 +78,7 @@ public sealed class LlmAnswerGenerator(IChatClient chat, LlmResilience resilienc
         }
 
         var answer = Finish(context, text.ToString(), usage, promptChars, model ?? chatOptions.ModelId ?? settings.Model, settings);
+        answer = answer with { Metadata = tools.Describe(answer.Metadata) };
         logger.LogInformation(
             "LLM answered conversation {ConversationId} with {Model}: {PromptTokens}+{CompletionTokens} tokens, {Citations} citations, first token after {FirstTokenMs} ms, done after {TotalMs} ms",
             context.Conversation.Id, answer.Metadata["model"], answer.Metadata["prompt_tokens"], answer.Metadata["completion_tokens"], answer.Citations.Count,

@@ -76,7 +76,13 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
         }
 
         var text = string.Concat(completion.Content.Where(p => p.Kind == ChatMessageContentPartKind.Text).Select(p => p.Text));
-        return new ChatResponse(new AiChatMessage(ChatRole.Assistant, text))
+        var message = new AiChatMessage(ChatRole.Assistant, text);
+        foreach (var call in completion.ToolCalls)
+        {
+            message.Contents.Add(ToolCallAssembler.Parse(call.Id, call.FunctionName, call.FunctionArguments.ToString()));
+        }
+
+        return new ChatResponse(message)
         {
             ResponseId = completion.Id,
             ModelId = completion.Model,
@@ -92,21 +98,43 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
     {
         var (client, sdkMessages, sdkOptions) = Prepare(messages, options);
         await using var updates = client.CompleteChatStreamingAsync(sdkMessages, sdkOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        // Tool calls arrive in pieces (id and name first, then the arguments' JSON in fragments) and
+        // are passed on whole, as FunctionCallContent, with the chunk that carries finish_reason.
+        var calls = new ToolCallAssembler();
         while (true)
         {
+            bool more;
             try
             {
-                if (!await updates.MoveNextAsync())
-                {
-                    yield break;
-                }
+                more = await updates.MoveNextAsync();
             }
             catch (ClientResultException e)
             {
                 throw LlmProviderException.From(e);
             }
 
-            yield return Map(updates.Current);
+            if (!more)
+            {
+                if (calls.Any)
+                {
+                    yield return new ChatResponseUpdate(ChatRole.Assistant, [.. calls.Drain()]);
+                }
+
+                yield break;
+            }
+
+            var current = updates.Current;
+            calls.Add(current.ToolCallUpdates);
+            var mapped = Map(current);
+            if (current.FinishReason is not null && calls.Any)
+            {
+                foreach (var call in calls.Drain())
+                {
+                    mapped.Contents.Add(call);
+                }
+            }
+
+            yield return mapped;
         }
     }
 
@@ -130,6 +158,12 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
 
         foreach (var message in messages)
         {
+            if (ToolMessages.From(message) is { } toolMessage)
+            {
+                sdkMessages.Add(toolMessage);
+                continue;
+            }
+
             if (message.Text is not { Length: > 0 } text)
             {
                 continue;
@@ -146,6 +180,7 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
             sdkOptions.StopSequences.Add(stop);
         }
 
+        ToolMessages.AddTools(sdkOptions, options);
         if (options?.MaxOutputTokens is { } max)
         {
             SetMaxTokens(sdkOptions, max);

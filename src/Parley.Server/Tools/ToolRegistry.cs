@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Parley.Server.Integrations;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Tools;
+
+/// <summary>A tool the caller's tenant can use, however it is implemented.</summary>
+public sealed record RegisteredTool(ToolDescriptor Descriptor, string Kind, Func<ToolContext, JsonObject, CancellationToken, Task<ToolResult>> InvokeAsync, CustomTool? Custom = null);
+
+public static class ToolKinds
+{
+    public const string BuiltIn = "built_in";
+    public const string Integration = "integration";
+    public const string Custom = "custom";
+}
+
+/// <summary>
+/// The tenant's tools: every <see cref="IBuiltInTool"/> in DI (knowledge_search, and what other
+/// features register), one tool per action of the integration types the tenant has active, and
+/// the tenant's custom HTTP tools.
+/// </summary>
+public sealed class ToolRegistry(IEnumerable<IBuiltInTool> builtIns, IntegrationService integrations, CustomToolRunner runner, ParleyDb db, IServiceProvider services)
+{
+    /// <summary>Names a custom tool may not take: they are paths of the tools API.</summary>
+    public static readonly string[] Reserved = ["calls", "routes", "execute"];
+
+    public IEnumerable<IBuiltInTool> BuiltIns => builtIns;
+
+    public async Task<IReadOnlyList<RegisteredTool>> ListAsync(CancellationToken cancellationToken)
+    {
+        var tools = builtIns.Select(FromBuiltIn).ToList();
+        var types = await integrations.ActiveTypesAsync(cancellationToken);
+        tools.AddRange(IntegrationActions.All.Where(a => types.Contains(a.IntegrationType)).Select(FromAction));
+        var custom = await db.Set<CustomTool>().AsNoTracking().OrderBy(t => t.Name).ToListAsync(cancellationToken);
+        tools.AddRange(custom.Select(FromCustom));
+        return tools;
+    }
+
+    public async Task<RegisteredTool?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        if (builtIns.FirstOrDefault(b => b.Descriptor.Id == id) is { } builtIn)
+        {
+            return FromBuiltIn(builtIn);
+        }
+
+        if (IntegrationActions.Find(id) is { } action)
+        {
+            return (await integrations.ActiveTypesAsync(cancellationToken)).Contains(action.IntegrationType) ? FromAction(action) : null;
+        }
+
+        return await db.Set<CustomTool>().AsNoTracking().FirstOrDefaultAsync(t => t.Name == id, cancellationToken) is { } custom ? FromCustom(custom) : null;
+    }
+
+    /// <summary>Whether a name is taken by a tool that is not a custom one (whatever the tenant's integrations).</summary>
+    public bool IsSystemName(string name)
+        => builtIns.Any(b => b.Descriptor.Id == name) || IntegrationActions.Find(name) is not null || Reserved.Contains(name);
+
+    private RegisteredTool FromBuiltIn(IBuiltInTool tool)
+        => new(tool.Descriptor, ToolKinds.BuiltIn, (context, args, ct) => tool.InvokeAsync(context, args, services, ct));
+
+    private RegisteredTool FromAction(IntegrationAction action)
+        => new(action.Descriptor, ToolKinds.Integration, (_, args, ct) => integrations.RunAsync(action, args, ct));
+
+    private RegisteredTool FromCustom(CustomTool tool)
+        => new(CustomToolViews.Descriptor(tool), ToolKinds.Custom, (_, args, ct) => runner.RunAsync(tool, args, ct), tool);
+}

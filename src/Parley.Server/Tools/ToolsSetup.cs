@@ -1,0 +1,16 @@
+namespace Parley.Server.Tools;
+
+public static class ToolsSetup
+{
+    public static WebApplicationBuilder AddParleyTools(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ToolOptions>().BindConfiguration(ToolOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IBuiltInTool, KnowledgeSearchTool>();
+        services.AddSingleton<CustomToolRunner>();
+        services.AddScoped<ToolRegistry>();
+        services.AddScoped<ToolExecutor>();
+        services.AddScoped<ToolTurns>();
+        return builder;
+    }
+}
