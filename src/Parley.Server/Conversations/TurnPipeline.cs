@@ -52,7 +52,6 @@ public sealed class TurnPipeline(
         var profile = await tenantUnderstanding.ForTenantAsync(conversation.TenantId, cancellationToken);
         var redaction = analyzer.Redact(text, profile);
         var understanding = analyzer.Understand(redaction.Text, profile);
-        var passages = await knowledge.SearchAsync(conversation.TenantId, redaction.Text, 5, cancellationToken);
 
         using var turn = await locks.AcquireAsync(conversation.Id, cancellationToken);
         // Another turn may have finished while this one waited: continue from what is stored.
@@ -68,6 +67,9 @@ public sealed class TurnPipeline(
         }
 
         var assistant = await assistants.ForConversationAsync(conversation, cancellationToken);
+        // Retrieval stays inside the knowledge categories the conversation's assistant may use.
+        var passages = await knowledge.SearchAsync(conversation.TenantId,
+            new KnowledgeQuery(redaction.Text, 5) { Categories = Assistants.AssistantView.Strings(assistant.KnowledgeCategories) }, cancellationToken);
         var previousStatus = conversation.Status;
 
         var (escalating, reason) = EscalationPolicy.BeforeAnswer(conversation, understanding, settings);
@@ -91,7 +93,7 @@ public sealed class TurnPipeline(
         else
         {
             var history = generator.UsesHistory ? await RecentHistoryAsync(conversation.Id, cancellationToken) : [];
-            var toolSession = !escalating && !builtInEngine ? await tools.SessionAsync(conversation, cancellationToken) : null;
+            var toolSession = !escalating && !builtInEngine ? await tools.SessionAsync(conversation, Assistants.AssistantView.Strings(assistant.Tools), cancellationToken) : null;
             answer = await GenerateAsync(new AnswerContext(conversation, history, redaction.Text, understanding, passages, escalating,
                 Assistants.AssistantDirectory.Overrides(assistant), toolSession), observer, cancellationToken);
             if (cacheable)

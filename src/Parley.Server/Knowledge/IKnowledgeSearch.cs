@@ -24,10 +24,22 @@ public interface IKnowledgeSearch
 public sealed record KnowledgeQuery(string Text, int Limit = 5)
 {
     public string? Category { get; init; }
+
+    /// <summary>Categories the asking assistant may use (empty: all); narrows <see cref="Category"/> further.</summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
     public IReadOnlyList<string> Context { get; init; } = [];
     public double ConfidenceThreshold { get; init; }
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
     public Guid? SourceId { get; init; }
+
+    /// <summary>The categories a passage may come from: null for any, empty for none.</summary>
+    public IReadOnlyCollection<string>? AllowedCategories() => (Category, Categories.Count) switch
+    {
+        (null, 0) => null,
+        (null, _) => Categories,
+        ({ } one, 0) => [one],
+        ({ } one, _) => Categories.Contains(one, StringComparer.Ordinal) ? [one] : [],
+    };
 }
 
 /// <summary>The search used while no knowledge index exists: it has nothing to find.</summary>

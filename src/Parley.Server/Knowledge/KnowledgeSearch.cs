@@ -41,12 +41,12 @@ public sealed class KnowledgeSearch(
         var named = only is null ? await names.ResolveAsync(tenantId, [query.Text, .. query.Context], cancellationToken) : null;
         if (named is { } namedSource)
         {
-            var hits = await LexicalIndex.SearchAsync(db, tenantId, query.Text, terms, query.Category, [namedSource], pool, cancellationToken);
+            var hits = await LexicalIndex.SearchAsync(db, tenantId, query.Text, terms, query.AllowedCategories(), [namedSource], pool, cancellationToken);
             Remember(hits);
             lists.Add((NamedSourceWeight, hits.Select(h => h.ChunkId).ToList()));
         }
 
-        var lexical = await LexicalIndex.SearchAsync(db, tenantId, query.Text, terms, query.Category, only, pool, cancellationToken);
+        var lexical = await LexicalIndex.SearchAsync(db, tenantId, query.Text, terms, query.AllowedCategories(), only, pool, cancellationToken);
         Remember(lexical);
         lists.Add((1, lexical.Select(h => h.ChunkId).ToList()));
 
@@ -131,9 +131,10 @@ public sealed class KnowledgeSearch(
 
         var model = embeddings.Model;
         var candidates = db.Set<KnowledgeChunk>().AsNoTracking().Where(c => c.EmbeddingModel == model && c.Embedding != null);
-        if (query.Category is { } category)
+        if (query.AllowedCategories() is { } categories)
         {
-            candidates = candidates.Where(c => c.Category == category);
+            var allowed = categories.ToList();
+            candidates = candidates.Where(c => c.Category != null && allowed.Contains(c.Category));
         }
 
         if (only is not null)

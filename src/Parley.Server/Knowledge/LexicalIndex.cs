@@ -9,18 +9,18 @@ public sealed record LexicalHit(Guid ChunkId, Guid SourceId, double Score);
 
 /// <summary>
 /// BM25 over SQLite FTS5 (Porter stemming, unicode61) or PostgreSQL full-text search (english
-/// configuration, GIN index, ts_rank_cd). Always inside one tenant; optionally one category and a
+/// configuration, GIN index, ts_rank_cd). Always inside one tenant; optionally some categories and a
 /// set of sources. Scores are mapped to a 0-1 strength so both engines feed the same confidence.
 /// </summary>
 public static class LexicalIndex
 {
     public static async Task<List<LexicalHit>> SearchAsync(
-        DbContext db, Guid tenantId, string queryText, IReadOnlyList<string[]> terms, string? category, IReadOnlyCollection<Guid>? sources, int limit, CancellationToken cancellationToken)
+        DbContext db, Guid tenantId, string queryText, IReadOnlyList<string[]> terms, IReadOnlyCollection<string>? categories, IReadOnlyCollection<Guid>? sources, int limit, CancellationToken cancellationToken)
     {
         var postgres = db.Database.IsNpgsql();
         var match = postgres ? TextAnalysis.TsQuery(terms) : TextAnalysis.Fts5Match(terms);
         var codes = postgres ? TextAnalysis.Codes(queryText) : [];
-        if ((match is null && codes.Count == 0) || sources is { Count: 0 })
+        if ((match is null && codes.Count == 0) || sources is { Count: 0 } || categories is { Count: 0 })
         {
             return [];
         }
@@ -33,10 +33,14 @@ public static class LexicalIndex
 
         await using var command = connection.CreateCommand();
         var filters = "";
-        if (category is not null)
+        if (categories is not null)
         {
-            filters += " AND c.category = @category";
-            Add(command, "category", category);
+            filters += $" AND c.category IN ({string.Join(", ", categories.Select((_, i) => "@category" + i))})";
+            var n = 0;
+            foreach (var category in categories)
+            {
+                Add(command, "category" + n++, category);
+            }
         }
 
         if (sources is not null)

@@ -75,7 +75,8 @@ public sealed class ToolTurns(ToolExecutor executor, ToolRegistry registry, Parl
     }
 
     /// <summary>The tenant's tools for function calling, or null when there are none.</summary>
-    public async Task<ToolSession?> SessionAsync(Conversation conversation, CancellationToken cancellationToken)
+    /// <param name="allowed">Tool ids the conversation's assistant lists; empty offers every tool of the tenant.</param>
+    public async Task<ToolSession?> SessionAsync(Conversation conversation, IReadOnlyCollection<string> allowed, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         if (settings.MaxSteps == 0)
@@ -84,6 +85,11 @@ public sealed class ToolTurns(ToolExecutor executor, ToolRegistry registry, Parl
         }
 
         var tools = await registry.ListAsync(cancellationToken);
+        if (allowed.Count > 0)
+        {
+            tools = tools.Where(t => allowed.Contains(t.Descriptor.Id, StringComparer.Ordinal) || allowed.Contains(t.Descriptor.Name, StringComparer.Ordinal)).ToList();
+        }
+
         if (tools.Count == 0)
         {
             return null;
