@@ -61,7 +61,10 @@ public static class LexicalIndex
             Add(command, "code" + n, codes[n]);
         }
 
-        command.CommandText = postgres
+        // SQLite: FTS5 ranks first (its own top rows, no join), then the tenant and filters apply.
+        // The tenant's best rows are among the index's best whenever enough of them survive the
+        // filter; when fewer do (a small tenant beside big ones, narrow filters) the exact query runs.
+        var exact = postgres
             ? $"""
                SELECT c.id, c.source_id, ts_rank_cd(c.tsv, query.q) AS rank
                FROM knowledge_chunks c, (SELECT {tsquery} AS q) query
@@ -81,6 +84,30 @@ public static class LexicalIndex
 
         Add(command, "tenant", postgres ? tenantId : SqliteGuid(tenantId));
         Add(command, "limit", limit);
+        if (!postgres)
+        {
+            command.CommandText = $"""
+               SELECT c.id, c.source_id, f.rank
+               FROM (SELECT rowid, bm25(knowledge_fts, 2.0, 1.0) AS rank FROM knowledge_fts
+                     WHERE knowledge_fts MATCH @match ORDER BY rank LIMIT @fetch) f
+               JOIN knowledge_chunks c ON c.seq = f.rowid
+               WHERE c.tenant_id = @tenant{filters}
+               ORDER BY f.rank LIMIT @limit
+               """;
+            Add(command, "fetch", limit * 4);
+            var top = await ReadAsync(command, postgres, cancellationToken);
+            if (top.Count >= limit)
+            {
+                return top;
+            }
+        }
+
+        command.CommandText = exact;
+        return await ReadAsync(command, postgres, cancellationToken);
+    }
+
+    private static async Task<List<LexicalHit>> ReadAsync(DbCommand command, bool postgres, CancellationToken cancellationToken)
+    {
         var hits = new List<LexicalHit>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
