@@ -204,6 +204,13 @@ public sealed class Ingestion(
             await transaction.CommitAsync(cancellationToken);
         }
 
+        if (db.Database.IsSqlite())
+        {
+            // Fresh statistics once tables grow, or SQLite's planner walks a tenant's every chunk
+            // (tenant index) to find the few it was asked for by id. Cheap when little changed.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002;", cancellationToken);
+        }
+
         cache.Invalidate(source.TenantId);
         names.Invalidate(source.TenantId);
         logger.LogInformation("Indexed knowledge source {SourceId}: {Chunks} chunks", source.Id, drafts.Count);
