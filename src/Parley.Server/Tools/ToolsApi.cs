@@ -55,9 +55,7 @@ public static class ToolsApi
             .Where(t => query.Search is not { } term || t.Id.Contains(term, StringComparison.OrdinalIgnoreCase)
                 || t.Name.Contains(term, StringComparison.OrdinalIgnoreCase) || t.Description.Contains(term, StringComparison.OrdinalIgnoreCase))
             .ToList();
-        var items = tools.Skip(query.Offset).Take(query.Size).ToList();
-        var pages = (tools.Count + query.Size - 1) / query.Size;
-        return new PagedResult<ToolView>(new PageOf<ToolView>(items, tools.Count, query.Page, query.Size, pages, query.Offset + items.Count < tools.Count, query.Offset > 0));
+        return new PagedResult<ToolView>(PageOf<ToolView>.Slice(tools, query));
     }
 
     private static async Task<Results<Ok<ToolView>, ErrorResult>> GetAsync(string id, ToolRegistry registry, CancellationToken cancellationToken)

@@ -54,11 +54,7 @@ public static class IntentsApi
             views = views.Where(v => v.Name.Contains(term, StringComparison.OrdinalIgnoreCase));
         }
 
-        var all = views.ToList();
-        var items = all.Skip(query.Offset).Take(query.Size).ToList();
-        var pages = (all.Count + query.Size - 1) / query.Size;
-        var page = (query.Offset / query.Size) + 1;
-        return new PagedResult<IntentView>(new PageOf<IntentView>(items, all.Count, page, query.Size, pages, query.Offset + items.Count < all.Count, query.Offset > 0));
+        return new PagedResult<IntentView>(PageOf<IntentView>.Slice(views.ToList(), query));
     }
 
     private static async Task<Results<Ok<IntentView>, ErrorResult>> GetAsync(string key, ParleyDb db, CancellationToken cancellationToken)

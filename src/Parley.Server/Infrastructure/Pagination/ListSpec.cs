@@ -103,8 +103,6 @@ public sealed class ListSpec<T>(Expression<Func<T, Guid>> tieBreaker)
         source = first ? source.OrderBy(tieBreaker) : ((IOrderedQueryable<T>)source).ThenBy(tieBreaker);
         var total = await source.LongCountAsync(cancellationToken);
         var rows = await source.Skip(query.Offset).Take(query.Size).ToListAsync(cancellationToken);
-        var pages = (int)((total + query.Size - 1) / query.Size);
-        var page = new PageOf<TOut>(rows.Select(map).ToList(), total, query.Page, query.Size, pages, query.Offset + rows.Count < total, query.Offset > 0);
-        return new PagedResult<TOut>(page);
+        return new PagedResult<TOut>(PageOf<TOut>.For(rows.Select(map).ToList(), total, query));
     }
 }

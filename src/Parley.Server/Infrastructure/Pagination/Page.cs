@@ -5,7 +5,16 @@ using Microsoft.AspNetCore.Http.Metadata;
 namespace Parley.Server.Infrastructure.Pagination;
 
 /// <summary>The list envelope (documents 000, 003): items with page arithmetic.</summary>
-public sealed record PageOf<T>(IReadOnlyList<T> Items, long Total, int Page, int Size, int Pages, bool HasNext, bool HasPrev);
+public sealed record PageOf<T>(IReadOnlyList<T> Items, long Total, int Page, int Size, int Pages, bool HasNext, bool HasPrev)
+{
+    /// <summary>The page <paramref name="query"/> asks for, holding <paramref name="items"/> of <paramref name="total"/>.</summary>
+    public static PageOf<T> For(IReadOnlyList<T> items, long total, PageQuery query)
+        => new(items, total, query.Page, query.Size, (int)((total + query.Size - 1) / query.Size), query.Offset + items.Count < total, query.Offset > 0);
+
+    /// <summary>The asked-for page of a list already in memory (registries, defaults merged with a tenant's rows).</summary>
+    public static PageOf<T> Slice(IReadOnlyList<T> all, PageQuery query)
+        => For(all.Skip(query.Offset).Take(query.Size).ToList(), all.Count, query);
+}
 
 /// <summary>Writes a <see cref="Page{T}"/> and the paging headers of documents 002 and 004.</summary>
 public sealed class PagedResult<T>(PageOf<T> page) : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult, IValueHttpResult<PageOf<T>>, IValueHttpResult
