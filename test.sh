@@ -112,6 +112,16 @@ if [ "$dotnet_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "test.sh: dotnet test exited with code $dotnet_rc although no test failed" \
     "(build error, crashed test host, or an assembly without tests: see the output above)" >&2
 fi
+# Repeat each failure (name, message, first stack lines) at the end, where a CI
+# log that keeps only its tail still shows it.
+if [ "$failed" -gt 0 ]; then
+  echo "== failed tests"
+  sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' -e 's/\r$//' "$TEST_LOG" | awk '
+    /^ +Failed [A-Za-z_][A-Za-z0-9_.]+/ { show = 1; n = 0; print; next }
+    show && /^ +(Passed|Failed|Skipped) / { show = 0 }
+    show && /^\[xUnit/ { show = 0 }
+    show && n < 25 { print; n++ }'
+fi
 if [ "$skipped" -gt 0 ]; then
   echo "($skipped skipped)"
 fi
