@@ -16,7 +16,7 @@ namespace Parley.Server.Assistants;
 /// the tenant as <c>assistant_status</c>, and making one the default unmarks the previous one.
 /// </summary>
 public sealed class AssistantChanges(
-    ParleyDb db, CurrentUser me, DomainEvents events, ResponseCache cache, ConversationEventHub hub, IOptions<JsonOptions> json, TimeProvider clock)
+    ParleyDb db, CurrentUser me, DomainEvents events, Infrastructure.Caching.TenantChanges changes, ConversationEventHub hub, IOptions<JsonOptions> json, TimeProvider clock)
 {
     /// <summary>The hub's conversation id for tenant-wide events that belong to no conversation.</summary>
     public static readonly Guid TenantWide = Guid.Empty;
@@ -43,7 +43,7 @@ public sealed class AssistantChanges(
         db.Set<Assistant>().Add(assistant);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        cache.Invalidate(assistant.TenantId);
+        await changes.ChangedAsync(assistant.TenantId, CancellationToken.None);
         return assistant;
     }
 
@@ -73,7 +73,7 @@ public sealed class AssistantChanges(
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        cache.Invalidate(assistant.TenantId);
+        await changes.ChangedAsync(assistant.TenantId, CancellationToken.None);
         if (statusChanged)
         {
             await hub.PublishAsync(new ConversationEvent(assistant.TenantId, TenantWide, null, 0, "assistant_status",
@@ -85,7 +85,7 @@ public sealed class AssistantChanges(
     {
         db.Set<Assistant>().Remove(assistant);
         await db.SaveChangesAsync(cancellationToken);
-        cache.Invalidate(assistant.TenantId);
+        await changes.ChangedAsync(assistant.TenantId, CancellationToken.None);
     }
 
     private static void Apply(Assistant assistant, AssistantRequest request, DateTime now)

@@ -12,14 +12,14 @@ namespace Parley.Server.Assistants;
 /// time one is needed; a conversation without an assistant (or whose assistant was deleted) is
 /// bound to it.
 /// </summary>
-public sealed class AssistantDirectory(ParleyDb db, CurrentUser me, IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class AssistantDirectory(ParleyDb db, CurrentUser me, IServiceScopeFactory scopes, AssistantCache cache, TimeProvider clock)
 {
     public const string DefaultName = "Parley Assistant";
 
     /// <summary>The tenant's default assistant, created when the tenant has none yet.</summary>
     public async Task<Assistant> DefaultAsync(Guid tenantId, CancellationToken cancellationToken)
     {
-        if (await FindDefaultAsync(db, tenantId, cancellationToken) is { } found)
+        if (await FindDefaultAsync(tenantId, cancellationToken) is { } found)
         {
             return found;
         }
@@ -50,7 +50,7 @@ public sealed class AssistantDirectory(ParleyDb db, CurrentUser me, IServiceScop
             }
         }
 
-        return await FindDefaultAsync(db, tenantId, cancellationToken)
+        return await FindDefaultAsync(tenantId, cancellationToken)
             ?? throw new InvalidOperationException($"Tenant {tenantId} has no default assistant.");
     }
 
@@ -60,9 +60,7 @@ public sealed class AssistantDirectory(ParleyDb db, CurrentUser me, IServiceScop
     /// </summary>
     public async Task<Assistant> ForConversationAsync(Conversation conversation, CancellationToken cancellationToken)
     {
-        if (conversation.AssistantId is { } id
-            && await db.Set<Assistant>().IgnoreQueryFilters().AsNoTracking()
-                .FirstOrDefaultAsync(a => a.Id == id && a.TenantId == conversation.TenantId, cancellationToken) is { } bound)
+        if (conversation.AssistantId is { } id && await FindAsync(conversation.TenantId, id, cancellationToken) is { } bound)
         {
             return bound;
         }
@@ -107,6 +105,37 @@ public sealed class AssistantDirectory(ParleyDb db, CurrentUser me, IServiceScop
         return new LlmOverrides(assistant.Model, assistant.Temperature, prompt, assistant.MaxTokens);
     }
 
-    private static Task<Assistant?> FindDefaultAsync(ParleyDb db, Guid tenantId, CancellationToken cancellationToken)
-        => db.Set<Assistant>().IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(a => a.TenantId == tenantId && a.IsDefault, cancellationToken);
+    /// <summary>A tenant's assistant, from the cache when it is there (a turn reads it without a query).</summary>
+    private async Task<Assistant?> FindAsync(Guid tenantId, Guid id, CancellationToken cancellationToken)
+    {
+        if (cache.Find(tenantId, id) is { } cached)
+        {
+            return cached;
+        }
+
+        var found = await db.Set<Assistant>().IgnoreQueryFilters().AsNoTracking()
+            .FirstOrDefaultAsync(a => a.Id == id && a.TenantId == tenantId, cancellationToken);
+        if (found is not null)
+        {
+            cache.Store(found);
+        }
+
+        return found;
+    }
+
+    private async Task<Assistant?> FindDefaultAsync(Guid tenantId, CancellationToken cancellationToken)
+    {
+        if (cache.FindDefault(tenantId) is { } cached)
+        {
+            return cached;
+        }
+
+        var found = await db.Set<Assistant>().IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(a => a.TenantId == tenantId && a.IsDefault, cancellationToken);
+        if (found is not null)
+        {
+            cache.Store(found);
+        }
+
+        return found;
+    }
 }

@@ -111,6 +111,10 @@ public sealed class ConversationQueries
 
     public Func<ParleyDb, Guid, CancellationToken, Task<Conversation?>> FindStored { get; } =
         EF.CompileAsyncQuery((ParleyDb db, Guid id, CancellationToken _) => db.Conversations.AsNoTracking().FirstOrDefault(c => c.Id == id));
+
+    /// <summary>The newest messages of a conversation, newest first (what an LLM reads as history).</summary>
+    public Func<ParleyDb, Guid, int, IAsyncEnumerable<Message>> Recent { get; } =
+        EF.CompileAsyncQuery((ParleyDb db, Guid id, int count) => db.Messages.AsNoTracking().Where(m => m.ConversationId == id).OrderByDescending(m => m.Sequence).Take(count));
 }
 
 public static class Titles

@@ -9,7 +9,7 @@ namespace Parley.Server.Conversations;
 /// assistant (which bumps the generation) makes old answers unreachable at once. Escalations,
 /// fallbacks and low-confidence answers are never cached.
 /// </summary>
-public sealed class ResponseCache(TimeProvider clock) : IDisposable
+public sealed class ResponseCache(TimeProvider clock) : Infrastructure.Caching.ITenantCache, IDisposable
 {
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 20_000, Clock = null });
     private readonly ConcurrentDictionary<Guid, long> _generations = new();
@@ -34,6 +34,8 @@ public sealed class ResponseCache(TimeProvider clock) : IDisposable
 
     /// <summary>The tenant's knowledge or an assistant changed: forget every cached answer of the tenant.</summary>
     public void Invalidate(Guid tenantId) => _generations.AddOrUpdate(tenantId, 1, (_, g) => g + 1);
+
+    public void Forget(Guid tenantId) => Invalidate(tenantId);
 
     private string Key(Guid tenantId, Guid? assistantId, string question)
         => $"{tenantId:N}|{assistantId:N}|{_generations.GetValueOrDefault(tenantId)}|{Normalize(question)}";

@@ -19,6 +19,7 @@ public sealed class TurnPipeline(
     ParleyDb db,
     CurrentUser me,
     ConversationService conversations,
+    ConversationQueries queries,
     MessageAnalyzer analyzer,
     TenantUnderstanding tenantUnderstanding,
     IKnowledgeSearch knowledge,
@@ -38,6 +39,9 @@ public sealed class TurnPipeline(
     TimeProvider clock,
     ILogger<TurnPipeline> logger)
 {
+    /// <summary>Messages of history an LLM reads with each question.</summary>
+    private const int HistoryTurns = 20;
+
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public async Task<TurnResult> RunAsync(Conversation conversation, string text, JsonElement? metadata, CancellationToken cancellationToken, ITurnObserver? observer = null)
@@ -278,8 +282,7 @@ public sealed class TurnPipeline(
 
     private async Task<IReadOnlyList<Message>> RecentHistoryAsync(Guid conversationId, CancellationToken cancellationToken)
     {
-        var recent = await db.Messages.AsNoTracking().Where(m => m.ConversationId == conversationId)
-            .OrderByDescending(m => m.Sequence).Take(20).ToListAsync(cancellationToken);
+        var recent = await queries.Recent(db, conversationId, HistoryTurns).ToListAsync(cancellationToken);
         recent.Reverse();
         return recent;
     }

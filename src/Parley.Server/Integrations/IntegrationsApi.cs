@@ -51,7 +51,8 @@ public static class IntegrationsApi
             : ErrorResult.NotFound("Integration");
 
     private static async Task<Results<Created<IntegrationView>, ErrorResult>> CreateAsync(
-        IntegrationRequest request, ParleyDb db, CurrentUser me, OutboundGuard guard, SecretProtector secrets, TimeProvider clock, CancellationToken cancellationToken)
+        IntegrationRequest request, ParleyDb db, CurrentUser me, OutboundGuard guard, SecretProtector secrets, TimeProvider clock,
+        Infrastructure.Caching.TenantChanges changes, CancellationToken cancellationToken)
     {
         var type = request.EffectiveType!;
         var config = IntegrationConfig.Normalize(type, request.Config ?? []);
@@ -76,6 +77,7 @@ public static class IntegrationsApi
         };
         db.Add(integration);
         await db.SaveChangesAsync(cancellationToken);
+        await changes.ChangedAsync(integration.TenantId, CancellationToken.None);
         return TypedResults.Created($"/api/v1/integrations/{integration.Id}", IntegrationView.From(integration));
     }
 
@@ -84,7 +86,8 @@ public static class IntegrationsApi
     /// removes it); <c>config</c> replaces the settings and is checked again.
     /// </summary>
     private static async Task<Results<Ok<IntegrationView>, ErrorResult>> UpdateAsync(
-        Guid id, IntegrationUpdate request, ParleyDb db, OutboundGuard guard, SecretProtector secrets, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, IntegrationUpdate request, ParleyDb db, OutboundGuard guard, SecretProtector secrets, TimeProvider clock,
+        Infrastructure.Caching.TenantChanges changes, CancellationToken cancellationToken)
     {
         var integration = await db.Set<Integration>().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
         if (integration is null)
@@ -118,10 +121,11 @@ public static class IntegrationsApi
         integration.Status = body.Status ?? integration.Status;
         integration.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
+        await changes.ChangedAsync(integration.TenantId, CancellationToken.None);
         return TypedResults.Ok(IntegrationView.From(integration));
     }
 
-    private static async Task<Results<NoContent, ErrorResult>> DeleteAsync(Guid id, ParleyDb db, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ErrorResult>> DeleteAsync(Guid id, ParleyDb db, Infrastructure.Caching.TenantChanges changes, CancellationToken cancellationToken)
     {
         var integration = await db.Set<Integration>().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
         if (integration is null)
@@ -131,11 +135,13 @@ public static class IntegrationsApi
 
         db.Remove(integration);
         await db.SaveChangesAsync(cancellationToken);
+        await changes.ChangedAsync(integration.TenantId, CancellationToken.None);
         return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<IntegrationTestResult>, ErrorResult>> TestAsync(
-        Guid id, ParleyDb db, IntegrationCaller caller, TimeProvider clock, ILogger<IntegrationCaller> logger, CancellationToken cancellationToken)
+        Guid id, ParleyDb db, IntegrationCaller caller, TimeProvider clock, ILogger<IntegrationCaller> logger, Infrastructure.Caching.TenantChanges changes,
+        CancellationToken cancellationToken)
     {
         var integration = await db.Set<Integration>().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
         if (integration is null)
@@ -146,6 +152,7 @@ public static class IntegrationsApi
         var result = await IntegrationService.TestAsync(integration, caller, clock, cancellationToken);
         logger.LogInformation("Integration {IntegrationId} test: {Success} {Reason}", integration.Id, result.Success, result.Reason);
         await db.SaveChangesAsync(cancellationToken);
+        await changes.ChangedAsync(integration.TenantId, CancellationToken.None);
         return TypedResults.Ok(result);
     }
 

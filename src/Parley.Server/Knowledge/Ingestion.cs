@@ -37,8 +37,7 @@ public sealed class Ingestion(
     TextExtractor extractor,
     EmbeddingClient embeddings,
     IHttpClientFactory http,
-    SourceNames names,
-    ResponseCache cache,
+    Infrastructure.Caching.TenantChanges changes,
     WriteGate writes,
     IOptions<KnowledgeOptions> options,
     TimeProvider clock,
@@ -211,8 +210,7 @@ public sealed class Ingestion(
             await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002;", cancellationToken);
         }
 
-        cache.Invalidate(source.TenantId);
-        names.Invalidate(source.TenantId);
+        await changes.ChangedAsync(source.TenantId, CancellationToken.None);
         logger.LogInformation("Indexed knowledge source {SourceId}: {Chunks} chunks", source.Id, drafts.Count);
     }
 

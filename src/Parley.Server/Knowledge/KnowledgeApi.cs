@@ -212,8 +212,7 @@ public sealed class KnowledgeWrites(
     IOptions<KnowledgeOptions> options,
     OutboundGuard guard,
     IngestionSignal signal,
-    ResponseCache cache,
-    SourceNames names,
+    Infrastructure.Caching.TenantChanges changes,
     WriteGate gate,
     TimeProvider clock)
 {
@@ -276,7 +275,7 @@ public sealed class KnowledgeWrites(
         }
 
         signal.Notify();
-        names.Invalidate(source.TenantId);
+        await changes.ChangedAsync(source.TenantId, CancellationToken.None);
         var response = SourceResponse.From(source, withContent: false);
         return TypedResults.Accepted(response.StatusUrl, new AcceptedSource(source.Id, job.Id, source.Status, response.StatusUrl, response));
     }
@@ -295,7 +294,6 @@ public sealed class KnowledgeWrites(
             await transaction.CommitAsync(cancellationToken);
         }
 
-        cache.Invalidate(source.TenantId);
-        names.Invalidate(source.TenantId);
+        await changes.ChangedAsync(source.TenantId, CancellationToken.None);
     }
 }

@@ -26,7 +26,7 @@ public sealed class KnowledgeSearch(
     public async Task<IReadOnlyList<Passage>> SearchAsync(Guid tenantId, KnowledgeQuery query, CancellationToken cancellationToken)
     {
         var terms = TextAnalysis.QueryTerms(query.Text);
-        if (terms.Count == 0 || query.Limit <= 0)
+        if (terms.Count == 0 || query.Limit <= 0 || !await names.AnyAsync(tenantId, cancellationToken))
         {
             return [];
         }

@@ -30,6 +30,7 @@ public static class KnowledgeSetup
         services.AddSingleton<TextExtractor>();
         services.AddSingleton<EmbeddingClient>();
         services.AddSingleton<SourceNames>();
+        services.AddSingleton<Infrastructure.Caching.ITenantCache>(sp => sp.GetRequiredService<SourceNames>());
         services.AddSingleton<IngestionSignal>();
         services.AddSingleton<Ingestion>();
         services.AddScoped<KnowledgeWrites>();

@@ -12,7 +12,7 @@ namespace Parley.Server.Knowledge;
 /// word is among the tenant's source names, so "super duper burgers" finds
 /// "Super Duper Burgers - Union Square" while "union square" alone stays weak.
 /// </summary>
-public sealed class SourceNames(IDbContextFactory<ParleyDb> factory, TimeProvider clock)
+public sealed class SourceNames(IDbContextFactory<ParleyDb> factory, TimeProvider clock) : Infrastructure.Caching.ITenantCache
 {
     /// <summary>Weight a mention needs unless it covers the whole name.</summary>
     public double MinScore { get; init; } = 2.0;
@@ -23,7 +23,11 @@ public sealed class SourceNames(IDbContextFactory<ParleyDb> factory, TimeProvide
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<Guid, Catalog> _catalogs = new();
 
-    public void Invalidate(Guid tenantId) => _catalogs.TryRemove(tenantId, out _);
+    public void Forget(Guid tenantId) => _catalogs.TryRemove(tenantId, out _);
+
+    /// <summary>Whether the tenant has any knowledge source (a tenant without one is searched at no cost).</summary>
+    public async Task<bool> AnyAsync(Guid tenantId, CancellationToken cancellationToken)
+        => (await CatalogAsync(tenantId, cancellationToken)).Sources > 0;
 
     /// <summary>The best-mentioned source, or null. <paramref name="turns"/> run from the newest back.</summary>
     public async Task<Guid?> ResolveAsync(Guid tenantId, IReadOnlyList<string> turns, CancellationToken cancellationToken)
@@ -118,14 +122,14 @@ public sealed class SourceNames(IDbContextFactory<ParleyDb> factory, TimeProvide
             }
         }
 
-        var catalog = new Catalog(names, byWord, idf, now);
+        var catalog = new Catalog(rows.Count, names, byWord, idf, now);
         _catalogs[tenantId] = catalog;
         return catalog;
     }
 
     private sealed record Name(Guid Id, string[] Words, double Weight);
 
-    private sealed record Catalog(List<Name> Names, Dictionary<string, List<int>> ByWord, Dictionary<string, double> Idf, DateTimeOffset LoadedAt);
+    private sealed record Catalog(int Sources, List<Name> Names, Dictionary<string, List<int>> ByWord, Dictionary<string, double> Idf, DateTimeOffset LoadedAt);
 }
 
 /// <summary>A unit of work pinned to one tenant (background work, search outside a request).</summary>

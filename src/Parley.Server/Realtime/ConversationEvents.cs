@@ -121,9 +121,14 @@ public sealed class ConversationEventHub(IEventRelay relay, ILogger<Conversation
 public interface IEventRelay
 {
     ValueTask ForwardAsync(ConversationEvent e, CancellationToken cancellationToken);
+
+    /// <summary>Tells the other instances that a tenant's configuration changed (see <see cref="Infrastructure.Caching.TenantChanges"/>).</summary>
+    ValueTask ForwardTenantChangeAsync(Guid tenantId, CancellationToken cancellationToken);
 }
 
 public sealed class LocalOnlyRelay : IEventRelay
 {
     public ValueTask ForwardAsync(ConversationEvent e, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask ForwardTenantChangeAsync(Guid tenantId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

@@ -8,6 +8,7 @@ namespace Parley.Server.Realtime;
 /// Cross-instance events over PostgreSQL LISTEN/NOTIFY: each instance NOTIFYs what it publishes
 /// and LISTENs for the others'. NOTIFY payloads are capped at 8000 bytes, so a large event
 /// travels without its data and receivers fetch the message from the database by sequence.
+/// Tenant configuration changes travel the same channel, so every instance's caches forget them.
 /// </summary>
 public sealed class PostgresEventRelay(NpgsqlDataSource dataSource, IServiceProvider services, ILogger<PostgresEventRelay> logger)
     : BackgroundService, IEventRelay
@@ -17,8 +18,13 @@ public sealed class PostgresEventRelay(NpgsqlDataSource dataSource, IServiceProv
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly Guid _instance = Guid.NewGuid();
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private sealed record Envelope(Guid Origin, ConversationEvent Event);
+    /// <summary>Completes once this instance LISTENs, i.e. hears every event and change other instances publish from then on.</summary>
+    public Task Listening => _listening.Task;
+
+    /// <summary>One of <see cref="Event"/> (a conversation event) or <see cref="ChangedTenant"/> (a configuration change).</summary>
+    private sealed record Envelope(Guid Origin, ConversationEvent? Event, Guid? ChangedTenant = null);
 
     public async ValueTask ForwardAsync(ConversationEvent e, CancellationToken cancellationToken)
     {
@@ -29,6 +35,14 @@ public sealed class PostgresEventRelay(NpgsqlDataSource dataSource, IServiceProv
             payload = JsonSerializer.Serialize(new Envelope(_instance, e with { Data = stub }), Json);
         }
 
+        await NotifyAsync(payload, cancellationToken);
+    }
+
+    public async ValueTask ForwardTenantChangeAsync(Guid tenantId, CancellationToken cancellationToken)
+        => await NotifyAsync(JsonSerializer.Serialize(new Envelope(_instance, null, tenantId), Json), cancellationToken);
+
+    private async Task NotifyAsync(string payload, CancellationToken cancellationToken)
+    {
         await using var command = dataSource.CreateCommand("SELECT pg_notify(@channel, @payload)");
         command.Parameters.AddWithValue("channel", Channel);
         command.Parameters.AddWithValue("payload", payload);
@@ -38,17 +52,20 @@ public sealed class PostgresEventRelay(NpgsqlDataSource dataSource, IServiceProv
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var hub = services.GetRequiredService<ConversationEventHub>();
+        var changes = services.GetRequiredService<Infrastructure.Caching.TenantChanges>();
         var delay = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, args) => Receive(hub, args.Payload);
+                connection.Notification += (_, args) => Receive(hub, changes, args.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
+
+                _listening.TrySetResult();
 
                 delay = TimeSpan.FromSeconds(1);
                 while (!stoppingToken.IsCancellationRequested)
@@ -69,14 +86,23 @@ public sealed class PostgresEventRelay(NpgsqlDataSource dataSource, IServiceProv
         }
     }
 
-    private void Receive(ConversationEventHub hub, string payload)
+    private void Receive(ConversationEventHub hub, Infrastructure.Caching.TenantChanges changes, string payload)
     {
         try
         {
             var envelope = JsonSerializer.Deserialize<Envelope>(payload, Json);
-            if (envelope is not null && envelope.Origin != _instance)
+            if (envelope is null || envelope.Origin == _instance)
             {
-                hub.Deliver(envelope.Event);
+                return;
+            }
+
+            if (envelope.ChangedTenant is { } tenantId)
+            {
+                changes.ForgetHere(tenantId);
+            }
+            else if (envelope.Event is { } e)
+            {
+                hub.Deliver(e);
             }
         }
         catch (JsonException e)

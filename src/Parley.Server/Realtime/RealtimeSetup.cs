@@ -10,6 +10,7 @@ public static class RealtimeSetup
     {
         var services = builder.Services;
         services.AddSingleton<ConversationEventHub>();
+        services.AddSingleton<Infrastructure.Caching.TenantChanges>();
         services.AddSingleton<ConversationNotifier>();
         services.AddSingleton<SocketLimits>();
         services.AddSingleton<SocketAuthentication>();
@@ -29,20 +30,34 @@ public static class RealtimeSetup
         return app;
     }
 
-    /// <summary>Starts the PostgreSQL listener only when PostgreSQL is the database.</summary>
-    private sealed class RelayListener(IServiceProvider services, IOptions<DatabaseOptions> database) : IHostedService
+    /// <summary>
+    /// Starts the PostgreSQL listener only when PostgreSQL is the database, and holds start-up until
+    /// it listens: an instance that took requests before would miss what the others publish meanwhile
+    /// (a socket's messages, a configuration change). If PostgreSQL does not answer in time the
+    /// instance starts anyway and the listener keeps reconnecting.
+    /// </summary>
+    private sealed class RelayListener(IServiceProvider services, IOptions<DatabaseOptions> database, ILogger<RelayListener> logger) : IHostedService
     {
+        private static readonly TimeSpan ListenWait = TimeSpan.FromSeconds(15);
         private PostgresEventRelay? _relay;
 
-        public Task StartAsync(CancellationToken cancellationToken)
+        public async Task StartAsync(CancellationToken cancellationToken)
         {
             if (!database.Value.IsPostgres)
             {
-                return Task.CompletedTask;
+                return;
             }
 
             _relay = services.GetRequiredService<PostgresEventRelay>();
-            return _relay.StartAsync(cancellationToken);
+            await _relay.StartAsync(cancellationToken);
+            try
+            {
+                await _relay.Listening.WaitAsync(ListenWait, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                logger.LogWarning("Not yet listening for other instances' events after {Seconds} s; starting anyway", ListenWait.TotalSeconds);
+            }
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => _relay?.StopAsync(cancellationToken) ?? Task.CompletedTask;

@@ -20,7 +20,8 @@ public static class ToolKinds
 /// features register), one tool per action of the integration types the tenant has active, and
 /// the tenant's custom HTTP tools.
 /// </summary>
-public sealed class ToolRegistry(IEnumerable<IBuiltInTool> builtIns, IntegrationService integrations, CustomToolRunner runner, ParleyDb db, IServiceProvider services)
+public sealed class ToolRegistry(
+    IEnumerable<IBuiltInTool> builtIns, IntegrationService integrations, CustomToolRunner runner, ParleyDb db, ToolCatalog catalog, IServiceProvider services)
 {
     /// <summary>Names a custom tool may not take: they are paths of the tools API.</summary>
     public static readonly string[] Reserved = ["calls", "routes", "execute"];
@@ -30,11 +31,29 @@ public sealed class ToolRegistry(IEnumerable<IBuiltInTool> builtIns, Integration
     public async Task<IReadOnlyList<RegisteredTool>> ListAsync(CancellationToken cancellationToken)
     {
         var tools = builtIns.Select(FromBuiltIn).ToList();
-        var types = await integrations.ActiveTypesAsync(cancellationToken);
+        var (types, custom) = await TenantToolsAsync(cancellationToken);
         tools.AddRange(IntegrationActions.All.Where(a => types.Contains(a.IntegrationType)).Select(FromAction));
-        var custom = await db.Set<CustomTool>().AsNoTracking().OrderBy(t => t.Name).ToListAsync(cancellationToken);
         tools.AddRange(custom.Select(FromCustom));
         return tools;
+    }
+
+    /// <summary>The tenant's active integration types and custom tools, from <see cref="ToolCatalog"/> when it has them.</summary>
+    private async Task<(IReadOnlyList<string> Types, IReadOnlyList<CustomTool> Custom)> TenantToolsAsync(CancellationToken cancellationToken)
+    {
+        var tenantId = db.CurrentTenantId;
+        if (tenantId is { } id && catalog.Find(id) is { } cached)
+        {
+            return (cached.IntegrationTypes, cached.CustomTools);
+        }
+
+        var types = await integrations.ActiveTypesAsync(cancellationToken);
+        var custom = await db.Set<CustomTool>().AsNoTracking().OrderBy(t => t.Name).ToListAsync(cancellationToken);
+        if (tenantId is { } tenant)
+        {
+            catalog.Store(tenant, types, custom);
+        }
+
+        return (types, custom);
     }
 
     public async Task<RegisteredTool?> FindAsync(string id, CancellationToken cancellationToken)

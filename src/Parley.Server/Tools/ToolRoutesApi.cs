@@ -43,7 +43,7 @@ public static class ToolRoutesApi
             : ErrorResult.NotFound("Tool route");
 
     private static async Task<Results<Created<ToolRouteView>, ErrorResult>> CreateAsync(
-        ToolRouteRequest request, ParleyDb db, CurrentUser me, ToolRegistry registry, TimeProvider clock, CancellationToken cancellationToken)
+        ToolRouteRequest request, ParleyDb db, CurrentUser me, ToolRegistry registry, TimeProvider clock, Infrastructure.Caching.TenantChanges changes, CancellationToken cancellationToken)
     {
         if (await CheckToolAsync(request, registry, cancellationToken) is { } problem)
         {
@@ -69,11 +69,12 @@ public static class ToolRoutesApi
         Apply(route, request);
         db.Add(route);
         await db.SaveChangesAsync(cancellationToken);
+        await changes.ChangedAsync(route.TenantId, CancellationToken.None);
         return TypedResults.Created($"/api/v1/tools/routes/{route.Id}", ToolRouteView.From(route));
     }
 
     private static async Task<Results<Ok<ToolRouteView>, ErrorResult>> UpdateAsync(
-        Guid id, ToolRouteRequest request, ParleyDb db, ToolRegistry registry, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, ToolRouteRequest request, ParleyDb db, ToolRegistry registry, TimeProvider clock, Infrastructure.Caching.TenantChanges changes, CancellationToken cancellationToken)
     {
         var route = await db.Set<ToolRoute>().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (route is null)
@@ -92,10 +93,11 @@ public static class ToolRoutesApi
         route.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         Apply(route, request);
         await db.SaveChangesAsync(cancellationToken);
+        await changes.ChangedAsync(route.TenantId, CancellationToken.None);
         return TypedResults.Ok(ToolRouteView.From(route));
     }
 
-    private static async Task<Results<NoContent, ErrorResult>> DeleteAsync(Guid id, ParleyDb db, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ErrorResult>> DeleteAsync(Guid id, ParleyDb db, Infrastructure.Caching.TenantChanges changes, CancellationToken cancellationToken)
     {
         var route = await db.Set<ToolRoute>().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (route is null)
@@ -105,6 +107,7 @@ public static class ToolRoutesApi
 
         db.Remove(route);
         await db.SaveChangesAsync(cancellationToken);
+        await changes.ChangedAsync(route.TenantId, CancellationToken.None);
         return TypedResults.NoContent();
     }
 

@@ -26,7 +26,7 @@ public sealed class ToolSession(IReadOnlyList<ToolDescriptor> tools, ToolOptions
 }
 
 /// <summary>Tools inside a turn: intent routes for the built-in engine, a <see cref="ToolSession"/> for an LLM.</summary>
-public sealed class ToolTurns(ToolExecutor executor, ToolRegistry registry, ParleyDb db, CurrentUser me, IOptions<ToolOptions> options)
+public sealed class ToolTurns(ToolExecutor executor, ToolRegistry registry, ToolCatalog catalog, ParleyDb db, CurrentUser me, IOptions<ToolOptions> options)
 {
     public const string DefaultTemplate = "{result}";
 
@@ -36,9 +36,14 @@ public sealed class ToolTurns(ToolExecutor executor, ToolRegistry registry, Parl
     /// </summary>
     public async Task<Answer?> TryRouteAsync(Conversation conversation, Conversations.Understanding understanding, string redactedText, CancellationToken cancellationToken)
     {
-        var routes = await db.Set<ToolRoute>().AsNoTracking()
-            .Where(r => r.AssistantId == null || r.AssistantId == conversation.AssistantId)
-            .ToListAsync(cancellationToken);
+        var all = catalog.FindRoutes(conversation.TenantId);
+        if (all is null)
+        {
+            all = await db.Set<ToolRoute>().AsNoTracking().Where(r => r.TenantId == conversation.TenantId).ToListAsync(cancellationToken);
+            catalog.StoreRoutes(conversation.TenantId, all);
+        }
+
+        var routes = all.Where(r => r.AssistantId == null || r.AssistantId == conversation.AssistantId).ToList();
         if (routes.Count == 0)
         {
             return null;

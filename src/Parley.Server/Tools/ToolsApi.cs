@@ -63,7 +63,7 @@ public static class ToolsApi
 
     private static async Task<Results<Created<ToolView>, ErrorResult>> CreateAsync(
         CustomToolRequest request, ParleyDb db, CurrentUser me, ToolRegistry registry, CustomToolRunner runner, SecretProtector secrets, TimeProvider clock,
-        CancellationToken cancellationToken)
+        Infrastructure.Caching.TenantChanges changes, CancellationToken cancellationToken)
     {
         var slug = request.Slug!;
         if (registry.IsSystemName(slug))
@@ -108,13 +108,14 @@ public static class ToolsApi
         };
         db.Add(tool);
         await db.SaveChangesAsync(cancellationToken);
+        await changes.ChangedAsync(tool.TenantId, CancellationToken.None);
         return TypedResults.Created($"/api/v1/tools/{tool.Name}", ToolView.From(new RegisteredTool(CustomToolViews.Descriptor(tool), ToolKinds.Custom, null!, tool)));
     }
 
     /// <summary>Fields left out keep their value; an empty <c>secret_header_value</c> removes the secret header.</summary>
     private static async Task<Results<Ok<ToolView>, ErrorResult>> UpdateAsync(
         string id, CustomToolUpdate request, ParleyDb db, ToolRegistry registry, CustomToolRunner runner, SecretProtector secrets, TimeProvider clock,
-        CancellationToken cancellationToken)
+        Infrastructure.Caching.TenantChanges changes, CancellationToken cancellationToken)
     {
         var tool = await db.Set<CustomTool>().FirstOrDefaultAsync(t => t.Name == id, cancellationToken);
         if (tool is null)
@@ -164,10 +165,12 @@ public static class ToolsApi
 
         tool.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
+        await changes.ChangedAsync(tool.TenantId, CancellationToken.None);
         return TypedResults.Ok(ToolView.From(new RegisteredTool(CustomToolViews.Descriptor(tool), ToolKinds.Custom, null!, tool)));
     }
 
-    private static async Task<Results<NoContent, ErrorResult>> DeleteAsync(string id, ParleyDb db, ToolRegistry registry, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ErrorResult>> DeleteAsync(
+        string id, ParleyDb db, ToolRegistry registry, Infrastructure.Caching.TenantChanges changes, CancellationToken cancellationToken)
     {
         var tool = await db.Set<CustomTool>().FirstOrDefaultAsync(t => t.Name == id, cancellationToken);
         if (tool is null)
@@ -177,6 +180,7 @@ public static class ToolsApi
 
         db.Remove(tool);
         await db.SaveChangesAsync(cancellationToken);
+        await changes.ChangedAsync(tool.TenantId, CancellationToken.None);
         return TypedResults.NoContent();
     }
 

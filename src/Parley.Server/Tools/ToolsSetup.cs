@@ -9,6 +9,8 @@ public static class ToolsSetup
         services.AddSingleton<IBuiltInTool, KnowledgeSearchTool>();
         services.AddSingleton<CustomToolRunner>();
         services.AddScoped<ToolRegistry>();
+        services.AddSingleton<ToolCatalog>();
+        services.AddSingleton<Infrastructure.Caching.ITenantCache>(sp => sp.GetRequiredService<ToolCatalog>());
         services.AddScoped<ToolExecutor>();
         services.AddScoped<ToolTurns>();
         return builder;

@@ -20,7 +20,7 @@ public sealed class WebhookDispatcher(
     IHttpClientFactory httpClients,
     SecretProtector secrets,
     WebhookSignal signal,
-    WebhookSubscriptions subscriptions,
+    Infrastructure.Caching.TenantChanges changes,
     IOptions<WebhookOptions> options,
     TimeProvider clock,
     ILogger<WebhookDispatcher> logger) : BackgroundService
@@ -195,7 +195,7 @@ public sealed class WebhookDispatcher(
         if (disabled == 1)
         {
             logger.LogWarning("Webhook {WebhookId} disabled: {Reason}", webhook.Id, reason);
-            subscriptions.Invalidate(webhook.TenantId);
+            await changes.ChangedAsync(webhook.TenantId, CancellationToken.None);
             if (delivery.Status == DeliveryStatus.Pending)
             {
                 Complete(delivery, DeliveryStatus.Failed, error + "; endpoint disabled");

@@ -8,10 +8,11 @@ namespace Parley.Server.Webhooks;
 
 /// <summary>
 /// Which endpoints of a tenant want which events, cached in memory so that raising an event (every
-/// chat turn raises one) costs no query for a tenant without subscriptions. Changes made on this
-/// instance invalidate at once; other instances see them within <see cref="WebhookOptions.SubscriptionCacheSeconds"/>.
+/// chat turn raises one) costs no query for a tenant without subscriptions. Changes reach this
+/// cache on every instance through <see cref="Infrastructure.Caching.TenantChanges"/>; entries also expire
+/// after <see cref="WebhookOptions.SubscriptionCacheSeconds"/>, in case a notification is lost.
 /// </summary>
-public sealed class WebhookSubscriptions(IOptions<WebhookOptions> options, TimeProvider clock)
+public sealed class WebhookSubscriptions(IOptions<WebhookOptions> options, TimeProvider clock) : Infrastructure.Caching.ITenantCache
 {
     public sealed record Subscription(Guid WebhookId, IReadOnlySet<string> Events);
 
@@ -36,7 +37,7 @@ public sealed class WebhookSubscriptions(IOptions<WebhookOptions> options, TimeP
         return subscriptions;
     }
 
-    public void Invalidate(Guid tenantId) => _cache.TryRemove(tenantId, out _);
+    public void Forget(Guid tenantId) => _cache.TryRemove(tenantId, out _);
 
     public static HashSet<string> ParseEvents(string json)
     {

@@ -42,7 +42,7 @@ public static class WebhooksApi
     }
 
     private static async Task<Results<Created<WebhookResponse>, ErrorResult>> CreateAsync(
-        CreateWebhookRequest request, ParleyDb db, CurrentUser me, OutboundGuard guard, SecretProtector protector, WebhookSubscriptions subscriptions,
+        CreateWebhookRequest request, ParleyDb db, CurrentUser me, OutboundGuard guard, SecretProtector protector, Infrastructure.Caching.TenantChanges changes,
         TimeProvider clock, CancellationToken cancellationToken)
     {
         if (guard.CheckUrl(request.Url) is { } problem)
@@ -67,7 +67,7 @@ public static class WebhooksApi
         };
         db.Add(webhook);
         await db.SaveChangesAsync(cancellationToken);
-        subscriptions.Invalidate(webhook.TenantId);
+        await changes.ChangedAsync(webhook.TenantId, CancellationToken.None);
         return TypedResults.Created($"/api/v1/webhooks/{webhook.Id}", WebhookResponse.From(webhook, secret));
     }
 
@@ -80,7 +80,7 @@ public static class WebhooksApi
             : ErrorResult.NotFound("Webhook");
 
     private static async Task<Results<Ok<WebhookResponse>, ErrorResult>> UpdateAsync(
-        Guid id, UpdateWebhookRequest request, ParleyDb db, OutboundGuard guard, SecretProtector protector, WebhookSubscriptions subscriptions,
+        Guid id, UpdateWebhookRequest request, ParleyDb db, OutboundGuard guard, SecretProtector protector, Infrastructure.Caching.TenantChanges changes,
         TimeProvider clock, CancellationToken cancellationToken)
     {
         var webhook = await db.Set<Webhook>().FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
@@ -108,11 +108,11 @@ public static class WebhooksApi
 
         webhook.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
-        subscriptions.Invalidate(webhook.TenantId);
+        await changes.ChangedAsync(webhook.TenantId, CancellationToken.None);
         return TypedResults.Ok(WebhookResponse.From(webhook));
     }
 
-    private static async Task<Results<NoContent, ErrorResult>> DeleteAsync(Guid id, ParleyDb db, WebhookSubscriptions subscriptions, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ErrorResult>> DeleteAsync(Guid id, ParleyDb db, Infrastructure.Caching.TenantChanges changes, CancellationToken cancellationToken)
     {
         var webhook = await db.Set<Webhook>().FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
         if (webhook is null)
@@ -122,7 +122,7 @@ public static class WebhooksApi
 
         db.Remove(webhook);
         await db.SaveChangesAsync(cancellationToken);
-        subscriptions.Invalidate(webhook.TenantId);
+        await changes.ChangedAsync(webhook.TenantId, CancellationToken.None);
         return TypedResults.NoContent();
     }
 

@@ -9,6 +9,7 @@ public static class WebhooksSetup
         var services = builder.Services;
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<WebhookSubscriptions>();
+        services.AddSingleton<Infrastructure.Caching.ITenantCache>(sp => sp.GetRequiredService<WebhookSubscriptions>());
         services.AddSingleton<WebhookSignal>();
         services.AddSingleton<IDomainEventSink, WebhookOutbox>();
         services.AddSingleton<WebhookDispatcher>();

@@ -27,6 +27,11 @@ public sealed class AssistantKnowledgeTests(SqliteApp app) : IClassFixture<Sqlit
         var refund = await TurnAsync(admin, id, "How do refunds work?");
         Assert.Contains("Billing FAQ", refund.ToString());
 
+        // A change to the assistant applies from the conversation's next turn.
+        await Json.ReadAsync(await admin.Client.PutAsJsonAsync($"/api/v1/assistants/{billingOnly.GetProperty("id").GetGuid()}",
+            new { knowledge_categories = new[] { "shipping" } }), 200);
+        Assert.Contains("Shipping FAQ", (await TurnAsync(admin, id, "How long does shipping take?")).ToString());
+
         // Without the restriction (the tenant's default assistant) the same question finds shipping.
         var open = await Json.ReadAsync(await admin.Client.PostAsJsonAsync("/api/v1/chat/process", new { message = "How long does shipping take?" }), 200);
         Assert.Contains("Shipping FAQ", open.GetProperty("citations").ToString());

@@ -1,4 +1,3 @@
-using Parley.Server.Conversations;
 using Parley.Server.Storage;
 using Parley.Server.Tenants;
 
@@ -19,7 +18,9 @@ public static class EvaluationHost
         builder.Logging.ClearProviders();
         builder.AddParleyStorage();
         builder.Services.AddScoped<ITenantScope>(_ => new FixedTenantScope(Tenant.PlatformId));
-        builder.Services.AddSingleton<ResponseCache>();
+        // One process, no other instance to tell about changes.
+        builder.Services.AddSingleton<Realtime.IEventRelay, Realtime.LocalOnlyRelay>();
+        builder.Services.AddSingleton<Infrastructure.Caching.TenantChanges>();
         builder.Services.AddParleyKnowledgeCore();
         var app = builder.Build();
         await app.Services.MigrateParleyDatabaseAsync(ct);

@@ -1,0 +1,43 @@
+using Parley.Server.Realtime;
+
+namespace Parley.Server.Infrastructure.Caching;
+
+/// <summary>Keeps copies of a tenant's configuration in memory (assistants, tools, answers, subscriptions...).</summary>
+public interface ITenantCache
+{
+    /// <summary>Drops every copy this cache holds for the tenant; the next read goes to the database.</summary>
+    void Forget(Guid tenantId);
+}
+
+/// <summary>
+/// The one way to say "this tenant's configuration changed": every <see cref="ITenantCache"/> on
+/// this instance forgets the tenant at once, and (through <see cref="IEventRelay"/>, PostgreSQL
+/// NOTIFY when several instances share a database) every cache on the other instances too.
+/// Each cache still expires its entries on its own, which bounds staleness if a notification is
+/// lost while an instance reconnects.
+/// </summary>
+public sealed class TenantChanges(IEnumerable<ITenantCache> caches, IEventRelay relay, ILogger<TenantChanges> logger)
+{
+    public async Task ChangedAsync(Guid tenantId, CancellationToken cancellationToken = default)
+    {
+        ForgetHere(tenantId);
+        try
+        {
+            await relay.ForwardTenantChangeAsync(tenantId, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The change itself is stored; other instances catch up when their copies expire.
+            logger.LogWarning(e, "Could not tell other instances that tenant {TenantId} changed", tenantId);
+        }
+    }
+
+    /// <summary>Forgets the tenant in this instance's caches only (a change announced by another instance).</summary>
+    public void ForgetHere(Guid tenantId)
+    {
+        foreach (var cache in caches)
+        {
+            cache.Forget(tenantId);
+        }
+    }
+}
