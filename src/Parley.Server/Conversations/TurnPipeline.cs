@@ -55,11 +55,13 @@ public sealed class TurnPipeline(
 
         var profile = await tenantUnderstanding.ForTenantAsync(conversation.TenantId, cancellationToken);
         var redaction = analyzer.Redact(text, profile);
-        var understanding = analyzer.Understand(redaction.Text, profile);
+        // Classifying is CPU work: it runs on another thread while the turn waits for its lock and the stored state.
+        var understandingTask = Task.Run(() => analyzer.Understand(redaction.Text, profile), CancellationToken.None);
 
         using var turn = await locks.AcquireAsync(conversation.Id, cancellationToken);
         // Another turn may have finished while this one waited: continue from what is stored.
         await RefreshAsync(conversation, cancellationToken);
+        var understanding = await understandingTask;
         if (observer is not null)
         {
             await observer.ThinkingAsync(cancellationToken);
