@@ -161,8 +161,12 @@ internal static class RollupRecompute
             Agent(Day(g.Key.Year, g.Key.Month, g.Key.Day), g.Key.Agent).MessagesSent = g.Count;
         }
 
+        // Messages are reached from the tenant's conversations without the tenant filter of their own:
+        // with it, SQLite (before it has statistics) prefers the (tenant, type, created) index to the
+        // conversation index and walks every agent or customer message of the tenant per conversation.
+        var inConversations = db.Messages.IgnoreQueryFilters().AsNoTracking();
         var handled = await conversations
-            .Join(db.Messages.Where(m => m.MessageType == MessageTypes.Agent && m.SenderId != null), c => c.Id, m => m.ConversationId,
+            .Join(inConversations.Where(m => m.MessageType == MessageTypes.Agent && m.SenderId != null), c => c.Id, m => m.ConversationId,
                 (c, m) => new { c.Id, c.CreatedAt, c.Status, c.EndedAt, Agent = m.SenderId!.Value, m.Sequence, MessageAt = m.CreatedAt })
             .GroupBy(x => new { x.Id, x.CreatedAt, x.Status, x.EndedAt, x.Agent })
             .Select(g => new { g.Key, FirstSequence = g.Min(x => x.Sequence), FirstAt = g.Min(x => x.MessageAt) })
@@ -171,7 +175,7 @@ internal static class RollupRecompute
         var ratings = new Dictionary<Guid, (long Count, long Sum)>();
         foreach (var batch in handled.Select(h => h.Key.Id).Distinct().Chunk(IdBatch))
         {
-            customer.AddRange((await db.Messages.AsNoTracking().Where(m => batch.Contains(m.ConversationId) && m.MessageType == MessageTypes.User)
+            customer.AddRange((await inConversations.Where(m => batch.Contains(m.ConversationId) && m.MessageType == MessageTypes.User)
                 .Select(m => new { m.ConversationId, m.Sequence, m.CreatedAt }).ToListAsync(cancellationToken)).Select(m => (m.ConversationId, m.Sequence, m.CreatedAt)));
             foreach (var r in await db.MessageFeedback.AsNoTracking().Where(f => batch.Contains(f.ConversationId)).GroupBy(f => f.ConversationId)
                 .Select(g => new { g.Key, Count = g.LongCount(), Sum = g.Sum(f => (long)f.Rating) }).ToListAsync(cancellationToken))
