@@ -83,9 +83,9 @@ TICKET_SQL = ("INSERT INTO tickets (id, tenant_id, title, description, status, p
 
 
 def random_start():
-    """A moment in the last DAYS days, busier around midday."""
+    """A moment in the last DAYS days (but two hours ago at the latest, so that no conversation runs into the future), busier around midday."""
     while True:
-        at = begin + timedelta(seconds=rng.uniform(0, days * 86400))
+        at = begin + timedelta(seconds=rng.uniform(0, days * 86400 - 7200))
         if rng.random() < 1 - 0.65 * abs(12 - at.hour) / 12:
             return at
 

@@ -20,6 +20,8 @@ CREATE TABLE analytics_daily_agents (
 ALTER TABLE analytics_daily_users ADD COLUMN conversations_started bigint NOT NULL DEFAULT 0;
 ALTER TABLE analytics_daily_users ADD COLUMN cached_answers bigint NOT NULL DEFAULT 0;
 CREATE INDEX ix_analytics_daily_users_user ON analytics_daily_users (tenant_id, user_id, day);
+-- active_users counts distinct senders over a window from this index alone.
+CREATE INDEX ix_analytics_daily_users_active ON analytics_daily_users (tenant_id, day, user_id) WHERE messages > 0;
 
 -- A tenant's conversations by creation time: what the rollup recomputes a range of days from.
 CREATE INDEX ix_conversations_tenant_created ON conversations (tenant_id, created_at);
