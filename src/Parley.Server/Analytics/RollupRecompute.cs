@@ -24,8 +24,9 @@ internal static class RollupRecompute
             return hours.TryGetValue(key, out var row) ? row : hours[key] = new AnalyticsHour { TenantId = tenantId, HourStart = key };
         }
 
-        var messages = db.Messages.AsNoTracking().Where(m => m.CreatedAt >= from && m.CreatedAt < to);
-        var conversations = db.Conversations.AsNoTracking().Where(c => c.CreatedAt >= from && c.CreatedAt < to);
+        // The tenant is also named explicitly: IgnoreQueryFilters (below) lifts the filter from a whole query.
+        var messages = db.Messages.AsNoTracking().Where(m => m.TenantId == tenantId && m.CreatedAt >= from && m.CreatedAt < to);
+        var conversations = db.Conversations.AsNoTracking().Where(c => c.TenantId == tenantId && c.CreatedAt >= from && c.CreatedAt < to);
 
         foreach (var g in await messages.GroupBy(m => new { m.CreatedAt.Year, m.CreatedAt.Month, m.CreatedAt.Day, m.CreatedAt.Hour, m.MessageType }).Select(g => new
         {
