@@ -62,7 +62,7 @@ public static class AnalyticsApi
         var perHour = await hours.GroupBy(h => h.HourStart).Select(g => new { g.Key, Count = g.Sum(h => h.ConversationsStarted) }).ToListAsync(cancellationToken);
         var series = perHour.GroupBy(h => Bucket(DateTime.SpecifyKind(h.Key, DateTimeKind.Utc), timeframe)).OrderBy(g => g.Key)
             .Select(g => new TimePoint(g.Key, g.Sum(h => h.Count))).Where(p => p.Count > 0 || timeframe != "hourly").ToList();
-        var activeUsers = await scope.ActiveUsers(db).Select(u => u.UserId).Distinct().LongCountAsync(cancellationToken);
+        var activeUsers = await rollups.ActiveUsersAsync(scope, () => scope.ActiveUsers(db).Select(u => u.UserId).Distinct().LongCountAsync(cancellationToken));
         var intents = await AnalyticsScope.TopIntentsAsync(scope.Intents(db), 20, cancellationToken);
         return TypedResults.Ok(new ConversationAnalytics(totals.ConversationsStarted, activeUsers,
             totals.ConversationsStarted == 0 ? 0 : Math.Round((double)totals.Messages / totals.ConversationsStarted, 2), intents, series,

@@ -68,9 +68,13 @@ public abstract class AnalyticsTests(TaskApp app)
         Assert.Equal(0, empty.GetProperty("total_conversations").GetInt64());
         Assert.Equal(0, (await Json.ReadAsync(await other.Client.GetAsync("/api/v1/analytics/stats"), 200)).GetProperty("global_stats").GetProperty("total_messages").GetInt64());
 
+        Assert.Equal(1, (await Json.ReadAsync(await admin.Client.GetAsync("/api/v1/analytics/conversations"), 200)).GetProperty("active_users").GetInt64());
         await TaskSteps.ChatAsync(customer.Client, "one more question");
         var dashboard = await Json.ReadAsync(await admin.Client.GetAsync("/api/v1/analytics/dashboard"), 200);
         Assert.Equal(3, dashboard.GetProperty("total_conversations").GetInt64());
+        var second = await app.CreateUserAsync(admin);
+        await TaskSteps.ChatAsync(second.Client, "where is my parcel?");
+        Assert.Equal(2, (await Json.ReadAsync(await admin.Client.GetAsync("/api/v1/analytics/conversations"), 200)).GetProperty("active_users").GetInt64());
 
         await Json.ReadErrorAsync(await admin.Client.GetAsync("/api/v1/analytics/dashboard?scope=platform"), 403);
         var platform = await Json.ReadAsync(await app.Admin.Client.GetAsync("/api/v1/analytics/dashboard?scope=platform"), 200);
