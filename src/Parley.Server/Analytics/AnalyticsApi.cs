@@ -62,7 +62,7 @@ public static class AnalyticsApi
         var perHour = await hours.GroupBy(h => h.HourStart).Select(g => new { g.Key, Count = g.Sum(h => h.ConversationsStarted) }).ToListAsync(cancellationToken);
         var series = perHour.GroupBy(h => Bucket(DateTime.SpecifyKind(h.Key, DateTimeKind.Utc), timeframe)).OrderBy(g => g.Key)
             .Select(g => new TimePoint(g.Key, g.Sum(h => h.Count))).Where(p => p.Count > 0 || timeframe != "hourly").ToList();
-        var activeUsers = await scope.Users(db).Select(u => u.UserId).Distinct().LongCountAsync(cancellationToken);
+        var activeUsers = await rollups.ActiveUsersAsync(scope, () => scope.ActiveUsers(db).Select(u => u.UserId).Distinct().LongCountAsync(cancellationToken));
         var intents = await AnalyticsScope.TopIntentsAsync(scope.Intents(db), 20, cancellationToken);
         return TypedResults.Ok(new ConversationAnalytics(totals.ConversationsStarted, activeUsers,
             totals.ConversationsStarted == 0 ? 0 : Math.Round((double)totals.Messages / totals.ConversationsStarted, 2), intents, series,
@@ -95,12 +95,9 @@ public static class AnalyticsApi
             t.Messages, t.AverageResponseMs, t.FeedbackCount, scope.Start, scope.End, scope.PlatformWide ? "platform" : "tenant"));
     }
 
-    /// <summary>
-    /// Per agent, from the agents' own messages in the window (read live through the
-    /// (tenant, type, created) index: agent messages are a small share of all messages).
-    /// </summary>
+    /// <summary>Per agent, summed from the daily agent rollup over the days the window touches.</summary>
     private static async Task<Results<Ok<PerformanceReport>, ErrorResult>> PerformanceAsync(
-        HttpRequest request, ParleyDb db, CurrentUser me, TimeProvider clock, CancellationToken cancellationToken)
+        HttpRequest request, ParleyDb db, CurrentUser me, RollupService rollups, TimeProvider clock, CancellationToken cancellationToken)
     {
         var (scope, error) = AnalyticsScope.Parse(request, me, clock.GetUtcNow().UtcDateTime, 30);
         if (scope is null)
@@ -108,44 +105,29 @@ public static class AnalyticsApi
             return error!;
         }
 
-        var messages = (scope.PlatformWide ? db.Messages.IgnoreQueryFilters() : db.Messages).AsNoTracking();
-        var handled = await messages
-            .Where(m => m.MessageType == MessageTypes.Agent && m.SenderId != null && m.CreatedAt >= scope.Start && m.CreatedAt < scope.End)
-            .GroupBy(m => new { Agent = m.SenderId!.Value, m.ConversationId })
-            .Select(g => new { g.Key.Agent, g.Key.ConversationId, Count = g.LongCount(), FirstSequence = g.Min(m => m.Sequence), FirstAt = g.Min(m => m.CreatedAt) })
-            .ToListAsync(cancellationToken);
-        var ids = handled.Select(h => h.ConversationId).Distinct().ToList();
-        var details = await (scope.PlatformWide ? db.Conversations.IgnoreQueryFilters() : db.Conversations).AsNoTracking().Where(c => ids.Contains(c.Id))
-            .Select(c => new { c.Id, c.Status, c.CreatedAt, c.EndedAt }).ToDictionaryAsync(c => c.Id, cancellationToken);
-        var customerMessages = await messages.Where(m => ids.Contains(m.ConversationId) && m.MessageType == MessageTypes.User)
-            .Select(m => new { m.ConversationId, m.Sequence, m.CreatedAt }).ToListAsync(cancellationToken);
-        var customerByConversation = customerMessages.ToLookup(m => m.ConversationId);
-        var ratings = (await (scope.PlatformWide ? db.MessageFeedback.IgnoreQueryFilters() : db.MessageFeedback).AsNoTracking().Where(f => ids.Contains(f.ConversationId))
-            .Select(f => new { f.ConversationId, f.Rating }).ToListAsync(cancellationToken)).ToLookup(f => f.ConversationId, f => (double)f.Rating);
-        var firsts = handled.Select(h => new
+        await rollups.CatchUpAsync(cancellationToken);
+        var rows = await scope.Agents(db).GroupBy(a => a.AgentId).Select(g => new
         {
-            h.Agent,
-            h.Count,
-            h.FirstAt,
-            CustomerAt = customerByConversation[h.ConversationId].Where(m => m.Sequence < h.FirstSequence).Select(m => (DateTime?)m.CreatedAt).Max(),
-            Conversation = details.GetValueOrDefault(h.ConversationId),
-            Ratings = ratings[h.ConversationId].ToList(),
-        }).ToList();
-
-        var agentIds = firsts.Select(f => f.Agent).Distinct().ToList();
+            Agent = g.Key,
+            Messages = g.Sum(a => a.MessagesSent),
+            Handled = g.Sum(a => a.ConversationsHandled),
+            Responses = g.Sum(a => a.FirstResponseCount),
+            ResponseSeconds = g.Sum(a => a.FirstResponseSumSeconds),
+            Resolved = g.Sum(a => a.ConversationsResolved),
+            ResolutionSeconds = g.Sum(a => a.ResolutionSumSeconds),
+            Ratings = g.Sum(a => a.RatingsCount),
+            RatingSum = g.Sum(a => a.RatingSum),
+        }).ToListAsync(cancellationToken);
+        var agentIds = rows.Select(r => r.Agent).ToList();
         var people = await (scope.PlatformWide ? db.Users.IgnoreQueryFilters() : db.Users).AsNoTracking().Where(u => agentIds.Contains(u.Id))
             .Select(u => new { u.Id, u.FullName, u.Email }).ToDictionaryAsync(u => u.Id, cancellationToken);
-        var report = firsts.GroupBy(f => f.Agent).Select(g =>
+        var report = rows.Select(r =>
         {
-            var responses = g.Where(f => f.CustomerAt is not null).Select(f => (f.FirstAt - f.CustomerAt!.Value).TotalSeconds).ToList();
-            var resolved = g.Where(f => f.Conversation?.Status == ConversationStatus.Ended && f.Conversation.EndedAt is not null)
-                .Select(f => (f.Conversation!.EndedAt!.Value - f.Conversation.CreatedAt).TotalSeconds).ToList();
-            var ratings = g.SelectMany(f => f.Ratings).ToList();
-            people.TryGetValue(g.Key, out var person);
-            return new AgentPerformance(g.Key, person?.FullName, person?.Email, g.LongCount(), g.Sum(f => f.Count),
-                responses.Count == 0 ? null : Math.Round(responses.Average(), 1), resolved.Count, resolved.Count == 0 ? null : Math.Round(resolved.Average(), 1),
-                ratings.Count == 0 ? null : Math.Round(ratings.Average(), 2), ratings.Count);
-        }).OrderByDescending(a => a.ConversationsHandled).ToList();
+            people.TryGetValue(r.Agent, out var person);
+            return new AgentPerformance(r.Agent, person?.FullName, person?.Email, r.Handled, r.Messages,
+                r.Responses == 0 ? null : Math.Round(r.ResponseSeconds / r.Responses, 1), r.Resolved, r.Resolved == 0 ? null : Math.Round(r.ResolutionSeconds / r.Resolved, 1),
+                r.Ratings == 0 ? null : Math.Round((double)r.RatingSum / r.Ratings, 2), r.Ratings);
+        }).OrderByDescending(a => a.ConversationsHandled).ThenByDescending(a => a.MessagesSent).ThenBy(a => a.AgentId).ToList();
         return TypedResults.Ok(new PerformanceReport(report, scope.Start, scope.End, scope.PlatformWide ? "platform" : "tenant"));
     }
 }

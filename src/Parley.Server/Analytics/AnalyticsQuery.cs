@@ -79,10 +79,17 @@ public sealed record AnalyticsScope(Guid? TenantId, DateTime Start, DateTime End
         return TenantId is { } tenant ? rows.Where(i => i.TenantId == tenant) : rows;
     }
 
-    public IQueryable<DailyUser> Users(ParleyDb db)
+    /// <summary>Users who sent customer messages on the days the window touches (one row per user and day).</summary>
+    public IQueryable<DailyUser> ActiveUsers(ParleyDb db)
     {
-        var rows = db.Set<DailyUser>().AsNoTracking().Where(u => u.Day >= Start.Date && u.Day < End);
+        var rows = db.Set<DailyUser>().AsNoTracking().Where(u => u.Day >= Start.Date && u.Day < End && u.Messages > 0);
         return TenantId is { } tenant ? rows.Where(u => u.TenantId == tenant) : rows;
+    }
+
+    public IQueryable<DailyAgent> Agents(ParleyDb db)
+    {
+        var rows = db.Set<DailyAgent>().AsNoTracking().Where(a => a.Day >= Start.Date && a.Day < End);
+        return TenantId is { } tenant ? rows.Where(a => a.TenantId == tenant) : rows;
     }
 
     public static async Task<Totals> TotalsAsync(IQueryable<AnalyticsHour> hours, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Server.Auth;
@@ -10,15 +11,46 @@ namespace Parley.Server.Analytics;
 /// Keeps the hourly/daily rollups in step with the raw tables. Each catch-up finds the days that
 /// changed since the watermark (messages and feedback created, conversations updated, minus an
 /// overlap for transactions that committed late), recomputes those whole days per tenant from the
-/// raw rows, and moves the watermark. Recomputing is idempotent, so instances may race harmlessly;
+/// raw rows (consecutive days in one pass, <see cref="RollupRecompute"/>), and moves the watermark.
+/// Without a watermark it rebuilds every day. Recomputing is idempotent, so instances may race harmlessly;
 /// on PostgreSQL a transaction-scoped advisory lock makes them take turns.
 /// </summary>
 public sealed class RollupService(IServiceScopeFactory scopes, TimeProvider clock, ILogger<RollupService> logger) : IDisposable
 {
     private const long RollupLockKey = 7_274_253_903;
+    // A month of days per recompute bounds the memory and the write transaction of a rebuild.
+    private const int MaxRangeDays = 31;
     private static readonly TimeSpan Overlap = TimeSpan.FromMinutes(2);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private DateTime _lastStarted = DateTime.MinValue;
+    private DateTime? _ownWatermark;
+    private long _generation;
+    private readonly ConcurrentDictionary<(Guid? Tenant, DateTime From, DateTime To), (long Generation, long Count)> _activeUsers = new();
+
+    /// <summary>
+    /// Distinct active users of a window, remembered until the rollups change: a count over every
+    /// user-day of the window is the one figure that cannot be summed (90 days are ~100,000 rows at
+    /// a million messages). The generation moves whenever a catch-up here recomputed something or
+    /// found the watermark moved by another instance.
+    /// </summary>
+    public async Task<long> ActiveUsersAsync(AnalyticsScope scope, Func<Task<long>> count)
+    {
+        var key = (scope.TenantId, scope.Start.Date, scope.End.TimeOfDay == TimeSpan.Zero ? scope.End.Date : scope.End.Date.AddDays(1));
+        var generation = Interlocked.Read(ref _generation);
+        if (_activeUsers.TryGetValue(key, out var known) && known.Generation == generation)
+        {
+            return known.Count;
+        }
+
+        var value = await count();
+        if (_activeUsers.Count > 1000)
+        {
+            _activeUsers.Clear();
+        }
+
+        _activeUsers[key] = (generation, value);
+        return value;
+    }
 
     /// <summary>Brings the rollups up to date with every change committed before this call.</summary>
     public async Task CatchUpAsync(CancellationToken cancellationToken)
@@ -53,35 +85,36 @@ public sealed class RollupService(IServiceScopeFactory scopes, TimeProvider cloc
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
         var state = await db.Set<RollupState>().FirstOrDefaultAsync(s => s.Id == 1, cancellationToken);
-        var since = state is null ? DateTime.MinValue : state.Watermark - Overlap;
-
-        var dirty = new HashSet<(Guid Tenant, DateTime Day)>();
-        foreach (var d in await db.Messages.IgnoreQueryFilters().Where(m => m.CreatedAt >= since)
-            .Select(m => new { m.TenantId, m.CreatedAt.Year, m.CreatedAt.Month, m.CreatedAt.Day }).Distinct().ToListAsync(cancellationToken))
+        if (state?.Watermark != _ownWatermark)
         {
-            dirty.Add((d.TenantId, Day(d.Year, d.Month, d.Day)));
+            Interlocked.Increment(ref _generation);
         }
 
-        foreach (var d in await db.Conversations.IgnoreQueryFilters().Where(c => c.UpdatedAt >= since)
-            .Select(c => new { c.TenantId, c.CreatedAt.Year, c.CreatedAt.Month, c.CreatedAt.Day }).Distinct().ToListAsync(cancellationToken))
+        var dirty = state is null ? await EveryDayAsync(db, now, cancellationToken) : await ChangedDaysAsync(db, state.Watermark - Overlap, cancellationToken);
+        try
         {
-            dirty.Add((d.TenantId, Day(d.Year, d.Month, d.Day)));
+            foreach (var (tenant, from, to) in Ranges(dirty))
+            {
+                await RecomputeAsync(tenant, from, to, cancellationToken);
+            }
         }
-
-        foreach (var d in await db.MessageFeedback.IgnoreQueryFilters().Where(f => f.CreatedAt >= since)
-            .Select(f => new { f.TenantId, f.CreatedAt.Year, f.CreatedAt.Month, f.CreatedAt.Day }).Distinct().ToListAsync(cancellationToken))
+        finally
         {
-            dirty.Add((d.TenantId, Day(d.Year, d.Month, d.Day)));
-        }
-
-        foreach (var (tenant, day) in dirty.OrderBy(d => d.Day))
-        {
-            await RecomputeDayAsync(tenant, day, cancellationToken);
+            // Also after a failure part-way: figures remembered while ranges were rewritten are stale.
+            if (dirty.Count > 0)
+            {
+                Interlocked.Increment(ref _generation);
+            }
         }
 
         if (state is null)
         {
             db.Set<RollupState>().Add(new RollupState { Id = 1, Watermark = now });
+            if (db.Database.IsSqlite())
+            {
+                // After a rebuild the tables may have grown a lot: fresh planner statistics (cheap when little changed).
+                await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002;", cancellationToken);
+            }
         }
         else if (dirty.Count > 0 || now - state.Watermark > Overlap / 2)
         {
@@ -91,6 +124,7 @@ public sealed class RollupService(IServiceScopeFactory scopes, TimeProvider cloc
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            _ownWatermark = state?.Watermark ?? now;
         }
         catch (DbUpdateException e)
         {
@@ -99,84 +133,92 @@ public sealed class RollupService(IServiceScopeFactory scopes, TimeProvider cloc
         }
     }
 
+    /// <summary>
+    /// The (tenant, day)s whose figures may have changed since <paramref name="since"/>: the days of
+    /// new messages and ratings, and the creation day of every conversation that was updated or got
+    /// a new message or rating (conversation figures are counted on the day it was created).
+    /// </summary>
+    private static async Task<HashSet<(Guid Tenant, DateTime Day)>> ChangedDaysAsync(ParleyDb db, DateTime since, CancellationToken cancellationToken)
+    {
+        var dirty = new HashSet<(Guid Tenant, DateTime Day)>();
+        var conversations = db.Conversations.IgnoreQueryFilters();
+        foreach (var d in await db.Messages.IgnoreQueryFilters().Where(m => m.CreatedAt >= since)
+            .Join(conversations, m => m.ConversationId, c => c.Id, (m, c) => new { m.TenantId, m.CreatedAt.Year, m.CreatedAt.Month, m.CreatedAt.Day, C = c.CreatedAt.Date })
+            .Distinct().ToListAsync(cancellationToken))
+        {
+            dirty.Add((d.TenantId, Day(d.Year, d.Month, d.Day)));
+            dirty.Add((d.TenantId, Day(d.C.Year, d.C.Month, d.C.Day)));
+        }
+
+        foreach (var d in await conversations.Where(c => c.UpdatedAt >= since)
+            .Select(c => new { c.TenantId, c.CreatedAt.Year, c.CreatedAt.Month, c.CreatedAt.Day }).Distinct().ToListAsync(cancellationToken))
+        {
+            dirty.Add((d.TenantId, Day(d.Year, d.Month, d.Day)));
+        }
+
+        foreach (var d in await db.MessageFeedback.IgnoreQueryFilters().Where(f => f.CreatedAt >= since)
+            .Join(conversations, f => f.ConversationId, c => c.Id, (f, c) => new { f.TenantId, f.CreatedAt.Year, f.CreatedAt.Month, f.CreatedAt.Day, C = c.CreatedAt.Date })
+            .Distinct().ToListAsync(cancellationToken))
+        {
+            dirty.Add((d.TenantId, Day(d.Year, d.Month, d.Day)));
+            dirty.Add((d.TenantId, Day(d.C.Year, d.C.Month, d.C.Day)));
+        }
+
+        return dirty;
+    }
+
+    /// <summary>Without a watermark (a fresh install, or cleared after an import): every day of every tenant, from its first conversation to today.</summary>
+    private static async Task<HashSet<(Guid Tenant, DateTime Day)>> EveryDayAsync(ParleyDb db, DateTime now, CancellationToken cancellationToken)
+    {
+        var dirty = new HashSet<(Guid Tenant, DateTime Day)>();
+        foreach (var t in await db.Conversations.IgnoreQueryFilters().GroupBy(c => c.TenantId).Select(g => new { g.Key, First = g.Min(c => c.CreatedAt) }).ToListAsync(cancellationToken))
+        {
+            for (var day = Day(t.First.Year, t.First.Month, t.First.Day); day <= now; day = day.AddDays(1))
+            {
+                dirty.Add((t.Key, day));
+            }
+        }
+
+        return dirty;
+    }
+
+    /// <summary>Consecutive days of a tenant become one range, at most <see cref="MaxRangeDays"/> long.</summary>
+    internal static IEnumerable<(Guid Tenant, DateTime From, DateTime To)> Ranges(IEnumerable<(Guid Tenant, DateTime Day)> days)
+    {
+        foreach (var tenant in days.GroupBy(d => d.Tenant))
+        {
+            DateTime? from = null, to = null;
+            foreach (var day in tenant.Select(d => d.Day).Order())
+            {
+                if (from is { } f && day == to && (day - f).TotalDays < MaxRangeDays)
+                {
+                    to = day.AddDays(1);
+                    continue;
+                }
+
+                if (from is not null)
+                {
+                    yield return (tenant.Key, from.Value, to!.Value);
+                }
+
+                (from, to) = (day, day.AddDays(1));
+            }
+
+            if (from is not null)
+            {
+                yield return (tenant.Key, from.Value, to!.Value);
+            }
+        }
+    }
+
     private static DateTime Day(int year, int month, int day) => new(year, month, day, 0, 0, 0, DateTimeKind.Utc);
 
-    private async Task RecomputeDayAsync(Guid tenantId, DateTime day, CancellationToken cancellationToken)
+    private async Task RecomputeAsync(Guid tenantId, DateTime from, DateTime to, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         using var acting = scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsTenant(tenantId);
         var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
-        var end = day.AddDays(1);
-        var messages = db.Messages.AsNoTracking().Where(m => m.CreatedAt >= day && m.CreatedAt < end);
-        var conversations = db.Conversations.AsNoTracking().Where(c => c.CreatedAt >= day && c.CreatedAt < end);
-
-        var byHourType = await messages.GroupBy(m => new { m.CreatedAt.Hour, m.MessageType }).Select(g => new
-        {
-            g.Key.Hour,
-            g.Key.MessageType,
-            Count = g.LongCount(),
-            Cached = g.LongCount(m => m.Cached),
-            Timed = g.LongCount(m => m.ResponseTimeMs != null),
-            TimeSum = g.Sum(m => m.ResponseTimeMs ?? 0),
-            Tokens = g.Sum(m => (long)m.TokensUsed),
-        }).ToListAsync(cancellationToken);
-        var started = await conversations.GroupBy(c => c.CreatedAt.Hour)
-            .Select(g => new { Hour = g.Key, Count = g.LongCount(), Ended = g.LongCount(c => c.Status == ConversationStatus.Ended) }).ToListAsync(cancellationToken);
-        var escalated = await conversations.Where(Definitions.Escalated(db)).GroupBy(c => c.CreatedAt.Hour)
-            .Select(g => new { Hour = g.Key, Count = g.LongCount() }).ToDictionaryAsync(g => g.Hour, g => g.Count, cancellationToken);
-        var deflected = await conversations.Where(c => c.Status == ConversationStatus.Ended).Where(Definitions.NotEscalated(db)).GroupBy(c => c.CreatedAt.Hour)
-            .Select(g => new { Hour = g.Key, Count = g.LongCount() }).ToDictionaryAsync(g => g.Hour, g => g.Count, cancellationToken);
-        var feedback = await db.MessageFeedback.AsNoTracking().Where(f => f.CreatedAt >= day && f.CreatedAt < end).GroupBy(f => f.CreatedAt.Hour)
-            .Select(g => new { Hour = g.Key, Count = g.LongCount(), Sum = g.Sum(f => (long)f.Rating) }).ToDictionaryAsync(g => g.Hour, g => g, cancellationToken);
-        var intents = await messages.Where(m => m.MessageType == MessageTypes.User && m.Intent != null).GroupBy(m => m.Intent!)
-            .Select(g => new DailyIntent { TenantId = tenantId, Day = day, Intent = g.Key, Count = g.LongCount() }).ToListAsync(cancellationToken);
-        var users = await messages.Where(m => m.MessageType == MessageTypes.User && m.SenderId != null).GroupBy(m => m.SenderId!.Value)
-            .Select(g => new DailyUser { TenantId = tenantId, Day = day, UserId = g.Key, Messages = g.LongCount() }).ToListAsync(cancellationToken);
-
-        var hours = new Dictionary<int, AnalyticsHour>();
-        AnalyticsHour Hour(int h) => hours.TryGetValue(h, out var row) ? row : hours[h] = new AnalyticsHour { TenantId = tenantId, HourStart = day.AddHours(h) };
-        foreach (var g in byHourType)
-        {
-            var row = Hour(g.Hour);
-            switch (g.MessageType)
-            {
-                case MessageTypes.User: row.UserMessages += g.Count; break;
-                case MessageTypes.Bot: row.BotMessages += g.Count; row.CachedBotMessages += g.Cached; row.ResponseTimeCount += g.Timed; row.ResponseTimeSumMs += g.TimeSum; break;
-                case MessageTypes.Agent: row.AgentMessages += g.Count; break;
-            }
-
-            row.TokensUsed += g.Tokens;
-        }
-
-        foreach (var g in started)
-        {
-            var row = Hour(g.Hour);
-            row.ConversationsStarted = g.Count;
-            row.ConversationsEnded = g.Ended;
-            row.ConversationsEscalated = escalated.GetValueOrDefault(g.Hour);
-            row.ConversationsDeflected = deflected.GetValueOrDefault(g.Hour);
-        }
-
-        foreach (var (h, f) in feedback)
-        {
-            Hour(h).FeedbackCount = f.Count;
-            Hour(h).FeedbackRatingSum = f.Sum;
-        }
-
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (db.Database.IsNpgsql())
-        {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({RollupLockKey})", cancellationToken);
-        }
-
-        await db.Set<AnalyticsHour>().Where(h => h.TenantId == tenantId && h.HourStart >= day && h.HourStart < end).ExecuteDeleteAsync(cancellationToken);
-        await db.Set<DailyIntent>().Where(i => i.TenantId == tenantId && i.Day == day).ExecuteDeleteAsync(cancellationToken);
-        await db.Set<DailyUser>().Where(u => u.TenantId == tenantId && u.Day == day).ExecuteDeleteAsync(cancellationToken);
-        db.Set<AnalyticsHour>().AddRange(hours.Values);
-        db.Set<DailyIntent>().AddRange(intents);
-        db.Set<DailyUser>().AddRange(users);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await RollupRecompute.RunAsync(db, tenantId, from, to, RollupLockKey, cancellationToken);
     }
 
     public void Dispose() => _gate.Dispose();

@@ -31,12 +31,37 @@ public sealed class DailyIntent
     public long Count { get; set; }
 }
 
+/// <summary>
+/// One user's day: customer messages they sent, conversations they started and cached answers in
+/// their conversations (a row exists when any is non-zero; active users are those with messages).
+/// </summary>
 public sealed class DailyUser
 {
     public Guid TenantId { get; set; }
     public DateTime Day { get; set; }
     public Guid UserId { get; set; }
     public long Messages { get; set; }
+    public long ConversationsStarted { get; set; }
+    public long CachedAnswers { get; set; }
+}
+
+/// <summary>
+/// One agent's day: messages they sent that day, and the conversations created that day in which
+/// they wrote (first response, resolution and ratings of those conversations; docs/analytics.md).
+/// </summary>
+public sealed class DailyAgent
+{
+    public Guid TenantId { get; set; }
+    public DateTime Day { get; set; }
+    public Guid AgentId { get; set; }
+    public long MessagesSent { get; set; }
+    public long ConversationsHandled { get; set; }
+    public long FirstResponseCount { get; set; }
+    public double FirstResponseSumSeconds { get; set; }
+    public long ConversationsResolved { get; set; }
+    public double ResolutionSumSeconds { get; set; }
+    public long RatingsCount { get; set; }
+    public long RatingSum { get; set; }
 }
 
 public sealed class RollupState
@@ -45,13 +70,16 @@ public sealed class RollupState
     public DateTime Watermark { get; set; }
 }
 
-internal sealed class RollupConfiguration : IEntityTypeConfiguration<AnalyticsHour>, IEntityTypeConfiguration<DailyIntent>, IEntityTypeConfiguration<DailyUser>, IEntityTypeConfiguration<RollupState>
+internal sealed class RollupConfiguration
+    : IEntityTypeConfiguration<AnalyticsHour>, IEntityTypeConfiguration<DailyIntent>, IEntityTypeConfiguration<DailyUser>, IEntityTypeConfiguration<DailyAgent>, IEntityTypeConfiguration<RollupState>
 {
     public void Configure(EntityTypeBuilder<AnalyticsHour> builder) => builder.ToTable("analytics_hourly").HasKey(h => new { h.TenantId, h.HourStart });
 
     public void Configure(EntityTypeBuilder<DailyIntent> builder) => builder.ToTable("analytics_daily_intents").HasKey(i => new { i.TenantId, i.Day, i.Intent });
 
     public void Configure(EntityTypeBuilder<DailyUser> builder) => builder.ToTable("analytics_daily_users").HasKey(u => new { u.TenantId, u.Day, u.UserId });
+
+    public void Configure(EntityTypeBuilder<DailyAgent> builder) => builder.ToTable("analytics_daily_agents").HasKey(a => new { a.TenantId, a.Day, a.AgentId });
 
     public void Configure(EntityTypeBuilder<RollupState> builder)
     {

@@ -42,12 +42,9 @@ public static partial class StatsApi
         var lastDay = await AnalyticsScope.TotalsAsync((scope with { Start = now.AddDays(-1), End = now.AddHours(1) }).Hours(db), cancellationToken);
 
         var caller = me.RequiredUserId;
-        var sent = await db.Messages.LongCountAsync(m => m.SenderId == caller && m.MessageType == MessageTypes.User, cancellationToken);
-        var mine = db.Conversations.Where(c => c.UserId == caller);
-        var sessions = await mine.LongCountAsync(cancellationToken);
-        // Driven from the caller's conversations (indexed by user) into their messages, never a scan of the tenant's messages.
-        var cacheHits = await mine.Join(db.Messages, c => c.Id, m => m.ConversationId, (c, m) => m)
-            .LongCountAsync(m => m.Cached && m.MessageType == MessageTypes.Bot, cancellationToken);
+        var own = await db.Set<DailyUser>().AsNoTracking().Where(u => u.TenantId == me.RequiredTenantId && u.UserId == caller).GroupBy(u => u.UserId)
+            .Select(g => new { Sent = g.Sum(u => u.Messages), Sessions = g.Sum(u => u.ConversationsStarted), CacheHits = g.Sum(u => u.CachedAnswers) })
+            .FirstOrDefaultAsync(cancellationToken);
         var tasks = await db.Set<BackgroundTask>().LongCountAsync(t => t.UserId == caller, cancellationToken);
 
         var databases = new Dictionary<string, string>
@@ -59,7 +56,7 @@ public static partial class StatsApi
 
         return TypedResults.Ok(new StatsResponse(
             new GlobalStats(users, all.ConversationsStarted, all.Messages, Totals.Rate(all.CachedBotMessages, all.BotMessages), scope.PlatformWide ? "platform" : "tenant"),
-            new UserStats(sent, sessions, tasks, cacheHits),
+            new UserStats(own?.Sent ?? 0, own?.Sessions ?? 0, tasks, own?.CacheHits ?? 0),
             new SystemHealth(databases, lastDay.AverageResponseMs)));
     }
 

@@ -68,9 +68,13 @@ public abstract class AnalyticsTests(TaskApp app)
         Assert.Equal(0, empty.GetProperty("total_conversations").GetInt64());
         Assert.Equal(0, (await Json.ReadAsync(await other.Client.GetAsync("/api/v1/analytics/stats"), 200)).GetProperty("global_stats").GetProperty("total_messages").GetInt64());
 
+        Assert.Equal(1, (await Json.ReadAsync(await admin.Client.GetAsync("/api/v1/analytics/conversations"), 200)).GetProperty("active_users").GetInt64());
         await TaskSteps.ChatAsync(customer.Client, "one more question");
         var dashboard = await Json.ReadAsync(await admin.Client.GetAsync("/api/v1/analytics/dashboard"), 200);
         Assert.Equal(3, dashboard.GetProperty("total_conversations").GetInt64());
+        var second = await app.CreateUserAsync(admin);
+        await TaskSteps.ChatAsync(second.Client, "where is my parcel?");
+        Assert.Equal(2, (await Json.ReadAsync(await admin.Client.GetAsync("/api/v1/analytics/conversations"), 200)).GetProperty("active_users").GetInt64());
 
         await Json.ReadErrorAsync(await admin.Client.GetAsync("/api/v1/analytics/dashboard?scope=platform"), 403);
         var platform = await Json.ReadAsync(await app.Admin.Client.GetAsync("/api/v1/analytics/dashboard?scope=platform"), 200);
@@ -123,6 +127,92 @@ public abstract class AnalyticsTests(TaskApp app)
         Assert.True(row.GetProperty("average_first_response_seconds").GetDouble() >= 0);
         var dashboard = await Json.ReadAsync(await admin.Client.GetAsync("/api/v1/analytics/dashboard"), 200);
         Assert.True(dashboard.GetProperty("escalation_rate").GetDouble() >= 1.0 / 3);
+    }
+
+    /// <summary>A customer escalates, an agent claims the conversation and replies (through the handoff API).</summary>
+    private static async Task<(Guid Conversation, Guid Reply)> HandOffAsync(TestUser customer, TestUser agent)
+    {
+        var turn = await Json.ReadAsync(await customer.Client.PostAsJsonAsync("/api/v1/chat/process", new { message = "I want to talk to a real person please" }), 200);
+        Assert.True(turn.GetProperty("escalation_needed").GetBoolean());
+        var id = turn.GetProperty("session_id").GetGuid();
+        await Json.ReadAsync(await agent.Client.PostAsync($"/api/v1/handoff/{id}/claim", null), 200);
+        var reply = await Json.ReadAsync(await agent.Client.PostAsJsonAsync($"/api/v1/handoff/{id}/messages", new { content = "Hello, I am here to help." }), 201);
+        return (id, reply.GetProperty("id").GetGuid());
+    }
+
+    [Fact]
+    public async Task Agent_performance_follows_the_handoff_and_what_happens_after_it()
+    {
+        var (admin, customer, _) = await SeedAsync();
+        var agent = await app.CreateUserAsync(admin, "agent");
+        var (conversation, reply) = await HandOffAsync(customer, agent);
+
+        var report = await Json.ReadAsync(await admin.Client.GetAsync("/api/v1/analytics/performance"), 200);
+        var row = Assert.Single(report.GetProperty("agents").EnumerateArray());
+        Assert.Equal(agent.Id, row.GetProperty("agent_id").GetGuid());
+        Assert.Equal(1, row.GetProperty("conversations_handled").GetInt64());
+        Assert.Equal(1, row.GetProperty("messages_sent").GetInt64());
+        // Seconds rounded to one decimal: a test's agent answers within milliseconds.
+        Assert.True(row.GetProperty("average_first_response_seconds").GetDouble() >= 0);
+        Assert.Equal(0, row.GetProperty("conversations_resolved").GetInt64());
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("customer_satisfaction").ValueKind);
+
+        // Closed and rated later: the rollup of the day the conversation was created follows.
+        await Json.ReadAsync(await agent.Client.PostAsync($"/api/v1/handoff/{conversation}/close", null), 200);
+        await Json.ReadAsync(await customer.Client.PostAsJsonAsync($"/api/v1/messages/{reply}/feedback", new { rating = 4 }), 201);
+        row = Assert.Single((await Json.ReadAsync(await agent.Client.GetAsync("/api/v1/analytics/performance"), 200)).GetProperty("agents").EnumerateArray());
+        Assert.Equal(1, row.GetProperty("conversations_handled").GetInt64());
+        Assert.Equal(1, row.GetProperty("conversations_resolved").GetInt64());
+        Assert.True(row.GetProperty("average_resolution_seconds").GetDouble() >= 0);
+        Assert.Equal(1, row.GetProperty("ratings_count").GetInt64());
+        Assert.Equal(4.0, row.GetProperty("customer_satisfaction").GetDouble());
+
+        var past = await Json.ReadAsync(await admin.Client.GetAsync("/api/v1/analytics/performance?start_date=2020-01-01&end_date=2020-02-01"), 200);
+        Assert.Empty(past.GetProperty("agents").EnumerateArray());
+        var other = await app.CreateTenantWithAdminAsync();
+        Assert.Empty((await Json.ReadAsync(await other.Client.GetAsync("/api/v1/analytics/performance"), 200)).GetProperty("agents").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_rebuild_from_the_raw_tables_gives_the_figures_the_incremental_rollup_gave()
+    {
+        var (admin, customer, _) = await SeedAsync();
+        var agent = await app.CreateUserAsync(admin, "agent");
+        var (conversation, reply) = await HandOffAsync(customer, agent);
+        await Json.ReadAsync(await agent.Client.PostAsync($"/api/v1/handoff/{conversation}/close", null), 200);
+        await Json.ReadAsync(await customer.Client.PostAsJsonAsync($"/api/v1/messages/{reply}/feedback", new { rating = 3 }), 201);
+        var window = $"start_date={DateTime.UtcNow.AddDays(-1):yyyy-MM-dd}&end_date={DateTime.UtcNow.AddDays(2):yyyy-MM-dd}";
+        var reads = new (TestUser Who, string Path)[]
+        {
+            (admin, $"/api/v1/analytics/dashboard?{window}"), (admin, $"/api/v1/analytics/conversations?timeframe=hourly&{window}"),
+            (admin, $"/api/v1/analytics/performance?{window}"), (customer, "/api/v1/analytics/stats"), (admin, "/api/v1/analytics/usage?period=7d"),
+        };
+        async Task<List<string>> ReadAllAsync()
+        {
+            var answers = new List<string>();
+            foreach (var (who, path) in reads)
+            {
+                var answer = await Json.ReadAsync(await who.Client.GetAsync(path), 200);
+                // usage reports its end as the moment of the request.
+                answers.Add((answer.TryGetProperty("daily", out var daily) ? daily : answer).GetRawText());
+            }
+
+            return answers;
+        }
+
+        var incremental = await ReadAllAsync();
+        Assert.Contains("\"conversations_resolved\":1", incremental[2]);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            // Spoil the tenant's rollups, then clear the watermark: only a rebuild from the raw rows restores them.
+            var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
+            await db.Database.ExecuteSqlAsync($"UPDATE analytics_hourly SET conversations_started = conversations_started + 100, user_messages = 0 WHERE tenant_id = {admin.TenantId}");
+            await db.Database.ExecuteSqlAsync($"DELETE FROM analytics_daily_agents WHERE tenant_id = {admin.TenantId}");
+            await db.Database.ExecuteSqlAsync($"DELETE FROM analytics_daily_users WHERE tenant_id = {admin.TenantId}");
+            await db.Database.ExecuteSqlRawAsync("DELETE FROM analytics_rollup_state");
+        }
+
+        Assert.Equal(incremental, await ReadAllAsync());
     }
 
     [Fact]
