@@ -97,7 +97,12 @@ public static class InboundWebhooksApi
         }
 
         using var tenant = me.ActAsTenant(tenantId);
-        db.Add(new InboundWebhookReceipt { TenantId = tenantId, MessageId = request.Headers[WebhookSignature.IdHeader].ToString(), ReceivedAt = clock.GetUtcNow().UtcDateTime });
+        var now = clock.GetUtcNow().UtcDateTime;
+        // A receipt only has to outlive the timestamps it could be replayed with (the tolerance either
+        // side of now): older ones are dropped as new ones arrive, so the table stays as small as the traffic of that window.
+        var expired = now.AddSeconds(-2 * options.Value.InboundToleranceSeconds);
+        await db.Set<InboundWebhookReceipt>().Where(r => r.TenantId == tenantId && r.ReceivedAt < expired).ExecuteDeleteAsync(cancellationToken);
+        db.Add(new InboundWebhookReceipt { TenantId = tenantId, MessageId = request.Headers[WebhookSignature.IdHeader].ToString(), ReceivedAt = now });
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -2,6 +2,10 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Parley.Server.Storage;
+using Parley.Server.Webhooks;
 using Parley.Tests.Infrastructure;
 
 namespace Parley.Tests.Webhooks;
@@ -98,6 +102,39 @@ public abstract class InboundWebhookTests(ParleyApp app)
         // Deleting the secret turns incoming webhooks off.
         Assert.Equal(204, (int)(await admin.Client.DeleteAsync("/webhooks/inbound/secret")).StatusCode);
         await Json.ReadErrorAsync(await anonymous.SendAsync(Signed(admin.TenantId, secret, body)), 401);
+    }
+
+    [Fact]
+    public async Task Receipts_are_kept_while_a_replay_could_pass_the_timestamp_check_and_dropped_after()
+    {
+        var admin = await app.CreateTenantWithAdminAsync();
+        var secret = await InboundSecretAsync(admin);
+        var anonymous = app.Anonymous();
+        var body = JsonSerializer.Serialize(new { message = "hello" });
+        var (old, recent, next) = ("msg_" + Guid.NewGuid().ToString("N"), "msg_" + Guid.NewGuid().ToString("N"), "msg_" + Guid.NewGuid().ToString("N"));
+        await Json.ReadAsync(await anonymous.SendAsync(Signed(admin.TenantId, secret, body, old)), 200);
+        await Json.ReadAsync(await anonymous.SendAsync(Signed(admin.TenantId, secret, body, recent)), 200);
+
+        // One receipt from an hour ago (beyond twice the 5-minute tolerance), one from a minute ago.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
+            var receipts = db.Set<InboundWebhookReceipt>().IgnoreQueryFilters().Where(r => r.TenantId == admin.TenantId);
+            await receipts.Where(r => r.MessageId == old).ExecuteUpdateAsync(u => u.SetProperty(r => r.ReceivedAt, DateTime.UtcNow.AddHours(-1)));
+            await receipts.Where(r => r.MessageId == recent).ExecuteUpdateAsync(u => u.SetProperty(r => r.ReceivedAt, DateTime.UtcNow.AddMinutes(-1)));
+        }
+
+        await Json.ReadAsync(await anonymous.SendAsync(Signed(admin.TenantId, secret, body, next)), 200);
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
+            var kept = await db.Set<InboundWebhookReceipt>().IgnoreQueryFilters().Where(r => r.TenantId == admin.TenantId).Select(r => r.MessageId).ToListAsync();
+            Assert.Equal(new[] { next, recent }.Order(StringComparer.Ordinal), kept.Order(StringComparer.Ordinal));
+        }
+
+        // The recent receipt still refuses its replay.
+        await Json.ReadErrorAsync(await anonymous.SendAsync(Signed(admin.TenantId, secret, body, recent)), 409);
     }
 
     [Fact]
