@@ -24,8 +24,11 @@ public sealed record AnswerChunk(string? Token, Answer? Final)
 /// <summary>Something that writes the bot's answer: the built-in engine, or an LLM provider.</summary>
 public interface IAnswerGenerator
 {
-    /// <summary>Whether <see cref="AnswerContext.History"/> is read (loading it costs a query per turn).</summary>
-    bool UsesHistory => false;
+    /// <summary>Whether <see cref="AnswerContext.History"/> is read (answers then depend on the conversation so far).</summary>
+    bool UsesHistory => HistoryMessages > 0;
+
+    /// <summary>How many of the latest messages <see cref="AnswerContext.History"/> should hold (0: none are read).</summary>
+    int HistoryMessages => 0;
 
     IAsyncEnumerable<AnswerChunk> GenerateAsync(AnswerContext context, CancellationToken cancellationToken);
 }

@@ -19,6 +19,7 @@ public static class ConversationsSetup
         services.AddSingleton<IAnswerGenerator, BuiltInAnswerGenerator>();
         services.AddSingleton<ConversationLocks>();
         services.AddSingleton<ResponseCache>();
+        services.AddSingleton<RecentMessages>();
         services.AddSingleton<Infrastructure.Caching.ITenantCache>(sp => sp.GetRequiredService<ResponseCache>());
         services.AddSingleton<ChatMetrics>();
         services.AddSingleton<IKnowledgeSearch, EmptyKnowledgeSearch>();

@@ -20,6 +20,7 @@ public sealed class TurnPipeline(
     CurrentUser me,
     ConversationService conversations,
     ConversationQueries queries,
+    RecentMessages recentMessages,
     MessageAnalyzer analyzer,
     TenantUnderstanding tenantUnderstanding,
     IKnowledgeSearch knowledge,
@@ -39,9 +40,6 @@ public sealed class TurnPipeline(
     TimeProvider clock,
     ILogger<TurnPipeline> logger)
 {
-    /// <summary>Messages of history an LLM reads with each question.</summary>
-    private const int HistoryTurns = 20;
-
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public async Task<TurnResult> RunAsync(Conversation conversation, string text, JsonElement? metadata, CancellationToken cancellationToken, ITurnObserver? observer = null)
@@ -98,7 +96,7 @@ public sealed class TurnPipeline(
         }
         else
         {
-            var history = generator.UsesHistory ? await RecentHistoryAsync(conversation.Id, cancellationToken) : [];
+            var history = generator.HistoryMessages > 0 ? await RecentHistoryAsync(conversation, generator.HistoryMessages, cancellationToken) : [];
             var toolSession = !escalating && !builtInEngine ? await tools.SessionAsync(conversation, Assistants.AssistantView.Strings(assistant.Tools), cancellationToken) : null;
             answer = await GenerateAsync(new AnswerContext(conversation, history, redaction.Text, understanding, passages, escalating,
                 Assistants.AssistantDirectory.Overrides(assistant), toolSession), observer, cancellationToken);
@@ -161,6 +159,7 @@ public sealed class TurnPipeline(
             await db.SaveChangesAsync(CancellationToken.None);
         }
 
+        recentMessages.Append(conversation.Id, userMessage.Sequence - 1, userMessage, botMessage);
         await usage.CountAsync(conversation.TenantId, me.UserId, Quotas.UsageMetrics.Messages, 1, CancellationToken.None);
         var total = Stopwatch.GetElapsedTime(started);
         metrics.Turn(answer.Engine, escalating, cached is not null, total.TotalSeconds);
@@ -282,10 +281,16 @@ public sealed class TurnPipeline(
         entry.OriginalValues.SetValues(stored);
     }
 
-    private async Task<IReadOnlyList<Message>> RecentHistoryAsync(Guid conversationId, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Message>> RecentHistoryAsync(Conversation conversation, int count, CancellationToken cancellationToken)
     {
-        var recent = await queries.Recent(db, conversationId, HistoryTurns).ToListAsync(cancellationToken);
+        if (recentMessages.Find(conversation.Id, conversation.LastSequence, count) is { } held)
+        {
+            return held;
+        }
+
+        var recent = await queries.Recent(db, conversation.Id, count).ToListAsync(cancellationToken);
         recent.Reverse();
+        recentMessages.Store(conversation.Id, conversation.LastSequence, count, recent);
         return recent;
     }
 

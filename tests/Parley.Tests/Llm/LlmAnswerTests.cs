@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -104,6 +105,37 @@ public sealed class LlmAnswerTests(LlmApp app) : IClassFixture<LlmApp>
         {
             Assert.DoesNotContain(redaction.Text("original")!, second.Requests.Single().Raw, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task Each_prompt_carries_the_recent_history_including_what_an_agent_wrote_between_turns()
+    {
+        var admin = await app.CreateTenantWithAdminAsync();
+        var customer = await app.CreateUserAsync(admin);
+        var agent = await app.CreateUserAsync(admin, "agent");
+        var first = app.Fake.Scenario(FakeReply.Stream("Refunds take 5 business days [2]."));
+        var second = app.Fake.Scenario(FakeReply.Stream("Glad to hear it."));
+        var third = app.Fake.Scenario(FakeReply.Stream("You're welcome."));
+        var (turn1, _) = await LlmTurns.AskAsync(customer, $"How long do refunds take? {first.Tag}");
+        var id = turn1.GetProperty("session_id").GetGuid();
+
+        // The customer asks for a person; an agent claims the conversation, writes, and hands it back.
+        var (escalated, _) = await LlmTurns.AskAsync(customer, "I want to talk to a real person please", id);
+        Assert.True(escalated.GetProperty("escalation_needed").GetBoolean());
+        await Infrastructure.Json.ReadAsync(await agent.Client.PostAsync($"/api/v1/handoff/{id}/claim", null), 200);
+        await Infrastructure.Json.ReadAsync(await agent.Client.PostAsJsonAsync($"/api/v1/handoff/{id}/messages", new { content = "Your refund was sent today." }), 201);
+        await Infrastructure.Json.ReadAsync(await agent.Client.PostAsync($"/api/v1/handoff/{id}/release", null), 200);
+
+        await LlmTurns.AskAsync(customer, $"Great, thanks {second.Tag}", id);
+        var seen = Assert.Single(second.Requests).Messages;
+        Assert.Contains(("assistant", "Refunds take 5 business days [2]."), seen);
+        Assert.Contains(("assistant", "(support agent) Your refund was sent today."), seen);
+
+        // The next prompt has the turn just taken as well.
+        await LlmTurns.AskAsync(customer, $"Bye {third.Tag}", id);
+        var next = Assert.Single(third.Requests).Messages;
+        Assert.Contains(("assistant", "Glad to hear it."), next);
+        Assert.Contains(("assistant", "(support agent) Your refund was sent today."), next);
     }
 
     [Fact]

@@ -17,7 +17,11 @@ public sealed class LlmAnswerGenerator(IChatClient chat, LlmResilience resilienc
 {
     public const string EngineName = "llm";
 
+    /// <summary>Model answers are never served from the response cache: they read the conversation so far.</summary>
     public bool UsesHistory => true;
+
+    /// <summary>The configured history, plus room for messages the prompt leaves out (system notes, empty ones).</summary>
+    public int HistoryMessages => options.Value.HistoryMessages + 10;
 
     public IAsyncEnumerable<AnswerChunk> GenerateAsync(AnswerContext context, CancellationToken cancellationToken)
         => GenerateAsync(context, context.Overrides, cancellationToken);
