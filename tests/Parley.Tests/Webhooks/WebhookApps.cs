@@ -11,7 +11,8 @@ public static class WebhookTestSettings
         // 5 s, 5 min, 30 min... become 1 ms, 60 ms, 360 ms, 1.4 s...
         new("Parley:Webhooks:BackoffScale", "0.0002"),
         new("Parley:Webhooks:PollIntervalMilliseconds", "100"),
-        new("Parley:Webhooks:TimeoutSeconds", "1"),
+        // Long enough that a delivery on a busy CI machine is not cut short (tests count attempts), short for the stall test.
+        new("Parley:Webhooks:TimeoutSeconds", "3"),
         new("Parley:Webhooks:DisableAfterConsecutiveFailures", "4"),
         new("Parley:Webhooks:SubscriptionCacheSeconds", "30"),
     ];
