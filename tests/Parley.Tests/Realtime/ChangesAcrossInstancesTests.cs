@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Parley.Tests.Infrastructure;
 using Parley.Tests.Knowledge;
@@ -10,47 +9,21 @@ namespace Parley.Tests.Realtime;
 /// Two instances over one PostgreSQL: configuration changed through one reaches the other's caches
 /// (assistants, cached answers, knowledge) at once, not when their copies expire a minute later.
 /// </summary>
-public sealed class ChangesAcrossInstancesTests : IAsyncLifetime
+public sealed class ChangesAcrossInstancesTests : TwoInstances
 {
     private static readonly TimeSpan WellBeforeExpiry = TimeSpan.FromSeconds(15);
-
-    private readonly string _database = PostgresDatabases.Create();
-    private readonly string _key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
-    private SharedApp _first = null!;
-    private SharedApp _second = null!;
-
-    private sealed class SharedApp(string database, string key) : ParleyApp
-    {
-        protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
-            [new("Parley:Database:Postgres", database), new("Parley:Auth:SigningKey", key)];
-    }
-
-    public async Task InitializeAsync()
-    {
-        _first = new SharedApp(_database, _key);
-        await _first.InitializeAsync();
-        _second = new SharedApp(_database, _key) { RegisterAdminOnStart = false };
-        await _second.InitializeAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _second.DisposeAsync();
-        await _first.DisposeAsync();
-        PostgresDatabases.Drop(_database);
-    }
 
     [Fact]
     public async Task An_assistant_changed_on_one_instance_answers_by_its_new_settings_on_the_other()
     {
-        var admin = await _first.CreateTenantWithAdminAsync();
+        var admin = await First.CreateTenantWithAdminAsync();
         await IngestAsync(admin, "Billing FAQ", "billing", "How do refunds work?", "Refunds reach your card within 5 business days.");
         await IngestAsync(admin, "Shipping FAQ", "shipping", "How long does shipping take?", "Parcels arrive within 3 business days.");
         var assistant = await Json.ReadAsync(await admin.Client.PostAsJsonAsync("/api/v1/assistants",
             new { name = "Billing bot", status = "active", knowledge_categories = new[] { "billing" } }), 201);
         var assistantId = assistant.GetProperty("id").GetGuid();
 
-        var onSecond = _second.Authorized(admin.AccessToken);
+        var onSecond = Second.Authorized(admin.AccessToken);
         var conversation = await Json.ReadAsync(await onSecond.PostAsJsonAsync("/api/v1/conversations", new { assistant_id = assistantId }), 201);
         var id = conversation.GetProperty("id").GetGuid();
         // The second instance now holds the assistant (billing only) in memory.
@@ -65,9 +38,9 @@ public sealed class ChangesAcrossInstancesTests : IAsyncLifetime
     [Fact]
     public async Task Knowledge_deleted_on_one_instance_is_no_longer_cited_from_the_others_answer_cache()
     {
-        var admin = await _first.CreateTenantWithAdminAsync();
+        var admin = await First.CreateTenantWithAdminAsync();
         var source = await IngestAsync(admin, "Billing FAQ", "billing", "How do refunds work?", "Refunds reach your card within 5 business days.");
-        var onSecond = _second.Authorized(admin.AccessToken);
+        var onSecond = Second.Authorized(admin.AccessToken);
 
         var first = await Json.ReadAsync(await onSecond.PostAsJsonAsync("/api/v1/chat/process", new { message = "How do refunds work?" }), 200);
         Assert.Contains("Billing FAQ", first.GetProperty("citations").ToString());
