@@ -106,31 +106,22 @@ public sealed class AssistantDirectory(ParleyDb db, CurrentUser me, IServiceScop
     }
 
     /// <summary>A tenant's assistant, from the cache when it is there (a turn reads it without a query).</summary>
-    private async Task<Assistant?> FindAsync(Guid tenantId, Guid id, CancellationToken cancellationToken)
+    private Task<Assistant?> FindAsync(Guid tenantId, Guid id, CancellationToken cancellationToken)
+        => CachedAsync(cache.Find(tenantId, id), () => db.Set<Assistant>().IgnoreQueryFilters().AsNoTracking()
+            .FirstOrDefaultAsync(a => a.Id == id && a.TenantId == tenantId, cancellationToken));
+
+    private Task<Assistant?> FindDefaultAsync(Guid tenantId, CancellationToken cancellationToken)
+        => CachedAsync(cache.FindDefault(tenantId), () => db.Set<Assistant>().IgnoreQueryFilters().AsNoTracking()
+            .FirstOrDefaultAsync(a => a.TenantId == tenantId && a.IsDefault, cancellationToken));
+
+    private async Task<Assistant?> CachedAsync(Assistant? cached, Func<Task<Assistant?>> load)
     {
-        if (cache.Find(tenantId, id) is { } cached)
+        if (cached is not null)
         {
             return cached;
         }
 
-        var found = await db.Set<Assistant>().IgnoreQueryFilters().AsNoTracking()
-            .FirstOrDefaultAsync(a => a.Id == id && a.TenantId == tenantId, cancellationToken);
-        if (found is not null)
-        {
-            cache.Store(found);
-        }
-
-        return found;
-    }
-
-    private async Task<Assistant?> FindDefaultAsync(Guid tenantId, CancellationToken cancellationToken)
-    {
-        if (cache.FindDefault(tenantId) is { } cached)
-        {
-            return cached;
-        }
-
-        var found = await db.Set<Assistant>().IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(a => a.TenantId == tenantId && a.IsDefault, cancellationToken);
+        var found = await load();
         if (found is not null)
         {
             cache.Store(found);
