@@ -117,8 +117,8 @@ fi
 if [ "$failed" -gt 0 ]; then
   echo "== failed tests"
   sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' -e 's/\r$//' "$TEST_LOG" | awk '
-    /^ +Failed [A-Za-z_][A-Za-z0-9_.]+/ { show = 1; n = 0; print; next }
-    show && /^ +(Passed|Failed|Skipped) / { show = 0 }
+    /^  Failed [A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+/ { show = 1; n = 0; print; next }
+    show && /^  (Passed|Failed|Skipped) / { show = 0 }
     show && /^\[xUnit/ { show = 0 }
     show && n < 25 { print; n++ }'
 fi

@@ -43,7 +43,18 @@ public sealed class SocketClient : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         while (true)
         {
-            var e = await ReceiveAsync(timeout.Token) ?? throw new InvalidOperationException($"Socket closed while waiting for '{type}'. Seen: {string.Join(", ", _seen.Select(s => s.GetProperty("type").GetString()))}");
+            JsonElement? received;
+            try
+            {
+                received = await ReceiveAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                // Say what did arrive: the events before the one that never came usually tell why.
+                throw new TimeoutException($"No '{type}' event within 15 s. Seen: {string.Join(" | ", _seen.TakeLast(8).Select(s => s.GetRawText()[..Math.Min(300, s.GetRawText().Length)]))}");
+            }
+
+            var e = received ?? throw new InvalidOperationException($"Socket closed while waiting for '{type}'. Seen: {string.Join(", ", _seen.Select(s => s.GetProperty("type").GetString()))}");
             _seen.Add(e);
             if (e.GetProperty("type").GetString() == type && (where?.Invoke(e) ?? true))
             {
