@@ -9,7 +9,11 @@ public sealed record ConversationEventData(
         => new(c.Id, c.Status, previousStatus, c.AssistantId, c.UserId, c.CustomerId, c.AssignedAgentId, c.Channel, c.Title, reason);
 }
 
-/// <summary>The data of <c>message.received</c>: a customer message as stored (already redacted).</summary>
+/// <summary>
+/// The data of <c>message.received</c>: a message a person wrote, as stored: a customer's (already redacted)
+/// or an agent's reply. <c>type</c> (and <c>role</c>, the same value) is <c>user</c> or <c>agent</c>;
+/// <c>sender_id</c> is who wrote it. Bot and system messages do not raise it.
+/// </summary>
 public sealed record MessageEventData(
     Guid ConversationId, Guid MessageId, string Role, string Type, string Content, string? Intent, double? Confidence, Guid? SenderId, DateTime CreatedAt)
 {

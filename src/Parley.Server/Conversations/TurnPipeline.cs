@@ -192,6 +192,7 @@ public sealed class TurnPipeline(
         conversation.MessageCount++;
         conversation.LastMessageAt = conversation.UpdatedAt = now;
         db.Messages.Add(userMessage);
+        await events.RaiseAsync(db, conversation.TenantId, Infrastructure.Events.EventTypes.MessageReceived, MessageEventData.From(userMessage), CancellationToken.None);
         using (await writes.EnterAsync(CancellationToken.None))
         {
             await db.SaveChangesAsync(CancellationToken.None);

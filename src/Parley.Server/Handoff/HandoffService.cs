@@ -113,6 +113,7 @@ public sealed class HandoffService(
             }
 
             var message = Append(conversation, MessageTypes.Agent, content.Trim());
+            await events.RaiseAsync(db, conversation.TenantId, EventTypes.MessageReceived, MessageEventData.From(message), cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await notifier.MessageStoredAsync(conversation, message, CancellationToken.None);
             return (message, null);

@@ -191,4 +191,39 @@ public sealed class HandoffEventTests(EventRecordingApp app) : IClassFixture<Eve
         // The claim assigns the escalation ticket to the agent.
         Assert.Contains(app.Events.Of("ticket.updated", d => d.GetProperty("conversation_id").GetGuid() == id), d => d.GetProperty("assignee_id").GetGuid() == agent.Id);
     }
+
+    [Fact]
+    public async Task Customer_messages_held_for_an_agent_and_agent_replies_raise_message_received()
+    {
+        var admin = await app.CreateTenantWithAdminAsync();
+        var customer = await app.CreateUserAsync(admin);
+        var agent = await app.CreateUserAsync(admin, "agent");
+        var other = await app.CreateUserAsync(admin, "agent");
+        var turn = await Json.ReadAsync(await customer.Client.PostAsJsonAsync("/api/v1/chat/process", new { message = "I want to talk to a real person please" }), 200);
+        var id = turn.GetProperty("session_id").GetGuid();
+        await Json.ReadAsync(await agent.Client.PostAsync($"/api/v1/handoff/{id}/claim", null), 200);
+
+        var held = await Json.ReadAsync(await customer.Client.PostAsJsonAsync($"/api/v1/conversations/{id}/messages", new { content = "Write to jane.doe@example.com please" }), 200);
+        Assert.Equal(JsonValueKind.Null, held.GetProperty("assistant_message").ValueKind);
+        var heldId = held.GetProperty("user_message").GetProperty("id").GetGuid();
+        var fromCustomer = Assert.Single(app.Events.Of("message.received", d => d.GetProperty("message_id").GetGuid() == heldId));
+        Assert.Equal("user", fromCustomer.GetProperty("type").GetString());
+        Assert.Equal(customer.Id, fromCustomer.GetProperty("sender_id").GetGuid());
+        Assert.Equal(id, fromCustomer.GetProperty("conversation_id").GetGuid());
+        Assert.DoesNotContain("jane.doe@example.com", fromCustomer.GetProperty("content").GetString());
+
+        var reply = await Json.ReadAsync(await agent.Client.PostAsJsonAsync($"/api/v1/handoff/{id}/messages", new { content = "Let me check that." }), 201);
+        var fromAgent = Assert.Single(app.Events.Of("message.received", d => d.GetProperty("message_id").GetGuid() == reply.GetProperty("id").GetGuid()));
+        Assert.Equal("agent", fromAgent.GetProperty("role").GetString());
+        Assert.Equal("agent", fromAgent.GetProperty("type").GetString());
+        Assert.Equal(agent.Id, fromAgent.GetProperty("sender_id").GetGuid());
+        Assert.Equal("Let me check that.", fromAgent.GetProperty("content").GetString());
+
+        // A refused reply stores nothing and raises nothing; system messages (the claim's) are not "received".
+        await Json.ReadErrorAsync(await other.Client.PostAsJsonAsync($"/api/v1/handoff/{id}/messages", new { content = "me too" }), 409);
+        var received = app.Events.Of("message.received", d => d.GetProperty("conversation_id").GetGuid() == id);
+        Assert.DoesNotContain(received, d => d.GetProperty("sender_id").ValueKind == JsonValueKind.String && d.GetProperty("sender_id").GetGuid() == other.Id);
+        Assert.DoesNotContain(received, d => d.GetProperty("type").GetString() == "system");
+        Assert.Equal(["user", "user", "agent"], received.Select(d => d.GetProperty("type").GetString()));
+    }
 }
