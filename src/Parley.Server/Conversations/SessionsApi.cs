@@ -112,7 +112,8 @@ public static class MessagesApi
         conversation.MessageCount++;
         conversation.LastMessageAt = conversation.UpdatedAt = now;
         db.Messages.Add(message);
-        if (type == MessageTypes.User)
+        // Like the handoff's agent replies: what people write is received, system notes are not.
+        if (type is MessageTypes.User or MessageTypes.Agent)
         {
             await events.RaiseAsync(db, conversation.TenantId, Infrastructure.Events.EventTypes.MessageReceived, MessageEventData.From(message), cancellationToken);
         }

@@ -226,4 +226,21 @@ public sealed class HandoffEventTests(EventRecordingApp app) : IClassFixture<Eve
         Assert.DoesNotContain(received, d => d.GetProperty("type").GetString() == "system");
         Assert.Equal(["user", "user", "agent"], received.Select(d => d.GetProperty("type").GetString()));
     }
+
+    [Fact]
+    public async Task Agent_messages_sent_through_messages_send_raise_message_received_and_system_messages_do_not()
+    {
+        var admin = await app.CreateTenantWithAdminAsync();
+        var customer = await app.CreateUserAsync(admin);
+        var agent = await app.CreateUserAsync(admin, "agent");
+        var id = (await Json.ReadAsync(await customer.Client.PostAsJsonAsync("/api/v1/chat/message", new { message = "hello" }), 200)).GetProperty("session_id").GetGuid();
+
+        var sent = await Json.ReadAsync(await agent.Client.PostAsJsonAsync("/api/v1/messages/send", new { session_id = id, content = "Hi, Sam here.", message_type = "agent" }), 201);
+        var raised = Assert.Single(app.Events.Of("message.received", d => d.GetProperty("message_id").GetGuid() == sent.GetProperty("id").GetGuid()));
+        Assert.Equal("agent", raised.GetProperty("type").GetString());
+        Assert.Equal(agent.Id, raised.GetProperty("sender_id").GetGuid());
+
+        var note = await Json.ReadAsync(await agent.Client.PostAsJsonAsync("/api/v1/messages/send", new { session_id = id, content = "Internal note", message_type = "system" }), 201);
+        Assert.Empty(app.Events.Of("message.received", d => d.GetProperty("message_id").GetGuid() == note.GetProperty("id").GetGuid()));
+    }
 }
