@@ -5,7 +5,7 @@ using Parley.Tests.Infrastructure;
 namespace Parley.Tests.Knowledge;
 
 /// <summary>An assistant's knowledge categories bound what its conversations retrieve and cite.</summary>
-public sealed class AssistantKnowledgeTests(SqliteApp app) : IClassFixture<SqliteApp>
+public abstract class AssistantKnowledgeTests(ParleyApp app)
 {
     [Fact]
     public async Task An_assistant_cites_only_the_categories_it_may_use()
@@ -47,3 +47,7 @@ public sealed class AssistantKnowledgeTests(SqliteApp app) : IClassFixture<Sqlit
     private static async Task<JsonElement> TurnAsync(TestUser user, Guid conversationId, string text)
         => await Json.ReadAsync(await user.Client.PostAsJsonAsync($"/api/v1/conversations/{conversationId}/messages", new { content = text }), 200);
 }
+
+public sealed class SqliteAssistantKnowledgeTests(SqliteApp app) : AssistantKnowledgeTests(app), IClassFixture<SqliteApp>;
+
+public sealed class PostgresAssistantKnowledgeTests(PostgresApp app) : AssistantKnowledgeTests(app), IClassFixture<PostgresApp>;
