@@ -108,6 +108,76 @@ public abstract class HandoffTests(ParleyApp app)
     }
 
     [Fact]
+    public async Task Another_tenants_agents_get_404_and_customers_403_on_every_agent_call()
+    {
+        var admin = await app.CreateTenantWithAdminAsync();
+        var customer = await app.CreateUserAsync(admin);
+        var agent = await app.CreateUserAsync(admin, "agent");
+        var outsiderAdmin = await app.CreateTenantWithAdminAsync();
+        var outsider = await app.CreateUserAsync(outsiderAdmin, "agent");
+        var id = await EscalatedConversationAsync(customer);
+
+        foreach (var stranger in new[] { outsider, outsiderAdmin })
+        {
+            foreach (var step in new[] { "claim", "release", "hand-back", "close" })
+            {
+                await Json.ReadErrorAsync(await stranger.Client.PostAsync($"/api/v1/handoff/{id}/{step}", null), 404);
+            }
+
+            await Json.ReadErrorAsync(await stranger.Client.PostAsJsonAsync($"/api/v1/handoff/{id}/messages", new { content = "hello from elsewhere" }), 404);
+            foreach (var path in new[] { "handoff", "conversations", "sessions" })
+            {
+                await Json.ReadErrorAsync(await stranger.Client.PostAsJsonAsync($"/api/v1/{path}/{id}/escalate", new { reason = "probe" }), 404);
+            }
+        }
+
+        await Json.ReadAsync(await agent.Client.PostAsync($"/api/v1/handoff/{id}/claim", null), 200);
+        await Json.ReadErrorAsync(await customer.Client.PostAsJsonAsync($"/api/v1/handoff/{id}/messages", new { content = "I am the agent now" }), 403);
+        foreach (var step in new[] { "claim", "release", "hand-back", "close" })
+        {
+            await Json.ReadErrorAsync(await customer.Client.PostAsync($"/api/v1/handoff/{id}/{step}", null), 403);
+        }
+
+        // Nothing the refused callers tried changed the conversation.
+        var after = await Json.ReadAsync(await agent.Client.GetAsync($"/api/v1/conversations/{id}"), 200);
+        Assert.Equal("escalated", after.GetProperty("status").GetString());
+        Assert.Equal(agent.Id, after.GetProperty("assigned_agent_id").GetGuid());
+        Assert.DoesNotContain(after.GetProperty("messages").EnumerateArray(), m => m.GetProperty("message_type").GetString() == "agent");
+    }
+
+    [Fact]
+    public async Task A_claim_outlives_the_agents_socket_and_an_admin_can_hand_it_back()
+    {
+        var admin = await app.CreateTenantWithAdminAsync();
+        var customer = await app.CreateUserAsync(admin);
+        var agent = await app.CreateUserAsync(admin, "agent");
+        var id = await EscalatedConversationAsync(customer);
+        await using var customerSocket = await SocketClient.ConnectAsync(app, $"/ws/chat/{id}", customer.AccessToken);
+        await customerSocket.NextAsync("connection_established");
+
+        await using (var agentSocket = await SocketClient.ConnectAsync(app, $"/ws/chat/{id}", agent.AccessToken))
+        {
+            await agentSocket.NextAsync("connection_established");
+            await Json.ReadAsync(await agent.Client.PostAsync($"/api/v1/handoff/{id}/claim", null), 200);
+            await customerSocket.NextAsync("presence", e => e.GetProperty("status").GetString() == "joined");
+        }
+
+        // A reload or a network blip closes the socket: the customer sees the agent offline, the agent still holds the conversation.
+        var offline = await customerSocket.NextAsync("presence", e => e.GetProperty("status").GetString() == "offline");
+        Assert.Equal(agent.Id, offline.GetProperty("user_id").GetGuid());
+        var held = await Json.ReadAsync(await customer.Client.PostAsJsonAsync($"/api/v1/conversations/{id}/messages", new { content = "Are you still there?" }), 200);
+        Assert.Equal(JsonValueKind.Null, held.GetProperty("assistant_message").ValueKind);
+        var queue = await Json.ReadAsync(await admin.Client.GetAsync("/api/v1/handoff/queue?filter[claimed]=true"), 200);
+        Assert.Equal(agent.Id, Assert.Single(queue.GetProperty("items").EnumerateArray()).GetProperty("assigned_agent_id").GetGuid());
+
+        // An admin ends a claim its agent has abandoned; the bot answers again.
+        var released = await Json.ReadAsync(await admin.Client.PostAsync($"/api/v1/handoff/{id}/release", null), 200);
+        Assert.Equal("active", released.GetProperty("status").GetString());
+        var back = await Json.ReadAsync(await customer.Client.PostAsJsonAsync($"/api/v1/conversations/{id}/messages", new { content = "hello?" }), 200);
+        Assert.Equal("bot", back.GetProperty("assistant_message").GetProperty("message_type").GetString());
+    }
+
+    [Fact]
     public async Task An_agent_closes_the_conversation_and_the_customer_can_escalate_explicitly()
     {
         var admin = await app.CreateTenantWithAdminAsync();

@@ -71,6 +71,68 @@ public abstract class IntegrationsTests(LoopbackToolsApp app, FakeJiraServer jir
     }
 
     [Fact]
+    public async Task No_answer_carries_the_credentials_to_anyone()
+    {
+        const string rotated = "rotated-token-5d0c1f";
+        var admin = await app.CreateTenantWithAdminAsync();
+        var agent = await app.CreateUserAsync(admin, "agent");
+        var user = await app.CreateUserAsync(admin);
+        var answers = new List<HttpResponseMessage> { await admin.Client.PostAsJsonAsync("/api/v1/integrations", JiraBody(jira.Url())) };
+        var id = (await Json.ReadAsync(answers[0], 201)).GetProperty("id").GetGuid();
+
+        answers.Add(await admin.Client.PostAsync($"/api/v1/integrations/{id}/test", null));
+        answers.Add(await admin.Client.PostAsJsonAsync("/api/v1/tools/jira_search_issues/execute", new { arguments = new { jql = "project = PROJ" } }));
+        answers.Add(await admin.Client.PutAsJsonAsync($"/api/v1/integrations/{id}", new { credentials = new { email = FakeJiraServer.Email, api_token = rotated } }));
+        // Refused by Jira now: the failure's reason must not quote what was sent either.
+        answers.Add(await admin.Client.PostAsync($"/api/v1/integrations/{id}/test", null));
+        answers.Add(await admin.Client.PostAsJsonAsync("/api/v1/tools/jira_get_issue/execute", new { arguments = new { issue_key = "PROJ-1" } }));
+        foreach (var reader in new[] { admin, agent })
+        {
+            answers.Add(await reader.Client.GetAsync($"/api/v1/integrations/{id}"));
+            answers.Add(await reader.Client.GetAsync("/api/v1/integrations"));
+        }
+
+        answers.Add(await admin.Client.GetAsync("/api/v1/tools/calls"));
+        answers.Add(await user.Client.GetAsync("/api/v1/tools"));
+        answers.Add(await user.Client.GetAsync("/api/v1/tools/jira_search_issues"));
+        answers.Add(await user.Client.GetAsync($"/api/v1/integrations/{id}"));
+
+        Assert.Equal([201, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403], answers.Select(a => (int)a.StatusCode));
+        var basic = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{FakeJiraServer.Email}:{FakeJiraServer.Token}"));
+        foreach (var answer in answers)
+        {
+            var text = await answer.Content.ReadAsStringAsync();
+            Assert.DoesNotContain(FakeJiraServer.Token, text);
+            Assert.DoesNotContain(rotated, text);
+            Assert.DoesNotContain(basic, text);
+            Assert.DoesNotContain("api_token", text);
+        }
+
+        Assert.Equal("unauthorized", (await Json.ReadAsync(answers[4], 200)).GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Only_the_allowlisted_address_is_accepted_when_created_or_updated()
+    {
+        // This app allows 127.0.0.1 (the fakes) and nothing else that is not public.
+        var admin = await app.CreateTenantWithAdminAsync();
+        var integration = await CreateAsync(admin, JiraBody(jira.Url()));
+        var id = integration.GetProperty("id").GetGuid();
+
+        var created = await Json.ReadErrorAsync(await admin.Client.PostAsJsonAsync("/api/v1/integrations", JiraBody("http://10.0.0.5")), 422);
+        Assert.Contains("config.endpoint", created.ToString());
+        await Json.ReadErrorAsync(await admin.Client.PostAsJsonAsync("/api/v1/integrations",
+            new { name = "Orders", integration_type = "http", config = new { endpoint = "http://192.168.1.10/api" } }), 422);
+        var moved = await Json.ReadErrorAsync(await admin.Client.PutAsJsonAsync($"/api/v1/integrations/{id}",
+            new { config = new { endpoint = "http://169.254.169.254/latest", project_key = "PROJ" } }), 422);
+        Assert.Contains("config.endpoint", moved.ToString());
+
+        var after = await Json.ReadAsync(await admin.Client.GetAsync($"/api/v1/integrations/{id}"), 200);
+        Assert.Equal(jira.Url(), after.GetProperty("config").GetProperty("endpoint").GetString());
+        Assert.Single((await Json.ReadAsync(await admin.Client.GetAsync("/api/v1/integrations"), 200)).EnumerateArray());
+    }
+
+    [Fact]
     public async Task Test_calls_jira_with_the_credentials_and_reports_success()
     {
         var admin = await app.CreateTenantWithAdminAsync();

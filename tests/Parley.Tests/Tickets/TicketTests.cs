@@ -136,6 +136,10 @@ public abstract class TicketTests(ParleyApp app)
 
         await Json.ReadErrorAsync(await bob.Client.GetAsync($"/api/v1/tickets/{id}"), 404);
         await Json.ReadErrorAsync(await bob.Client.PutAsJsonAsync($"/api/v1/tickets/{id}", new { comment = "me too" }), 404);
+        await Json.ReadErrorAsync(await bob.Client.GetAsync($"/api/v1/tickets/{id}/comments"), 404);
+        await Json.ReadErrorAsync(await bob.Client.PostAsJsonAsync($"/api/v1/tickets/{id}/comments", new { content = "me too" }), 404);
+        var filtered = await Json.ReadAsync(await bob.Client.GetAsync("/api/v1/tickets?filter[customer_id]=someone-else"), 200);
+        Assert.Equal(0, filtered.GetProperty("total").GetInt32());
         var bobs = await Json.ReadAsync(await bob.Client.GetAsync("/api/v1/tickets"), 200);
         Assert.Equal(0, bobs.GetProperty("total").GetInt32());
         var alices = await Json.ReadAsync(await alice.Client.GetAsync("/api/v1/tickets"), 200);
@@ -150,6 +154,8 @@ public abstract class TicketTests(ParleyApp app)
         var outsider = await app.CreateTenantWithAdminAsync();
         await Json.ReadErrorAsync(await outsider.Client.GetAsync($"/api/v1/tickets/{id}"), 404);
         await Json.ReadErrorAsync(await outsider.Client.PutAsJsonAsync($"/api/v1/tickets/{id}", new { status = "pending" }), 404);
+        await Json.ReadErrorAsync(await outsider.Client.GetAsync($"/api/v1/tickets/{id}/comments"), 404);
+        await Json.ReadErrorAsync(await outsider.Client.PostAsJsonAsync($"/api/v1/tickets/{id}/comments", new { content = "hello" }), 404);
         await Json.ReadErrorAsync(await outsider.Client.PostAsJsonAsync("/api/v1/tickets/create", new { title = "x", session_id = bobsConversation }), 404);
         var theirs = await Json.ReadAsync(await outsider.Client.GetAsync("/api/v1/tickets"), 200);
         Assert.Equal(0, theirs.GetProperty("total").GetInt32());

@@ -141,6 +141,24 @@ public abstract class ToolsTests(LoopbackToolsApp app, FakeJiraServer jira, Fake
     }
 
     [Fact]
+    public async Task A_custom_tool_cannot_be_created_at_or_moved_to_an_address_off_the_allowlist()
+    {
+        // This app allows 127.0.0.1 (the fakes) and nothing else that is not public.
+        var admin = await app.CreateTenantWithAdminAsync();
+        var created = await CustomToolAsync(admin);
+
+        var refused = await Json.ReadErrorAsync(await admin.Client.PostAsJsonAsync("/api/v1/tools",
+            new { id = "orders", name = "Orders", method = "GET", url_template = "http://10.0.0.5/orders/{id}" }), 422);
+        Assert.Contains("url_template", refused.ToString());
+        var moved = await Json.ReadErrorAsync(await admin.Client.PutAsJsonAsync("/api/v1/tools/get_issue", new { url_template = "http://169.254.169.254/latest/{number}" }), 422);
+        Assert.Contains("url_template", moved.ToString());
+
+        await Json.ReadErrorAsync(await admin.Client.GetAsync("/api/v1/tools/orders"), 404);
+        var after = await Json.ReadAsync(await admin.Client.GetAsync("/api/v1/tools/get_issue"), 200);
+        Assert.Equal(created.GetProperty("url_template").GetString(), after.GetProperty("url_template").GetString());
+    }
+
+    [Fact]
     public async Task Another_tenants_tools_are_not_found()
     {
         var admin = await app.CreateTenantWithAdminAsync();
