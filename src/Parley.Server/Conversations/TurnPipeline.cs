@@ -154,10 +154,7 @@ public sealed class TurnPipeline(
         db.Messages.AddRange(userMessage, botMessage);
         await events.RaiseAsync(db, conversation.TenantId, Infrastructure.Events.EventTypes.MessageReceived, MessageEventData.From(userMessage), CancellationToken.None);
         // Once generation is done the turn is stored even if the caller has gone away.
-        using (await writes.EnterAsync(CancellationToken.None))
-        {
-            await db.SaveChangesAsync(CancellationToken.None);
-        }
+        await writes.SaveAsync(db);
 
         recentMessages.Append(conversation.Id, userMessage.Sequence - 1, userMessage, botMessage);
         await usage.CountAsync(conversation.TenantId, me.UserId, Quotas.UsageMetrics.Messages, 1, CancellationToken.None);
@@ -193,10 +190,7 @@ public sealed class TurnPipeline(
         conversation.LastMessageAt = conversation.UpdatedAt = now;
         db.Messages.Add(userMessage);
         await events.RaiseAsync(db, conversation.TenantId, Infrastructure.Events.EventTypes.MessageReceived, MessageEventData.From(userMessage), CancellationToken.None);
-        using (await writes.EnterAsync(CancellationToken.None))
-        {
-            await db.SaveChangesAsync(CancellationToken.None);
-        }
+        await writes.SaveAsync(db);
 
         var silent = new Answer(string.Empty, 0, [], "human_agent", 0, new Dictionary<string, object?>
         {

@@ -18,7 +18,7 @@ namespace Parley.Server.Storage;
 /// </summary>
 public sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA mmap_size=268435456;";
+    internal const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA mmap_size=268435456;";
 
     /// <summary>Physical connections already set up (weak: a handle closed by the pool drops out).</summary>
     private static readonly ConditionalWeakTable<object, object> Prepared = [];
