@@ -115,16 +115,7 @@ public sealed class ConversationQueries
     /// <summary>The newest messages of a conversation, newest first, with what an LLM reads of them (type and content).</summary>
     public Func<ParleyDb, Guid, int, IAsyncEnumerable<Message>> Recent { get; } =
         EF.CompileAsyncQuery((ParleyDb db, Guid id, int count) => db.Messages.AsNoTracking().Where(m => m.ConversationId == id).OrderByDescending(m => m.Sequence).Take(count)
-            .Select(m => new Message
-            {
-                Id = m.Id,
-                TenantId = m.TenantId,
-                ConversationId = m.ConversationId,
-                Sequence = m.Sequence,
-                MessageType = m.MessageType,
-                Content = m.Content,
-                CreatedAt = m.CreatedAt,
-            }));
+            .Select(RecentMessages.PromptShape));
 }
 
 public static class Titles

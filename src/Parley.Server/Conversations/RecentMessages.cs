@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace Parley.Server.Conversations;
@@ -47,8 +48,11 @@ public sealed class RecentMessages : IDisposable
     private void Set(Guid conversationId, Entry entry)
         => _cache.Set(conversationId, entry, new MemoryCacheEntryOptions { Size = Math.Max(1, entry.Messages.Sum(m => (long)m.Content.Length)), SlidingExpiration = Idle });
 
-    /// <summary>A detached copy with what a prompt reads, so no request's tracked entity is shared.</summary>
-    private static Message Copy(Message m) => new()
+    /// <summary>
+    /// What a prompt reads of a message. The history query selects exactly these columns with it, and
+    /// <see cref="Copy"/> makes the same detached copy of a request's tracked message.
+    /// </summary>
+    public static readonly Expression<Func<Message, Message>> PromptShape = m => new Message
     {
         Id = m.Id,
         TenantId = m.TenantId,
@@ -58,6 +62,9 @@ public sealed class RecentMessages : IDisposable
         Content = m.Content,
         CreatedAt = m.CreatedAt,
     };
+
+    /// <summary>A detached copy with what a prompt reads, so no request's tracked entity is shared.</summary>
+    private static readonly Func<Message, Message> Copy = PromptShape.Compile();
 
     public void Dispose() => _cache.Dispose();
 }
