@@ -75,13 +75,13 @@ public static class ChatApi
         Guid? sessionId, string text, System.Text.Json.JsonElement? metadata, ConversationService conversations, TurnPipeline turns, ParleyDb db,
         CancellationToken cancellationToken)
     {
-        var (conversation, error) = await conversations.ForTurnAsync(sessionId, cancellationToken);
-        if (conversation is null)
+        var (target, error) = await conversations.ForTurnAsync(sessionId, cancellationToken);
+        if (target is null)
         {
             return error!;
         }
 
-        var turn = await turns.RunAsync(conversation, text, metadata, cancellationToken);
+        var turn = await turns.RunAsync(target, text, metadata, cancellationToken);
         return TypedResults.Ok(TurnResponse.From(turn, DatabaseName(db)));
     }
 

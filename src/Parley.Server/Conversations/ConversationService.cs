@@ -10,7 +10,7 @@ namespace Parley.Server.Conversations;
 /// Finding, starting and ending conversations for the caller. Customers (role user) see their own
 /// conversations; agents and admins see every conversation of their tenant.
 /// </summary>
-public sealed class ConversationService(ParleyDb db, CurrentUser me, ConversationQueries queries, DomainEvents events, TimeProvider clock)
+public sealed class ConversationService(ParleyDb db, CurrentUser me, ConversationQueries queries, ConversationLocks locks, DomainEvents events, TimeProvider clock)
 {
     public IQueryable<Conversation> Visible()
         => me.IsAgentOrAdmin ? db.Conversations : db.Conversations.Where(c => c.UserId == me.UserId);
@@ -24,22 +24,42 @@ public sealed class ConversationService(ParleyDb db, CurrentUser me, Conversatio
 
     /// <summary>
     /// The conversation a new turn goes into: the named one (404 if the caller cannot see it, 409
-    /// if it has ended), or a new one when none is named.
+    /// if it has ended), or a new one when none is named. A named conversation is read after its
+    /// turn lock is taken, so the turn starts from what is stored and needs no second read; the
+    /// target holds the lock until it is disposed.
     /// </summary>
-    public async Task<(Conversation? Conversation, Infrastructure.Errors.ErrorResult? Error)> ForTurnAsync(Guid? id, CancellationToken cancellationToken)
+    public async Task<(TurnTarget? Target, Infrastructure.Errors.ErrorResult? Error)> ForTurnAsync(Guid? id, CancellationToken cancellationToken)
     {
         if (id is null)
         {
-            return (await StartAsync(null, cancellationToken: cancellationToken), null);
+            return (new TurnTarget(await StartAsync(null, cancellationToken: cancellationToken), null), null);
         }
 
-        var found = await FindAsync(id.Value, cancellationToken);
-        return found switch
+        var turnLock = await locks.AcquireAsync(id.Value, cancellationToken);
+        Conversation? found;
+        try
         {
-            null => (null, Infrastructure.Errors.ErrorResult.NotFound("Conversation")),
-            { Status: ConversationStatus.Ended } => (null, Infrastructure.Errors.ErrorResult.Conflict("This conversation has ended; start a new one.")),
-            _ => (found, null),
+            found = await FindAsync(id.Value, cancellationToken);
+        }
+        catch
+        {
+            turnLock.Dispose();
+            throw;
+        }
+
+        Infrastructure.Errors.ErrorResult? error = found switch
+        {
+            null => Infrastructure.Errors.ErrorResult.NotFound("Conversation"),
+            { Status: ConversationStatus.Ended } => Infrastructure.Errors.ErrorResult.Conflict("This conversation has ended; start a new one."),
+            _ => null,
         };
+        if (error is not null)
+        {
+            turnLock.Dispose();
+            return (null, error);
+        }
+
+        return (new TurnTarget(found!, turnLock), null);
     }
 
     public Conversation Start(string? title, string channel = Channels.Web, string? customerId = null, Guid? assistantId = null, JsonElement? metadata = null)
@@ -116,6 +136,19 @@ public sealed class ConversationQueries
     public Func<ParleyDb, Guid, int, IAsyncEnumerable<Message>> Recent { get; } =
         EF.CompileAsyncQuery((ParleyDb db, Guid id, int count) => db.Messages.AsNoTracking().Where(m => m.ConversationId == id).OrderByDescending(m => m.Sequence).Take(count)
             .Select(RecentMessages.PromptShape));
+}
+
+/// <summary>
+/// A conversation a turn is about to run in. <see cref="Lock"/>, when set, is the conversation's
+/// turn lock, taken before <see cref="Conversation"/> was read; disposing the target releases it.
+/// </summary>
+public sealed class TurnTarget(Conversation conversation, IDisposable? turnLock) : IDisposable
+{
+    public Conversation Conversation { get; } = conversation;
+
+    public IDisposable? Lock { get; } = turnLock;
+
+    public void Dispose() => Lock?.Dispose();
 }
 
 public static class Titles

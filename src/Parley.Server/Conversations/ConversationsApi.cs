@@ -98,13 +98,13 @@ public static class ConversationsApi
     private static async Task<Results<Ok<PostedMessageResponse>, ErrorResult>> PostMessageAsync(
         Guid id, PostMessageRequest request, ConversationService conversations, TurnPipeline turns, CancellationToken cancellationToken)
     {
-        var (conversation, error) = await conversations.ForTurnAsync(id, cancellationToken);
-        if (conversation is null)
+        var (target, error) = await conversations.ForTurnAsync(id, cancellationToken);
+        if (target is null)
         {
             return error!;
         }
 
-        var turn = await turns.RunAsync(conversation, request.Text!, request.Metadata, cancellationToken);
+        var turn = await turns.RunAsync(target, request.Text!, request.Metadata, cancellationToken);
         return TypedResults.Ok(PostedMessageResponse.From(turn));
     }
 }

@@ -42,8 +42,15 @@ public sealed class TurnPipeline(
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public async Task<TurnResult> RunAsync(Conversation conversation, string text, JsonElement? metadata, CancellationToken cancellationToken, ITurnObserver? observer = null)
+    /// <summary>Runs a turn in a conversation that is not locked yet (a new one): the turn takes its lock and re-reads it.</summary>
+    public Task<TurnResult> RunAsync(Conversation conversation, string text, JsonElement? metadata, CancellationToken cancellationToken, ITurnObserver? observer = null)
+        => RunAsync(new TurnTarget(conversation, null), text, metadata, cancellationToken, observer);
+
+    /// <summary>Runs a turn in <paramref name="target"/>; a lock it holds is released when the turn ends.</summary>
+    public async Task<TurnResult> RunAsync(TurnTarget target, string text, JsonElement? metadata, CancellationToken cancellationToken, ITurnObserver? observer = null)
     {
+        using var held = target;
+        var conversation = target.Conversation;
         var started = Stopwatch.GetTimestamp();
         var settings = options.Value;
         if (await usage.CheckAsync(conversation.TenantId, Quotas.UsageMetrics.Messages, cancellationToken) is { } overQuota)
@@ -53,13 +60,24 @@ public sealed class TurnPipeline(
 
         var profile = await tenantUnderstanding.ForTenantAsync(conversation.TenantId, cancellationToken);
         var redaction = analyzer.Redact(text, profile);
-        // Classifying is CPU work: it runs on another thread while the turn waits for its lock and the stored state.
-        var understandingTask = Task.Run(() => analyzer.Understand(redaction.Text, profile), CancellationToken.None);
+        Understanding understanding;
+        IDisposable? turn = null;
+        if (target.Lock is null)
+        {
+            // Classifying is CPU work: it runs on another thread while the turn waits for its lock and the stored state.
+            var understandingTask = Task.Run(() => analyzer.Understand(redaction.Text, profile), CancellationToken.None);
+            turn = await locks.AcquireAsync(conversation.Id, cancellationToken);
+            // Another turn may have finished while this one waited: continue from what is stored.
+            await RefreshAsync(conversation, cancellationToken);
+            understanding = await understandingTask;
+        }
+        else
+        {
+            // The conversation was read under the lock the target holds: it is what is stored.
+            understanding = analyzer.Understand(redaction.Text, profile);
+        }
 
-        using var turn = await locks.AcquireAsync(conversation.Id, cancellationToken);
-        // Another turn may have finished while this one waited: continue from what is stored.
-        await RefreshAsync(conversation, cancellationToken);
-        var understanding = await understandingTask;
+        using var ownLock = turn;
         if (observer is not null)
         {
             await observer.ThinkingAsync(cancellationToken);

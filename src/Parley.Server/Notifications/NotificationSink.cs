@@ -66,7 +66,7 @@ public sealed class NotificationSink(NotificationPusher pusher) : IDomainEventSi
         }
 
         db.AddRange(created);
-        AfterSave.Run(db, () => pusher.Push(created));
+        db.AfterSave(() => pusher.Push(created));
     }
 
     private static async Task<Draft?> EscalationAsync(ParleyDb db, Guid tenantId, JsonElement data, CancellationToken cancellationToken)

@@ -148,8 +148,9 @@ public sealed class ConversationSocket(
 
         // Each turn gets its own scope (and database context) so the socket can live for hours.
         await using var scope = scopes.CreateAsyncScope();
-        var (conversation, error) = await scope.ServiceProvider.GetRequiredService<ConversationService>().ForTurnAsync(conversationId, cancellationToken);
-        if (conversation is null)
+        var (target, error) = await scope.ServiceProvider.GetRequiredService<ConversationService>().ForTurnAsync(conversationId, cancellationToken);
+        using var held = target;
+        if (target is null)
         {
             connection.SendError(error!.Code, error.Message);
             return;
@@ -159,7 +160,7 @@ public sealed class ConversationSocket(
         TurnResult turn;
         try
         {
-            turn = await scope.ServiceProvider.GetRequiredService<TurnPipeline>().RunAsync(conversation, text, metadata, cancellationToken, observer);
+            turn = await scope.ServiceProvider.GetRequiredService<TurnPipeline>().RunAsync(target, text, metadata, cancellationToken, observer);
         }
         catch (Quotas.QuotaExceededException quota)
         {

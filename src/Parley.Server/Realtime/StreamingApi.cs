@@ -27,24 +27,26 @@ public static class StreamingApi
     private static async Task<Results<ServerSentEventsResult<object>, ErrorResult>> StreamTurnAsync(
         ChatMessageRequest request, ConversationService conversations, TurnPipeline turns, ParleyDb db, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var (conversation, error) = await conversations.ForTurnAsync(request.SessionId, cancellationToken);
-        if (conversation is null)
+        var (target, error) = await conversations.ForTurnAsync(request.SessionId, cancellationToken);
+        if (target is null)
         {
             return error!;
         }
 
         var events = Channel.CreateBounded<SseItem<object>>(new BoundedChannelOptions(1024) { SingleReader = true });
-        var observer = new ChannelObserver(events.Writer, conversation.Id);
-        var run = RunTurnAsync(turns, conversation, request, observer, events.Writer, ChatApi.DatabaseName(db), loggers.CreateLogger(typeof(StreamingApi)), cancellationToken);
+        var observer = new ChannelObserver(events.Writer, target.Conversation.Id);
+        var run = RunTurnAsync(turns, target, request, observer, events.Writer, ChatApi.DatabaseName(db), loggers.CreateLogger(typeof(StreamingApi)), cancellationToken);
         return TypedResults.ServerSentEvents(Drain(events.Reader, run, cancellationToken));
     }
 
-    private static async Task RunTurnAsync(TurnPipeline turns, Conversation conversation, ChatMessageRequest request, ChannelObserver observer,
+    private static async Task RunTurnAsync(TurnPipeline turns, TurnTarget target, ChatMessageRequest request, ChannelObserver observer,
         ChannelWriter<SseItem<object>> writer, string database, ILogger logger, CancellationToken cancellationToken)
     {
+        using var held = target;
+        var conversation = target.Conversation;
         try
         {
-            var turn = await turns.RunAsync(conversation, request.Message!, request.Metadata, cancellationToken, observer);
+            var turn = await turns.RunAsync(target, request.Message!, request.Metadata, cancellationToken, observer);
             var final = TurnResponse.From(turn, database);
             await writer.WriteAsync(new SseItem<object>(final, "final") { EventId = (turn.BotMessage ?? turn.UserMessage).Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) }, cancellationToken);
             writer.TryComplete();

@@ -29,6 +29,83 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
     /// <summary>Read by the query filters at query time (EF parameterises it per context).</summary>
     public Guid? CurrentTenantId => TenantScope?.TenantId;
 
+    private List<Action>? _afterSave;
+    private int _afterSaveLease;
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once this unit of work has been stored, and never if storing it
+    /// fails: for work that must only follow stored rows (waking the webhook worker, pushing a
+    /// notification). Whoever saves the unit (SaveChanges, or the SQLite group commit after its
+    /// commit) runs it. A context rented again from the pool starts with none (each rent has a new lease).
+    /// </summary>
+    public void AfterSave(Action action)
+    {
+        if (_afterSave is null || _afterSaveLease != ContextId.Lease)
+        {
+            _afterSave = [];
+            _afterSaveLease = ContextId.Lease;
+        }
+
+        _afterSave.Add(action);
+    }
+
+    /// <summary>Set while the group commit saves this unit inside a batch that has not committed yet.</summary>
+    internal bool DeferAfterSave { get; set; }
+
+    internal void RunAfterSave()
+    {
+        var actions = _afterSaveLease == ContextId.Lease ? _afterSave : null;
+        _afterSave = null;
+        foreach (var action in actions ?? [])
+        {
+            action();
+        }
+    }
+
+    internal void DropAfterSave() => _afterSave = null;
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        int saved;
+        try
+        {
+            saved = base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        catch when (!DeferAfterSave)
+        {
+            DropAfterSave();
+            throw;
+        }
+
+        if (!DeferAfterSave)
+        {
+            RunAfterSave();
+        }
+
+        return saved;
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        int saved;
+        try
+        {
+            saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        catch when (!DeferAfterSave)
+        {
+            DropAfterSave();
+            throw;
+        }
+
+        if (!DeferAfterSave)
+        {
+            RunAfterSave();
+        }
+
+        return saved;
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ParleyDb).Assembly);

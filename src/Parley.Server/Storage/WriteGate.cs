@@ -33,8 +33,10 @@ public sealed class WriteGate : IAsyncDisposable
     private readonly Counter<long> _commitCount;
     private readonly Counter<long> _committedUnits;
     private long _commits;
+    private long _rowWrites;
     private readonly Lock _start = new();
     private SqliteConnection? _writer;
+    private readonly SqliteRowWriter _rows = new();
     private Task? _loop;
 
     public WriteGate(IOptions<DatabaseOptions> database, DataDirectory dataDirectory, IMeterFactory meters, ILogger<WriteGate> logger)
@@ -53,6 +55,9 @@ public sealed class WriteGate : IAsyncDisposable
 
     /// <summary>Group commits made so far (SQLite).</summary>
     public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Units of work the fast path (<see cref="SqliteRowWriter"/>) wrote instead of EF's SaveChanges (SQLite).</summary>
+    public long RowWrites => Interlocked.Read(ref _rowWrites);
 
     public async ValueTask<IDisposable?> EnterAsync(CancellationToken cancellationToken)
     {
@@ -88,14 +93,24 @@ public sealed class WriteGate : IAsyncDisposable
             return;
         }
 
-        // The change scan is CPU work: it runs here, in parallel, not inside the single writer.
+        // The change scan and the row plan are CPU work: they run here, in parallel, not inside the single writer.
         db.ChangeTracker.DetectChanges();
-        var pending = new PendingSave(db);
+        var pending = new PendingSave(db, SqliteRowWriter.Plan(db));
         ObjectDisposedException.ThrowIf(!_saves.Writer.TryWrite(pending), this);
 
         StartLoop();
-        await pending.Task;
+        try
+        {
+            await pending.Task;
+        }
+        catch
+        {
+            db.DropAfterSave();
+            throw;
+        }
+
         db.ChangeTracker.AcceptAllChanges();
+        db.RunAfterSave();
     }
 
     private void StartLoop()
@@ -148,7 +163,16 @@ public sealed class WriteGate : IAsyncDisposable
             {
                 try
                 {
-                    SaveOn(pending.Db, writer, transaction);
+                    if (pending.Rows is { } rows)
+                    {
+                        _rows.WriteUnit(rows, writer, transaction);
+                        Interlocked.Increment(ref _rowWrites);
+                    }
+                    else
+                    {
+                        SaveOn(pending.Db, writer, transaction);
+                    }
+
                     saved.Add(pending);
                 }
                 catch (Exception e)
@@ -191,10 +215,13 @@ public sealed class WriteGate : IAsyncDisposable
         {
             database.UseTransaction(transaction);
             db.ChangeTracker.AutoDetectChangesEnabled = false;
+            // The batch has not committed yet: the caller runs the unit's after-save actions once it has.
+            db.DeferAfterSave = true;
             db.SaveChanges(acceptAllChangesOnSuccess: false);
         }
         finally
         {
+            db.DeferAfterSave = false;
             db.ChangeTracker.AutoDetectChangesEnabled = detect;
             database.UseTransaction(null);
             database.SetDbConnection(null);
@@ -222,6 +249,7 @@ public sealed class WriteGate : IAsyncDisposable
 
     private void ResetWriter()
     {
+        _rows.Dispose();
         _writer?.Dispose();
         _writer = null;
     }
@@ -238,11 +266,14 @@ public sealed class WriteGate : IAsyncDisposable
         _gate?.Dispose();
     }
 
-    private sealed class PendingSave(ParleyDb db)
+    private sealed class PendingSave(ParleyDb db, IReadOnlyList<SqliteRowWriter.Row>? rows)
     {
         private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public ParleyDb Db { get; } = db;
+
+        /// <summary>The unit's rows when the fast path can write them; null when EF's SaveChanges must.</summary>
+        public IReadOnlyList<SqliteRowWriter.Row>? Rows { get; } = rows;
 
         public Task Task => _done.Task;
 

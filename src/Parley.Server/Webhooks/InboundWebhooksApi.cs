@@ -112,10 +112,10 @@ public static class InboundWebhooksApi
             return ErrorResult.Conflict("This webhook-id was already received; a replay is not accepted twice.");
         }
 
-        Conversation? conversation;
+        TurnTarget? target;
         if (message!.ConversationId is { } id)
         {
-            (conversation, var missing) = await conversations.ForTurnAsync(id, cancellationToken);
+            (target, var missing) = await conversations.ForTurnAsync(id, cancellationToken);
             if (missing is not null)
             {
                 return missing;
@@ -123,10 +123,10 @@ public static class InboundWebhooksApi
         }
         else
         {
-            conversation = await conversations.StartAsync(null, message.Channel, message.CustomerId, metadata: message.Metadata, cancellationToken: cancellationToken);
+            target = new TurnTarget(await conversations.StartAsync(null, message.Channel, message.CustomerId, metadata: message.Metadata, cancellationToken: cancellationToken), null);
         }
 
-        var turn = await turns.RunAsync(conversation!, message.Text, message.Metadata, cancellationToken);
+        var turn = await turns.RunAsync(target!, message.Text, message.Metadata, cancellationToken);
         return TypedResults.Ok(new InboundMessageResponse(turn.Conversation.Id, turn.Conversation.Id, turn.UserMessage.Id, turn.BotMessage?.Id, turn.BotMessage?.Content ?? string.Empty,
             turn.Understanding.Intent, turn.UserMessage.Confidence ?? 0, turn.EscalationNeeded, turn.EscalationReason, turn.Conversation.Status));
     }

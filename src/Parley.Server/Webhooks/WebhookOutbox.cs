@@ -44,7 +44,7 @@ public sealed class WebhookOutbox(WebhookSubscriptions subscriptions, WebhookSig
             });
         }
 
-        AfterSave.Run(db, signal.Wake);
+        db.AfterSave(signal.Wake);
     }
 
     /// <summary>Documents 002/003's payload: <c>{event, timestamp, data}</c>.</summary>

@@ -1,4 +1,6 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Parley.Server.Conversations;
 using Microsoft.Extensions.DependencyInjection;
 using Parley.Server.Storage;
 using Parley.Server.Tenants;
@@ -96,6 +98,195 @@ public sealed class GroupCommitTests : IAsyncLifetime
         {
             await db.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task The_row_writer_stores_what_EF_stores_and_updates_only_the_changed_columns()
+    {
+        var gate = _app.Services.GetRequiredService<WriteGate>();
+        var factory = _app.Services.GetRequiredService<IDbContextFactory<ParleyDb>>();
+        var tenant = NewTenant("rw-" + Guid.NewGuid().ToString("N")[..8]);
+        await using (var setup = await factory.CreateDbContextAsync())
+        {
+            setup.Tenants.Add(tenant);
+            await setup.SaveChangesAsync();
+        }
+
+        // The same conversation and messages, once through EF's SaveChanges and once through the gate.
+        await using var byEf = await factory.CreateDbContextAsync();
+        await using var byRows = await factory.CreateDbContextAsync();
+        var (efConversation, efMessages) = NewTurn(tenant.Id);
+        var (rowConversation, rowMessages) = NewTurn(tenant.Id);
+        byEf.Conversations.Add(efConversation);
+        byEf.Messages.AddRange(efMessages);
+        await byEf.SaveChangesAsync();
+        byRows.Conversations.Add(rowConversation);
+        byRows.Messages.AddRange(rowMessages);
+        var rowWrites = gate.RowWrites;
+        await gate.SaveAsync(byRows);
+        Assert.Equal(rowWrites + 1, gate.RowWrites);
+        Assert.Equal(EntityState.Unchanged, byRows.Entry(rowConversation).State);
+
+        var connectionString = byEf.Database.GetConnectionString()!;
+        AssertSameRow(connectionString, "conversations", efConversation.Id, rowConversation.Id);
+        for (var i = 0; i < efMessages.Length; i++)
+        {
+            AssertSameRow(connectionString, "messages", efMessages[i].Id, rowMessages[i].Id);
+        }
+
+        // Meanwhile someone else changes another column of the stored row (an agent's claim).
+        await using (var other = await factory.CreateDbContextAsync())
+        {
+            await other.Conversations.IgnoreQueryFilters().Where(c => c.Id == efConversation.Id || c.Id == rowConversation.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, "escalated"));
+        }
+
+        foreach (var (db, conversation) in new[] { (byEf, efConversation), (byRows, rowConversation) })
+        {
+            conversation.MessageCount += 2;
+            conversation.LastSequence = 4;
+            conversation.LastMessageAt = conversation.UpdatedAt = new DateTime(2026, 11, 30, 10, 11, 12, DateTimeKind.Utc).AddTicks(1234567);
+            conversation.AssignedAgentId = null;
+            conversation.Title = "Updated \"title\"";
+        }
+
+        await byEf.SaveChangesAsync();
+        await gate.SaveAsync(byRows);
+        Assert.Equal(rowWrites + 2, gate.RowWrites);
+        var stored = AssertSameRow(connectionString, "conversations", efConversation.Id, rowConversation.Id);
+        Assert.Equal("escalated", stored["status"]);
+        Assert.Equal(4L, stored["last_sequence"]);
+    }
+
+    [Fact]
+    public async Task A_unit_the_row_writer_cannot_plan_is_saved_by_EF_in_the_same_batch()
+    {
+        var gate = _app.Services.GetRequiredService<WriteGate>();
+        var factory = _app.Services.GetRequiredService<IDbContextFactory<ParleyDb>>();
+        var prefix = "rf-" + Guid.NewGuid().ToString("N")[..8];
+        await using var db = await factory.CreateDbContextAsync();
+        var doomed = NewTenant(prefix + "-gone");
+        db.Tenants.Add(doomed);
+        await db.SaveChangesAsync();
+
+        // A delete is not something the row writer plans: EF saves that unit.
+        db.Tenants.Remove(doomed);
+        db.Tenants.Add(NewTenant(prefix + "-new"));
+        var rowWrites = gate.RowWrites;
+        await gate.SaveAsync(db);
+        Assert.Equal(rowWrites, gate.RowWrites);
+        await using var check = await factory.CreateDbContextAsync();
+        Assert.Equal([prefix + "-new"], await check.Tenants.Where(t => t.Slug.StartsWith(prefix)).Select(t => t.Slug).ToListAsync());
+    }
+
+    [Fact]
+    public async Task After_save_actions_run_once_the_commit_has_stored_the_unit_and_never_for_a_failed_one()
+    {
+        var gate = _app.Services.GetRequiredService<WriteGate>();
+        var factory = _app.Services.GetRequiredService<IDbContextFactory<ParleyDb>>();
+        var prefix = "as-" + Guid.NewGuid().ToString("N")[..8];
+        await using var saved = await factory.CreateDbContextAsync();
+        await using var refused = await factory.CreateDbContextAsync();
+        saved.Tenants.Add(NewTenant(prefix));
+        refused.Tenants.Add(NewTenant(prefix)); // the same slug: refused
+        var seenBySaved = -1;
+        var refusedRan = false;
+        saved.AfterSave(() =>
+        {
+            // Runs after the commit: another connection already sees the row.
+            using var check = factory.CreateDbContext();
+            seenBySaved = check.Tenants.Count(t => t.Slug == prefix);
+        });
+        refused.AfterSave(() => refusedRan = true);
+
+        Task[] saves;
+        using (await gate.EnterAsync(CancellationToken.None))
+        {
+            saves = [gate.SaveAsync(saved), gate.SaveAsync(refused)];
+            await Task.Delay(50);
+            Assert.Equal(-1, seenBySaved);
+        }
+
+        await saves[0];
+        await Assert.ThrowsAsync<DbUpdateException>(() => saves[1]);
+        Assert.Equal(1, seenBySaved);
+        Assert.False(refusedRan);
+
+        // The failed unit's action is gone: saving the corrected unit does not run it either.
+        refused.Tenants.Local.Single().Slug = prefix + "-b";
+        await gate.SaveAsync(refused);
+        Assert.False(refusedRan);
+    }
+
+    private static readonly Guid Agent = Guid.NewGuid();
+
+    private static (Conversation, Message[]) NewTurn(Guid tenantId)
+    {
+        var at = new DateTime(2026, 11, 30, 9, 8, 7, DateTimeKind.Utc).AddTicks(7654321);
+        var conversation = new Conversation
+        {
+            Id = Guid.CreateVersion7(),
+            TenantId = tenantId,
+            CustomerId = "customer-7",
+            AssignedAgentId = Agent,
+            Title = "Refund for order 1234",
+            Metadata = """{"source":"test","n":1.5}""",
+            MessageCount = 2,
+            LastSequence = 2,
+            CreatedAt = at,
+            UpdatedAt = at,
+            LastMessageAt = at,
+        };
+        Message NewMessage(int sequence, string type) => new()
+        {
+            Id = Guid.CreateVersion7(),
+            TenantId = tenantId,
+            ConversationId = conversation.Id,
+            Sequence = sequence,
+            MessageType = type,
+            Content = "Ünïcode, 'quotes' and \"double quotes\" " + sequence,
+            Intent = type == MessageTypes.User ? "refund" : null,
+            Confidence = type == MessageTypes.User ? 0.8125 : null,
+            Entities = """[{"type":"order_id","value":"1234"}]""",
+            ResponseTimeMs = type == MessageTypes.Bot ? 12.345 : null,
+            Cached = type == MessageTypes.Bot,
+            TokensUsed = 17,
+            CreatedAt = at.AddTicks(sequence),
+        };
+        return (conversation, [NewMessage(1, MessageTypes.User), NewMessage(2, MessageTypes.Bot)]);
+    }
+
+    /// <summary>Both rows as SQLite stores them (types included), equal in every column but their ids; returns the second.</summary>
+    private static Dictionary<string, object?> AssertSameRow(string connectionString, string table, Guid expectedId, Guid actualId)
+    {
+        var expected = ReadRow(connectionString, table, expectedId);
+        var actual = ReadRow(connectionString, table, actualId);
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        foreach (var column in expected.Keys.Where(c => c is not "id" and not "conversation_id"))
+        {
+            Assert.True(Equals(expected[column], actual[column]), $"{table}.{column}: EF stored {expected[column]} ({expected[column]?.GetType().Name}), the row writer {actual[column]} ({actual[column]?.GetType().Name})");
+        }
+
+        return actual;
+    }
+
+    private static Dictionary<string, object?> ReadRow(string connectionString, string table, Guid id)
+    {
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT * FROM {table} WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id.ToString().ToUpperInvariant());
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read(), $"no {table} row {id}");
+        var row = new Dictionary<string, object?>();
+        for (var i = 0; i < reader.FieldCount; i++)
+        {
+            row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+        }
+
+        Assert.Equal(id.ToString().ToUpperInvariant(), row["id"]);
+        return row;
     }
 
     private static Tenant NewTenant(string slug) => new()
