@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Parley.Server.Conversations;
 using Microsoft.Extensions.DependencyInjection;
+using Parley.Server.Conversations;
 using Parley.Server.Storage;
 using Parley.Server.Tenants;
 using Parley.Tests.Infrastructure;
