@@ -33,6 +33,8 @@ public sealed class KnowledgeSearch(
 
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         db.TenantScope = new FixedTenantScope(tenantId);
+        // SQLite: FTS5 walks many index pages per query, read through a kept memory map (see SqlitePragmas).
+        await using var mapped = await SqlitePragmas.ReadThroughMapAsync(db, cancellationToken);
         var pool = Math.Max(query.Limit * 4, 20) + (query.Metadata is { Count: > 0 } ? 100 : 0);
         IReadOnlyCollection<Guid>? only = query.SourceId is { } sid ? [sid] : null;
 
