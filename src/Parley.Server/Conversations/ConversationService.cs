@@ -10,13 +10,26 @@ namespace Parley.Server.Conversations;
 /// Finding, starting and ending conversations for the caller. Customers (role user) see their own
 /// conversations; agents and admins see every conversation of their tenant.
 /// </summary>
-public sealed class ConversationService(ParleyDb db, CurrentUser me, ConversationQueries queries, ConversationLocks locks, DomainEvents events, TimeProvider clock)
+public sealed class ConversationService(
+    ParleyDb db, CurrentUser me, ConversationQueries queries, SqliteRowReader rows, ConversationLocks locks, DomainEvents events, TimeProvider clock)
 {
     public IQueryable<Conversation> Visible()
         => me.IsAgentOrAdmin ? db.Conversations : db.Conversations.Where(c => c.UserId == me.UserId);
 
+    /// <summary>The conversation, tracked, if the caller may see it: agents and admins any of their tenant's, customers their own.</summary>
     public Task<Conversation?> FindAsync(Guid id, CancellationToken cancellationToken)
-        => me.IsAgentOrAdmin ? queries.FindInTenant(db, id, cancellationToken) : queries.FindOwn(db, id, me.UserId, cancellationToken);
+    {
+        // SQLite: every turn makes this read, so it skips EF's query pipeline (Storage/SqliteRowReader).
+        var found = me.IsAgentOrAdmin
+            ? rows.Find<Conversation>(db, id, null, null, out var handled)
+            : rows.Find<Conversation>(db, id, nameof(Conversation.UserId), me.UserId, out handled);
+        if (handled)
+        {
+            return Task.FromResult(found);
+        }
+
+        return me.IsAgentOrAdmin ? queries.FindInTenant(db, id, cancellationToken) : queries.FindOwn(db, id, me.UserId, cancellationToken);
+    }
 
     /// <summary>The stored state of a conversation this unit of work already tracks, read without tracking.</summary>
     public Task<Conversation?> StoredStateAsync(Guid id, CancellationToken cancellationToken) => queries.FindStored(db, id, cancellationToken);

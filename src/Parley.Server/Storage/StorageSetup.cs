@@ -13,6 +13,7 @@ public static class StorageSetup
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
         builder.Services.AddScoped<SchemaMigrator>();
         builder.Services.AddSingleton<WriteGate>();
+        builder.Services.AddSingleton<SqliteRowReader>();
         builder.Services.AddPooledDbContextFactory<ParleyDb>((services, options) =>
         {
             var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
