@@ -7,13 +7,16 @@
 #
 #   bash bench/streaming.sh
 #
-# Environment: SAMPLES (turns measured, 200), TOKENS (tokens in the long stream, 20000).
+# Environment: SAMPLES (turns measured, 200), TOKENS (tokens in the long stream, 20000), WARMUP
+# (seconds of alternating warm-up pairs first, 15: a fresh server runs tier-0 code until the tiered
+# JIT has recompiled the hot methods, and the figure wanted is a running server's).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 SAMPLES="${SAMPLES:-200}"
 TOKENS="${TOKENS:-20000}"
+WARMUP="${WARMUP:-15}"
 
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
@@ -45,7 +48,7 @@ TOKEN="$(admin_token)"
 
 log "measuring ($SAMPLES turns each way, then one stream of $TOKENS tokens)"
 dotnet "$ROOT/bench/StreamingBench/bin/Release/net10.0/StreamingBench.dll" \
-  --fake-port "$FAKE_PORT" --parley "$PARLEY" --token "$TOKEN" --samples "$SAMPLES" --tokens "$TOKENS" >"$WORK/figures.txt" ||
+  --fake-port "$FAKE_PORT" --parley "$PARLEY" --token "$TOKEN" --samples "$SAMPLES" --tokens "$TOKENS" --warmup-seconds "$WARMUP" >"$WORK/figures.txt" ||
   {
     tail -n 40 "$WORK/parley.log" >&2
     die "StreamingBench failed"
