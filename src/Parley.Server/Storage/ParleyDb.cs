@@ -66,44 +66,48 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        int saved;
         try
         {
-            saved = base.SaveChanges(acceptAllChangesOnSuccess);
+            return Saved(base.SaveChanges(acceptAllChangesOnSuccess));
         }
-        catch when (!DeferAfterSave)
+        catch when (NotSaved())
         {
-            DropAfterSave();
             throw;
         }
-
-        if (!DeferAfterSave)
-        {
-            RunAfterSave();
-        }
-
-        return saved;
     }
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        int saved;
         try
         {
-            saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            return Saved(await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken));
         }
-        catch when (!DeferAfterSave)
+        catch when (NotSaved())
         {
-            DropAfterSave();
             throw;
         }
+    }
 
+    /// <summary>After a save: the after-save actions run, unless the group commit runs them after its commit.</summary>
+    private int Saved(int rows)
+    {
         if (!DeferAfterSave)
         {
             RunAfterSave();
         }
 
-        return saved;
+        return rows;
+    }
+
+    /// <summary>An exception filter (always false, the exception goes on): a failed save forgets its after-save actions.</summary>
+    private bool NotSaved()
+    {
+        if (!DeferAfterSave)
+        {
+            DropAfterSave();
+        }
+
+        return false;
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

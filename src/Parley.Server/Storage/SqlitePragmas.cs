@@ -102,6 +102,26 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
         }
     }
 
+    /// <summary>Opens a connection that Parley keeps open for one job (the group-commit writer, the row readers), with the pragmas set.</summary>
+    internal static SqliteConnection OpenDedicated(string connectionString)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            command.ExecuteNonQuery();
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        return connection;
+    }
+
     private static bool FirstUse(DbConnection connection)
         => connection is not SqliteConnection { Handle: { } handle } || Prepared.TryAdd(handle, Marker);
 }

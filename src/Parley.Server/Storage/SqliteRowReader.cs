@@ -133,15 +133,7 @@ public sealed class SqliteRowReader : IDisposable
             return reader;
         }
 
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using (var pragmas = connection.CreateCommand())
-        {
-            pragmas.CommandText = SqlitePragmas.Pragmas;
-            pragmas.ExecuteNonQuery();
-        }
-
-        return new Reader(connection);
+        return new Reader(SqlitePragmas.OpenDedicated(_connectionString!));
     }
 
     private void Return(Reader reader, bool failed)

@@ -236,15 +236,7 @@ public sealed class WriteGate : IAsyncDisposable
             return _writer;
         }
 
-        var writer = new SqliteConnection(_connectionString);
-        writer.Open();
-        using (var command = writer.CreateCommand())
-        {
-            command.CommandText = SqlitePragmas.Pragmas;
-            command.ExecuteNonQuery();
-        }
-
-        return _writer = writer;
+        return _writer = SqlitePragmas.OpenDedicated(_connectionString!);
     }
 
     private void ResetWriter()
