@@ -159,14 +159,14 @@ public sealed class SqliteRowReader : IDisposable
         var store = StoreObjectIdentifier.Table(table, type.GetSchema());
         var idColumn = type.FindPrimaryKey()!.Properties[0].GetColumnName(store)!;
         var tenantColumn = type.FindProperty(nameof(ITenantOwned.TenantId))!.GetColumnName(store)!;
-        var sql = $"SELECT {string.Join(", ", shape.Columns.Select(Quote))} FROM {Quote(table)} WHERE {Quote(idColumn)} = @id AND {Quote(tenantColumn)} = @tenant";
+        var sql = $"SELECT {string.Join(", ", shape.Columns.Select(SqliteTables.Quote))} FROM {SqliteTables.Quote(table)} WHERE {SqliteTables.Quote(idColumn)} = @id AND {SqliteTables.Quote(tenantColumn)} = @tenant";
         command = reader.Connection.CreateCommand();
         command.Parameters.Add(new SqliteParameter("@id", SqliteType.Text));
         command.Parameters.Add(new SqliteParameter("@tenant", SqliteType.Text));
         if (column is not null)
         {
             var filtered = type.FindProperty(column) ?? throw new ArgumentException($"{type.Name} has no property {column}.", nameof(column));
-            sql += $" AND {Quote(filtered.GetColumnName(store)!)} IS @value";
+            sql += $" AND {SqliteTables.Quote(filtered.GetColumnName(store)!)} IS @value";
             command.Parameters.Add(new SqliteParameter("@value", null));
         }
 
@@ -179,8 +179,7 @@ public sealed class SqliteRowReader : IDisposable
     /// <summary>How to read each column of a plain table-mapped entity with a single Guid key, or null when that is not what it is.</summary>
     private static Shape? Describe(IEntityType type)
     {
-        if (type.BaseType is not null || type.GetDirectlyDerivedTypes().Any() || type.IsOwned() || type.GetComplexProperties().Any()
-            || type.GetTableName() is not { } table || type.FindPrimaryKey() is not { Properties: [{ ClrType: var keyType }] } || keyType != typeof(Guid)
+        if (!SqliteTables.IsPlainTable(type) || type.GetTableName() is not { } table || type.FindPrimaryKey() is not { Properties: [{ ClrType: var keyType }] } || keyType != typeof(Guid)
             || type.GetNavigations().Any() || type.GetSkipNavigations().Any() || type.ClrType.GetConstructor(Type.EmptyTypes) is null)
         {
             return null;
@@ -232,8 +231,6 @@ public sealed class SqliteRowReader : IDisposable
         var assign = Expression.Assign(Expression.Property(Expression.Convert(entity, property.DeclaringType!), property), Expression.Convert(value, property.PropertyType));
         return Expression.Lambda<Action<object, object?>>(assign, entity, value).Compile();
     }
-
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public void Dispose()
     {

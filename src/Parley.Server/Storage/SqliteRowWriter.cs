@@ -114,8 +114,7 @@ internal sealed class SqliteRowWriter : IDisposable
 
     private static TableShape? Describe(IEntityType type, HashSet<IEntityType> visiting)
     {
-        if (type.BaseType is not null || type.GetDirectlyDerivedTypes().Any() || type.IsOwned() || type.GetComplexProperties().Any()
-            || type.GetTableName() is not { } table || type.FindPrimaryKey() is not { } primaryKey || !visiting.Add(type))
+        if (!SqliteTables.IsPlainTable(type) || type.GetTableName() is not { } table || type.FindPrimaryKey() is not { } primaryKey || !visiting.Add(type))
         {
             return null;
         }
@@ -248,21 +247,19 @@ internal sealed class SqliteRowWriter : IDisposable
         {
             if ((columns & (1UL << i)) != 0)
             {
-                names.Add(Quote(shape.Columns[i]));
+                names.Add(SqliteTables.Quote(shape.Columns[i]));
             }
         }
 
-        var key = shape.Key.Select((p, k) => $"{Quote(shape.Columns[Array.IndexOf(shape.Properties, p)])} = @k{k}");
+        var key = shape.Key.Select((p, k) => $"{SqliteTables.Quote(shape.Columns[Array.IndexOf(shape.Properties, p)])} = @k{k}");
         var sql = insert
-            ? $"INSERT INTO {Quote(shape.Table)} ({string.Join(", ", names)}) VALUES ({string.Join(", ", names.Select((_, n) => "@p" + n))})"
-            : $"UPDATE {Quote(shape.Table)} SET {string.Join(", ", names.Select((c, n) => $"{c} = @p{n}"))} WHERE {string.Join(" AND ", key)}";
+            ? $"INSERT INTO {SqliteTables.Quote(shape.Table)} ({string.Join(", ", names)}) VALUES ({string.Join(", ", names.Select((_, n) => "@p" + n))})"
+            : $"UPDATE {SqliteTables.Quote(shape.Table)} SET {string.Join(", ", names.Select((c, n) => $"{c} = @p{n}"))} WHERE {string.Join(" AND ", key)}";
         command = _connection!.CreateCommand();
         command.CommandText = sql;
         _commands[(shape.Table, insert, columns)] = command;
         return command;
     }
-
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public void Dispose()
     {
