@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 
 // Usage: StreamingBench --fake-port P --parley http://127.0.0.1:Q --token T [--samples 200] [--tokens 20000]
+//   [--warmup-seconds 15] [--warmup-max-seconds 120] [--settled-methods 100]
 // Starts a fake OpenAI-compatible server on 127.0.0.1:P (Parley must be configured with
 // Parley__Llm__BaseUrl=http://127.0.0.1:P/v1), then measures, alternating direct and through-Parley requests:
 //   time to first token (TTFT) directly from the fake and through POST /api/v1/chat/stream; Parley's
@@ -16,6 +17,8 @@ var token = options["--token"];
 var samples = int.Parse(options.GetValueOrDefault("--samples", "200"), CultureInfo.InvariantCulture);
 var warmUpSeconds = double.Parse(options.GetValueOrDefault("--warmup-seconds", "10"), CultureInfo.InvariantCulture);
 var longTokens = int.Parse(options.GetValueOrDefault("--tokens", "20000"), CultureInfo.InvariantCulture);
+var warmUpMaxSeconds = double.Parse(options.GetValueOrDefault("--warmup-max-seconds", "120"), CultureInfo.InvariantCulture);
+var settledMethods = double.Parse(options.GetValueOrDefault("--settled-methods", "100"), CultureInfo.InvariantCulture);
 const string LongMarker = "long-stream-please";
 
 var builder = WebApplication.CreateSlimBuilder();
@@ -93,15 +96,31 @@ async Task<string> PostJsonAsync(Uri uri, string json)
     return response.IsSuccessStatusCode ? text : throw new InvalidOperationException($"{uri} -> {(int)response.StatusCode}: {text}");
 }
 
-// Warm-up: a fresh server runs its first seconds of a workload in unoptimised (tier-0) code until the
-// tiered JIT has recompiled the hot methods; the figure wanted is a running server's.
+// Warm-up: a fresh server runs its first seconds of a workload in unoptimised (tier-0, then
+// instrumented) code while the tiered JIT recompiles the hot methods in the background; the figure
+// wanted is a running server's. So: at least --warmup-seconds, then on until Parley's JIT has settled
+// (fewer than --settled-methods methods compiled in the last 5 s, read from its /metrics), at most
+// --warmup-max-seconds.
+async Task<double> JitCompiledAsync()
+{
+    var text = await client.GetStringAsync(new Uri(parley, "/metrics"));
+    var line = text.Split('\n').First(l => l.StartsWith("dotnet_jit_compiled_methods_total ", StringComparison.Ordinal));
+    return double.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
+}
+
 var warmUp = Stopwatch.StartNew();
 var warmUpPairs = 0;
-while (warmUpPairs < 20 || warmUp.Elapsed.TotalSeconds < warmUpSeconds)
+var jit = new List<(double Seconds, double Methods)> { (0, await JitCompiledAsync()) };
+double RecentJit() => jit[^1].Methods - jit.Last(j => j.Seconds <= jit[^1].Seconds - 5).Methods;
+while (warmUpPairs < 20 || warmUp.Elapsed.TotalSeconds < warmUpSeconds || (RecentJit() >= settledMethods && warmUp.Elapsed.TotalSeconds < warmUpMaxSeconds))
 {
     await DirectAsync(false);
     await ThroughParleyAsync(false);
     warmUpPairs++;
+    if (warmUp.Elapsed.TotalSeconds - jit[^1].Seconds >= 1)
+    {
+        jit.Add((warmUp.Elapsed.TotalSeconds, await JitCompiledAsync()));
+    }
 }
 
 var direct = new List<double>();
@@ -130,6 +149,7 @@ double Rate((double FirstMs, double TotalMs, int Tokens) r) => r.Tokens / ((r.To
 var added50 = P(through, 0.5) - P(direct, 0.5);
 var inv = CultureInfo.InvariantCulture;
 Console.WriteLine(string.Create(inv, $"samples: {samples} turns (after {warmUpPairs} warm-up pairs in {warmUp.Elapsed.TotalSeconds:F0} s), sequential, SSE POST /api/v1/chat/stream vs the fake directly"));
+Console.WriteLine(string.Create(inv, $"warm-up: Parley's JIT compiled {jit[^1].Methods - jit[0].Methods:F0} methods during it, {RecentJit():F0} in its last 5 s ({(RecentJit() < settledMethods ? "settled" : "NOT settled: the figures below include unoptimised code")})"));
 Console.WriteLine(string.Create(inv, $"ttft_direct_ms: p50 {P(direct, 0.5):F2}  p90 {P(direct, 0.9):F2}  p99 {P(direct, 0.99):F2}"));
 Console.WriteLine(string.Create(inv, $"ttft_parley_ms: p50 {P(through, 0.5):F2}  p90 {P(through, 0.9):F2}  p99 {P(through, 0.99):F2}"));
 Console.WriteLine(string.Create(inv, $"ttft_added_by_parley_ms_p50: {added50:F2}  (target < 2: {(added50 < 2 ? "MET" : "NOT MET")})"));

@@ -33,7 +33,7 @@ public static class StreamingApi
             return error!;
         }
 
-        var events = Channel.CreateBounded<SseItem<object>>(new BoundedChannelOptions(1024) { SingleReader = true });
+        var events = Channel.CreateBounded<SseItem<object>>(new BoundedChannelOptions(1024) { SingleReader = true, AllowSynchronousContinuations = true });
         var observer = new ChannelObserver(events.Writer, target.Conversation.Id);
         var run = RunTurnAsync(turns, target, request, observer, events.Writer, ChatApi.DatabaseName(db), loggers.CreateLogger(typeof(StreamingApi)), cancellationToken);
         return TypedResults.ServerSentEvents(Drain(events.Reader, run, cancellationToken));

@@ -54,6 +54,8 @@ public sealed class OperationsTests(SqliteApp app) : IClassFixture<SqliteApp>
         Assert.Matches(@"http_server_request_duration_seconds_bucket\{[^}]*le=""\+Inf""\} \d+", text);
         Assert.Contains("http_route=\"/api/v1/users\"", text);
         Assert.Matches(@"http_server_request_duration_seconds_count\{[^}]*http_route=""/api/v1/health""[^}]*\} [1-9]", text);
+        Assert.Matches(@"\ndotnet_jit_compiled_methods_total [1-9]\d*\n", text);
+        Assert.Matches(@"\ndotnet_jit_compilation_seconds_total \d", text);
     }
 
     [Fact]

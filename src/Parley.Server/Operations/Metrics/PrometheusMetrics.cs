@@ -123,6 +123,12 @@ public sealed class PrometheusMetrics : IDisposable
         Line(text, "process_working_set_bytes", "", Environment.WorkingSet);
         text.Append("# TYPE dotnet_gc_heap_bytes gauge\n");
         Line(text, "dotnet_gc_heap_bytes", "", GC.GetTotalMemory(false));
+        // The tiered JIT recompiles hot code for a while after start (or after a new kind of traffic);
+        // when these stop growing the server runs its final code.
+        text.Append("# TYPE dotnet_jit_compiled_methods_total counter\n");
+        Line(text, "dotnet_jit_compiled_methods_total", "", System.Runtime.JitInfo.GetCompiledMethodCount());
+        text.Append("# TYPE dotnet_jit_compilation_seconds_total counter\n");
+        Line(text, "dotnet_jit_compilation_seconds_total", "", System.Runtime.JitInfo.GetCompilationTime().TotalSeconds);
         return text.ToString();
     }
 
