@@ -55,9 +55,13 @@ public sealed class ConversationEventHub(IEventRelay relay, ILogger<Conversation
     }
 
     /// <summary>Subscribes to one conversation, or (conversationId null) to every conversation the filter admits.</summary>
-    public Subscription Subscribe(Guid tenantId, Guid? conversationId, Func<ConversationEvent, bool>? filter = null)
+    /// <param name="inline">
+    /// The subscriber's reader continues on the publisher's thread, so an event is handled before
+    /// <see cref="PublishAsync"/> returns. Only for a reader that does little and never blocks per event.
+    /// </param>
+    public Subscription Subscribe(Guid tenantId, Guid? conversationId, Func<ConversationEvent, bool>? filter = null, bool inline = false)
     {
-        var subscription = new Subscription(this, tenantId, conversationId, filter);
+        var subscription = new Subscription(this, tenantId, conversationId, filter, inline);
         _subscriptions[subscription.Id] = subscription;
         return subscription;
     }
@@ -92,20 +96,21 @@ public sealed class ConversationEventHub(IEventRelay relay, ILogger<Conversation
         private readonly Guid? _conversationId;
         private readonly Func<ConversationEvent, bool>? _filter;
 
-        internal Subscription(ConversationEventHub hub, Guid tenantId, Guid? conversationId, Func<ConversationEvent, bool>? filter)
+        internal Subscription(ConversationEventHub hub, Guid tenantId, Guid? conversationId, Func<ConversationEvent, bool>? filter, bool inline)
         {
             _hub = hub;
             TenantId = tenantId;
             _conversationId = conversationId;
             _filter = filter;
+            Queue = Channel.CreateBounded<ConversationEvent>(
+                new BoundedChannelOptions(SubscriberCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = inline });
         }
 
         public Guid Id { get; } = Guid.NewGuid();
         public Guid TenantId { get; }
         public bool Overflowed { get; internal set; }
 
-        public Channel<ConversationEvent> Queue { get; } = Channel.CreateBounded<ConversationEvent>(
-            new BoundedChannelOptions(SubscriberCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        public Channel<ConversationEvent> Queue { get; }
 
         internal bool Wants(ConversationEvent e) => (_conversationId is null || _conversationId == e.ConversationId) && (_filter?.Invoke(e) ?? true);
 

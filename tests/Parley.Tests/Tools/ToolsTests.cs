@@ -231,6 +231,8 @@ public abstract class ToolsTests(LoopbackToolsApp app, FakeJiraServer jira, Fake
         Assert.Equal("jira_search_issues", toolResult.GetProperty("metadata").GetProperty("tool_name").GetString());
         Assert.Equal("completed", toolResult.GetProperty("metadata").GetProperty("status").GetString());
         Assert.Contains("PROJ-1", toolResult.GetProperty("metadata").GetProperty("result").GetString());
+        // The tool ran before the answer was written: its result comes before the answer's tokens.
+        Assert.DoesNotContain(socket.Seen, e => e.GetProperty("type").GetString() is "token" or "final");
         var final = await socket.NextAsync("final");
         Assert.StartsWith("Here are your open Jira tickets:", final.GetProperty("response").GetString());
         Assert.Contains("PROJ-2: Invoice PDF is blank", final.GetProperty("response").GetString());
