@@ -33,6 +33,8 @@ public static class StreamingApi
             return error!;
         }
 
+        // The SSE writer runs on the turn's thread when it is waiting, so a token is flushed as soon as it
+        // exists (decision 0009); 1,024 events wait for a slow client, then the turn waits.
         var events = Channel.CreateBounded<SseItem<object>>(new BoundedChannelOptions(1024) { SingleReader = true, AllowSynchronousContinuations = true });
         var observer = new ChannelObserver(events.Writer, target.Conversation.Id);
         var run = RunTurnAsync(turns, target, request, observer, events.Writer, ChatApi.DatabaseName(db), loggers.CreateLogger(typeof(StreamingApi)), cancellationToken);

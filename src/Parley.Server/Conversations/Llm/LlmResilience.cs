@@ -90,6 +90,8 @@ public sealed class LlmResilience
     public async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(
         IChatClient chat, IList<ChatMessage> messages, ChatOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // The reader continues on the producer's thread: an update travels on to the client before the
+        // next chunk is read, with no wait for a pool thread (decision 0009).
         var channel = Channel.CreateUnbounded<ChatResponseUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producer = ProduceAsync(chat, messages, options, channel.Writer, stop.Token);
