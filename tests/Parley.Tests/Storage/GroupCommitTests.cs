@@ -21,25 +21,27 @@ public sealed class GroupCommitTests : IAsyncLifetime
 
     public Task DisposeAsync() => _app.DisposeAsync();
 
+    private WriteGate Gate => _app.Services.GetRequiredService<WriteGate>();
+
+    private IDbContextFactory<ParleyDb> Factory => _app.Services.GetRequiredService<IDbContextFactory<ParleyDb>>();
+
     [Fact]
     public async Task Units_waiting_together_share_one_commit_and_a_failing_unit_fails_alone()
     {
-        var gate = _app.Services.GetRequiredService<WriteGate>();
-        var factory = _app.Services.GetRequiredService<IDbContextFactory<ParleyDb>>();
         var prefix = "gc-" + Guid.NewGuid().ToString("N")[..8];
-        await using var first = await factory.CreateDbContextAsync();
-        await using var clash = await factory.CreateDbContextAsync();
-        await using var third = await factory.CreateDbContextAsync();
+        await using var first = await Factory.CreateDbContextAsync();
+        await using var clash = await Factory.CreateDbContextAsync();
+        await using var third = await Factory.CreateDbContextAsync();
         first.Tenants.Add(NewTenant(prefix + "-a"));
         clash.Tenants.Add(NewTenant(prefix + "-a")); // the same slug: the unique index refuses it
         third.Tenants.Add(NewTenant(prefix + "-c"));
 
-        var commitsBefore = gate.Commits;
+        var commitsBefore = Gate.Commits;
         Task[] saves;
         // While the gate is held nothing commits, so all three queue and go into one batch.
-        using (await gate.EnterAsync(CancellationToken.None))
+        using (await Gate.EnterAsync(CancellationToken.None))
         {
-            saves = [gate.SaveAsync(first), gate.SaveAsync(clash), gate.SaveAsync(third)];
+            saves = [Gate.SaveAsync(first), Gate.SaveAsync(clash), Gate.SaveAsync(third)];
             await Task.Delay(100);
             Assert.All(saves, s => Assert.False(s.IsCompleted));
         }
@@ -47,9 +49,9 @@ public sealed class GroupCommitTests : IAsyncLifetime
         await saves[0];
         await Assert.ThrowsAsync<DbUpdateException>(() => saves[1]);
         await saves[2];
-        Assert.Equal(commitsBefore + 1, gate.Commits);
+        Assert.Equal(commitsBefore + 1, Gate.Commits);
 
-        await using var check = await factory.CreateDbContextAsync();
+        await using var check = await Factory.CreateDbContextAsync();
         var stored = await check.Tenants.Where(t => t.Slug.StartsWith(prefix)).Select(t => t.Slug).OrderBy(s => s).ToListAsync();
         Assert.Equal([prefix + "-a", prefix + "-c"], stored);
 
@@ -64,35 +66,33 @@ public sealed class GroupCommitTests : IAsyncLifetime
         var refused = clash.Tenants.Local.Single();
         Assert.Equal(EntityState.Added, clash.Entry(refused).State);
         refused.Slug = prefix + "-b";
-        await gate.SaveAsync(clash);
+        await Gate.SaveAsync(clash);
         Assert.Equal(3, await check.Tenants.CountAsync(t => t.Slug.StartsWith(prefix)));
     }
 
     [Fact]
     public async Task Many_concurrent_units_are_all_stored_with_fewer_commits_than_units()
     {
-        var gate = _app.Services.GetRequiredService<WriteGate>();
-        var factory = _app.Services.GetRequiredService<IDbContextFactory<ParleyDb>>();
         var prefix = "gm-" + Guid.NewGuid().ToString("N")[..8];
         var contexts = new List<ParleyDb>();
         for (var i = 0; i < 200; i++)
         {
-            var db = await factory.CreateDbContextAsync();
+            var db = await Factory.CreateDbContextAsync();
             db.Tenants.Add(NewTenant($"{prefix}-{i}"));
             contexts.Add(db);
         }
 
-        var commitsBefore = gate.Commits;
+        var commitsBefore = Gate.Commits;
         Task[] saves;
-        using (await gate.EnterAsync(CancellationToken.None))
+        using (await Gate.EnterAsync(CancellationToken.None))
         {
-            saves = contexts.Select(gate.SaveAsync).ToArray();
+            saves = contexts.Select(Gate.SaveAsync).ToArray();
         }
 
         await Task.WhenAll(saves);
-        var commits = gate.Commits - commitsBefore;
+        var commits = Gate.Commits - commitsBefore;
         Assert.InRange(commits, (200 + WriteGate.MaxBatch - 1) / WriteGate.MaxBatch, 199);
-        await using var check = await factory.CreateDbContextAsync();
+        await using var check = await Factory.CreateDbContextAsync();
         Assert.Equal(200, await check.Tenants.CountAsync(t => t.Slug.StartsWith(prefix)));
         foreach (var db in contexts)
         {
@@ -103,18 +103,16 @@ public sealed class GroupCommitTests : IAsyncLifetime
     [Fact]
     public async Task The_row_writer_stores_what_EF_stores_and_updates_only_the_changed_columns()
     {
-        var gate = _app.Services.GetRequiredService<WriteGate>();
-        var factory = _app.Services.GetRequiredService<IDbContextFactory<ParleyDb>>();
         var tenant = NewTenant("rw-" + Guid.NewGuid().ToString("N")[..8]);
-        await using (var setup = await factory.CreateDbContextAsync())
+        await using (var setup = await Factory.CreateDbContextAsync())
         {
             setup.Tenants.Add(tenant);
             await setup.SaveChangesAsync();
         }
 
-        // The same conversation and messages, once through EF's SaveChanges and once through the gate.
-        await using var byEf = await factory.CreateDbContextAsync();
-        await using var byRows = await factory.CreateDbContextAsync();
+        // The same conversation and messages, once through EF's SaveChanges and once through the Gate.
+        await using var byEf = await Factory.CreateDbContextAsync();
+        await using var byRows = await Factory.CreateDbContextAsync();
         var (efConversation, efMessages) = NewTurn(tenant.Id);
         var (rowConversation, rowMessages) = NewTurn(tenant.Id);
         byEf.Conversations.Add(efConversation);
@@ -122,9 +120,9 @@ public sealed class GroupCommitTests : IAsyncLifetime
         await byEf.SaveChangesAsync();
         byRows.Conversations.Add(rowConversation);
         byRows.Messages.AddRange(rowMessages);
-        var rowWrites = gate.RowWrites;
-        await gate.SaveAsync(byRows);
-        Assert.Equal(rowWrites + 1, gate.RowWrites);
+        var rowWrites = Gate.RowWrites;
+        await Gate.SaveAsync(byRows);
+        Assert.Equal(rowWrites + 1, Gate.RowWrites);
         Assert.Equal(EntityState.Unchanged, byRows.Entry(rowConversation).State);
 
         var connectionString = byEf.Database.GetConnectionString()!;
@@ -135,7 +133,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
         }
 
         // Meanwhile someone else changes another column of the stored row (an agent's claim).
-        await using (var other = await factory.CreateDbContextAsync())
+        await using (var other = await Factory.CreateDbContextAsync())
         {
             await other.Conversations.IgnoreQueryFilters().Where(c => c.Id == efConversation.Id || c.Id == rowConversation.Id)
                 .ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, "escalated"));
@@ -151,8 +149,8 @@ public sealed class GroupCommitTests : IAsyncLifetime
         }
 
         await byEf.SaveChangesAsync();
-        await gate.SaveAsync(byRows);
-        Assert.Equal(rowWrites + 2, gate.RowWrites);
+        await Gate.SaveAsync(byRows);
+        Assert.Equal(rowWrites + 2, Gate.RowWrites);
         var stored = AssertSameRow(connectionString, "conversations", efConversation.Id, rowConversation.Id);
         Assert.Equal("escalated", stored["status"]);
         Assert.Equal(4L, stored["last_sequence"]);
@@ -161,10 +159,8 @@ public sealed class GroupCommitTests : IAsyncLifetime
     [Fact]
     public async Task A_unit_the_row_writer_cannot_plan_is_saved_by_EF_in_the_same_batch()
     {
-        var gate = _app.Services.GetRequiredService<WriteGate>();
-        var factory = _app.Services.GetRequiredService<IDbContextFactory<ParleyDb>>();
         var prefix = "rf-" + Guid.NewGuid().ToString("N")[..8];
-        await using var db = await factory.CreateDbContextAsync();
+        await using var db = await Factory.CreateDbContextAsync();
         var doomed = NewTenant(prefix + "-gone");
         db.Tenants.Add(doomed);
         await db.SaveChangesAsync();
@@ -172,21 +168,19 @@ public sealed class GroupCommitTests : IAsyncLifetime
         // A delete is not something the row writer plans: EF saves that unit.
         db.Tenants.Remove(doomed);
         db.Tenants.Add(NewTenant(prefix + "-new"));
-        var rowWrites = gate.RowWrites;
-        await gate.SaveAsync(db);
-        Assert.Equal(rowWrites, gate.RowWrites);
-        await using var check = await factory.CreateDbContextAsync();
+        var rowWrites = Gate.RowWrites;
+        await Gate.SaveAsync(db);
+        Assert.Equal(rowWrites, Gate.RowWrites);
+        await using var check = await Factory.CreateDbContextAsync();
         Assert.Equal([prefix + "-new"], await check.Tenants.Where(t => t.Slug.StartsWith(prefix)).Select(t => t.Slug).ToListAsync());
     }
 
     [Fact]
     public async Task After_save_actions_run_once_the_commit_has_stored_the_unit_and_never_for_a_failed_one()
     {
-        var gate = _app.Services.GetRequiredService<WriteGate>();
-        var factory = _app.Services.GetRequiredService<IDbContextFactory<ParleyDb>>();
         var prefix = "as-" + Guid.NewGuid().ToString("N")[..8];
-        await using var saved = await factory.CreateDbContextAsync();
-        await using var refused = await factory.CreateDbContextAsync();
+        await using var saved = await Factory.CreateDbContextAsync();
+        await using var refused = await Factory.CreateDbContextAsync();
         saved.Tenants.Add(NewTenant(prefix));
         refused.Tenants.Add(NewTenant(prefix)); // the same slug: refused
         var seenBySaved = -1;
@@ -194,15 +188,15 @@ public sealed class GroupCommitTests : IAsyncLifetime
         saved.AfterSave(() =>
         {
             // Runs after the commit: another connection already sees the row.
-            using var check = factory.CreateDbContext();
+            using var check = Factory.CreateDbContext();
             seenBySaved = check.Tenants.Count(t => t.Slug == prefix);
         });
         refused.AfterSave(() => refusedRan = true);
 
         Task[] saves;
-        using (await gate.EnterAsync(CancellationToken.None))
+        using (await Gate.EnterAsync(CancellationToken.None))
         {
-            saves = [gate.SaveAsync(saved), gate.SaveAsync(refused)];
+            saves = [Gate.SaveAsync(saved), Gate.SaveAsync(refused)];
             await Task.Delay(50);
             Assert.Equal(-1, seenBySaved);
         }
@@ -214,7 +208,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
 
         // The failed unit's action is gone: saving the corrected unit does not run it either.
         refused.Tenants.Local.Single().Slug = prefix + "-b";
-        await gate.SaveAsync(refused);
+        await Gate.SaveAsync(refused);
         Assert.False(refusedRan);
     }
 
