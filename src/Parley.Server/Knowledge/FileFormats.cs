@@ -31,7 +31,8 @@ public sealed record SniffResult(FileKind? Kind, int Status, string? Reason)
 /// </summary>
 public static class FileFormats
 {
-    public static SniffResult Sniff(string fileName, ReadOnlySpan<byte> data)
+    /// <param name="maxArchiveEntries">A DOCX declaring more parts is refused before its directory is loaded.</param>
+    public static SniffResult Sniff(string fileName, ReadOnlySpan<byte> data, int maxArchiveEntries)
     {
         if (IsExecutable(data))
         {
@@ -70,6 +71,11 @@ public static class FileFormats
 
         if (claimed == FileKind.Docx || (claimed is null && isZip))
         {
+            if (isZip && ZipDirectory.DeclaredEntryCount(data) > maxArchiveEntries)
+            {
+                return SniffResult.Refuse(422, $"The file is an archive of more than {maxArchiveEntries} parts; a Word document holds far fewer.");
+            }
+
             return isZip && IsDocx(data) ? SniffResult.Ok(FileKind.Docx)
                 : isZip && claimed is null ? SniffResult.Refuse(415, "Archives are not accepted.")
                 : SniffResult.Refuse(422, "The file is named .docx but its content is not a Word document.");

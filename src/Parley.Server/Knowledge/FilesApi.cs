@@ -95,7 +95,7 @@ public static class FilesApi
         }
 
         var fileName = Path.GetFileName(file.FileName ?? "upload");
-        var sniffed = FileFormats.Sniff(fileName, data);
+        var sniffed = FileFormats.Sniff(fileName, data, settings.MaxArchiveEntries);
         if (sniffed.Kind is not { } kind)
         {
             return ErrorResult.Status(sniffed.Status, sniffed.Reason);

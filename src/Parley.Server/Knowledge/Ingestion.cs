@@ -147,6 +147,10 @@ public sealed class Ingestion(
             SourceTypes.Url => Chunker.Split(source.Content = await FetchAsync(source.Url!, cancellationToken), source.Name, settings.ChunkChars, settings.ChunkOverlapChars),
             _ => Chunker.Split(source.Content, source.Name, settings.ChunkChars, settings.ChunkOverlapChars),
         };
+        if (drafts.Count > settings.MaxChunks)
+        {
+            throw new ExtractionException($"document too large: more than {settings.MaxChunks} passages.");
+        }
 
         List<float[]>? vectors = null;
         string? embeddingError = null;
@@ -257,7 +261,7 @@ public sealed class Ingestion(
 
         var data = buffer.ToArray();
         var kind = FileFormats.FromContentType(response.Content.Headers.ContentType?.MediaType) ?? FileKind.Html;
-        var sniffed = FileFormats.Sniff("page" + kind switch { FileKind.Pdf => ".pdf", FileKind.Docx => ".docx", _ => "" }, data);
+        var sniffed = FileFormats.Sniff("page" + kind switch { FileKind.Pdf => ".pdf", FileKind.Docx => ".docx", _ => "" }, data, options.Value.MaxArchiveEntries);
         if (sniffed.Kind is null)
         {
             throw new ExtractionException("The page is not a supported format: " + sniffed.Reason);

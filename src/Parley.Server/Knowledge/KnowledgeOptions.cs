@@ -21,6 +21,30 @@ public sealed class KnowledgeOptions
     [Range(1, 100_000_000)]
     public int MaxContentChars { get; set; } = 5_000_000;
 
+    /// <summary>Text one file (or page) may yield once extracted; more fails the source as too large.</summary>
+    [Range(1_000, 500_000_000)]
+    public int MaxExtractedChars { get; set; } = 10_000_000;
+
+    /// <summary>Passages one source may be cut into; more fails the source as too large.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxChunks { get; set; } = 20_000;
+
+    /// <summary>How deep elements may nest in a DOCX, HTML or JSON file (Word itself stays far below).</summary>
+    [Range(8, 10_000)]
+    public int MaxNestingDepth { get; set; } = 256;
+
+    /// <summary>What a DOCX may unpack to: its declared sizes are checked, and the bytes are counted while inflating.</summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxUnpackedBytes { get; set; } = 200L * 1024 * 1024;
+
+    /// <summary>Parts (ZIP entries) a DOCX may hold.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxArchiveEntries { get; set; } = 1_000;
+
+    /// <summary>Wall-clock time to extract the text of one file (pdftotext is killed when it runs out).</summary>
+    [Range(1, 86_400)]
+    public int MaxExtractionSeconds { get; set; } = 120;
+
     /// <summary>URL sources are opt-in: off until an operator enables them.</summary>
     public bool AllowUrlSources { get; set; }
 

@@ -6,8 +6,6 @@ using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
 using CsvHelper;
 using CsvHelper.Configuration;
-using DocumentFormat.OpenXml.Packaging;
-using DocumentFormat.OpenXml.Wordprocessing;
 using Microsoft.Extensions.Options;
 
 namespace Parley.Server.Knowledge;
@@ -23,28 +21,43 @@ public sealed class ExtractionException(string message) : Exception(message);
 /// </summary>
 public sealed partial class TextExtractor(IOptions<KnowledgeOptions> options)
 {
+    /// <summary>
+    /// The text of one untrusted file, read under the bounds of <see cref="KnowledgeOptions"/>
+    /// (text, nesting, unpacked size, time); an <see cref="ExtractionException"/> says which was hit.
+    /// </summary>
     public async Task<string> ExtractAsync(FileKind kind, byte[] data, CancellationToken cancellationToken)
     {
+        var settings = options.Value;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(settings.MaxExtractionSeconds));
+        var budget = new TextBudget(settings, deadline.Token);
+        string text;
         try
         {
-            return kind switch
+            text = kind switch
             {
-                FileKind.Pdf => await PdfAsync(data, cancellationToken),
-                FileKind.Docx => Docx(data),
-                _ => FromText(kind, Decode(data)),
+                FileKind.Pdf => await PdfAsync(data, budget, deadline.Token),
+                FileKind.Docx => DocxText.Read(data, budget),
+                _ => FromText(kind, Decode(data), budget),
             };
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ExtractionException($"document too large: reading it took longer than {settings.MaxExtractionSeconds} seconds.");
         }
         catch (Exception e) when (e is not ExtractionException and not OperationCanceledException)
         {
             throw new ExtractionException($"The {kind.ToString().ToUpperInvariant()} file could not be read: {e.Message}");
         }
+
+        return text.Length > settings.MaxExtractedChars ? throw TextBudget.TooMuchText(settings.MaxExtractedChars) : text;
     }
 
-    public static string FromText(FileKind kind, string text) => kind switch
+    private static string FromText(FileKind kind, string text, TextBudget budget) => kind switch
     {
         FileKind.Html => Html(text),
-        FileKind.Csv => Csv(text),
-        FileKind.Json => Json(text),
+        FileKind.Csv => Csv(text, budget),
+        FileKind.Json => Json(text, budget),
         FileKind.Xml => XmlTags().Replace(text, " "),
         FileKind.Markdown => Markdown(text),
         _ => text,
@@ -84,10 +97,9 @@ public sealed partial class TextExtractor(IOptions<KnowledgeOptions> options)
         return MarkdownNoise().Replace(text, "");
     }
 
-    private static string Csv(string csv)
+    private static string Csv(string csv, TextBudget output)
     {
         using var reader = new CsvReader(new StringReader(csv), new CsvConfiguration(CultureInfo.InvariantCulture) { BadDataFound = null, MissingFieldFound = null });
-        var output = new StringBuilder();
         if (!reader.Read() || !reader.ReadHeader())
         {
             return "";
@@ -96,6 +108,7 @@ public sealed partial class TextExtractor(IOptions<KnowledgeOptions> options)
         var header = reader.HeaderRecord ?? [];
         while (reader.Read())
         {
+            output.Check();
             for (var i = 0; i < header.Length; i++)
             {
                 var value = reader.GetField(i);
@@ -111,12 +124,12 @@ public sealed partial class TextExtractor(IOptions<KnowledgeOptions> options)
         return output.ToString();
     }
 
-    private static string Json(string json)
+    private static string Json(string json, TextBudget output)
     {
-        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-        var output = new StringBuilder();
+        using var document = ParseJson(json, output.MaxDepth);
         void Walk(JsonElement element, string path, int depth)
         {
+            output.Check();
             switch (element.ValueKind)
             {
                 case JsonValueKind.Object:
@@ -149,25 +162,17 @@ public sealed partial class TextExtractor(IOptions<KnowledgeOptions> options)
         return output.ToString();
     }
 
-    private static string Docx(byte[] data)
+    /// <summary>The walk of <see cref="Json"/> recurses once per level: the parser's depth limit is what bounds it.</summary>
+    private static JsonDocument ParseJson(string json, int maxDepth)
     {
-        using var stream = new MemoryStream(data);
-        using var document = WordprocessingDocument.Open(stream, false);
-        var body = document.MainDocumentPart?.Document?.Body ?? throw new ExtractionException("The Word document has no body.");
-        var output = new StringBuilder();
-        foreach (var paragraph in body.Descendants<Paragraph>())
+        try
         {
-            var text = string.Concat(paragraph.Descendants<Text>().Select(t => t.Text)).Trim();
-            if (text.Length == 0)
-            {
-                continue;
-            }
-
-            var style = paragraph.ParagraphProperties?.ParagraphStyleId?.Val?.Value ?? "";
-            output.Append(style.StartsWith("Heading", StringComparison.OrdinalIgnoreCase) || style == "Title" ? "# " : "").Append(text).Append("\n\n");
+            return JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = maxDepth });
         }
-
-        return output.ToString();
+        catch (JsonException e) when (e.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ExtractionException($"document too complex: its elements are nested more than {maxDepth} levels deep.");
+        }
     }
 
     /// <summary>True when <c>pdftotext</c> can be started (checked at upload so a PDF is refused up front, not lost in the queue).</summary>
@@ -183,7 +188,7 @@ public sealed partial class TextExtractor(IOptions<KnowledgeOptions> options)
             .Any(dir => File.Exists(Path.Combine(dir, tool)));
     }
 
-    private async Task<string> PdfAsync(byte[] data, CancellationToken cancellationToken)
+    private async Task<string> PdfAsync(byte[] data, TextBudget budget, CancellationToken deadline)
     {
         if (!PdfSupported())
         {
@@ -191,9 +196,10 @@ public sealed partial class TextExtractor(IOptions<KnowledgeOptions> options)
         }
 
         var input = Path.GetTempFileName();
+        Process? process = null;
         try
         {
-            await File.WriteAllBytesAsync(input, data, cancellationToken);
+            await File.WriteAllBytesAsync(input, data, deadline);
             var start = new ProcessStartInfo(options.Value.PdfToTextPath)
             {
                 RedirectStandardOutput = true,
@@ -206,11 +212,17 @@ public sealed partial class TextExtractor(IOptions<KnowledgeOptions> options)
                 start.ArgumentList.Add(argument);
             }
 
-            using var process = Process.Start(start) ?? throw new ExtractionException("pdftotext could not be started.");
-            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            await process.WaitForExitAsync(cancellationToken);
-            var text = await stdout;
+            process = Process.Start(start) ?? throw new ExtractionException("pdftotext could not be started.");
+            // Errors are only drained (a full pipe would stall the tool); the text is read in pieces up to the budget.
+            var stderr = process.StandardError.BaseStream.CopyToAsync(Stream.Null, deadline);
+            var chunk = new char[16 * 1024];
+            int read;
+            while ((read = await process.StandardOutput.ReadAsync(chunk, deadline)) > 0)
+            {
+                budget.Append(chunk.AsSpan(0, read));
+            }
+
+            await process.WaitForExitAsync(deadline);
             await stderr;
             if (process.ExitCode != 0)
             {
@@ -218,10 +230,17 @@ public sealed partial class TextExtractor(IOptions<KnowledgeOptions> options)
             }
 
             // pdftotext separates pages with form feeds.
-            return text.Replace('\f', '\n');
+            return budget.ToString().Replace('\f', '\n');
         }
         finally
         {
+            if (process is { HasExited: false })
+            {
+                // Out of time or text: the tool must not run on unobserved.
+                process.Kill(entireProcessTree: true);
+            }
+
+            process?.Dispose();
             File.Delete(input);
         }
     }
