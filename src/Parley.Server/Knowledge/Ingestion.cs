@@ -58,40 +58,84 @@ public sealed class Ingestion(
         return job;
     }
 
-    /// <summary>Claims the oldest runnable job (queued, or leased with an expired lease); null when none.</summary>
+    /// <summary>What a job records when it is claimed again after an attempt that never finished.</summary>
+    internal const string UnfinishedAttempt = "An attempt did not finish (the worker stopped); trying once more.";
+
+    /// <summary>
+    /// Claims the oldest runnable job (queued, or leased with an expired lease); null when none.
+    /// The attempt is counted at claim, before any work, so a worker that dies mid-way leaves it
+    /// counted. An expired lease is such an unfinished attempt: the job is tried once more, and a
+    /// second unfinished attempt (or running out of attempts) fails it instead of crashing again.
+    /// </summary>
     public async Task<KnowledgeJob?> ClaimAsync(CancellationToken cancellationToken)
     {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var now = clock.GetUtcNow().UtcDateTime;
-        var jobs = db.Set<KnowledgeJob>();
-        var candidate = await jobs.AsNoTracking()
-            .Where(j => j.Status == JobStatus.Queued || (j.Status == JobStatus.Leased && j.LeaseUntil < now))
-            .OrderBy(j => j.CreatedAt).FirstOrDefaultAsync(cancellationToken);
-        if (candidate is null)
+        while (true)
         {
-            return null;
-        }
+            await using var db = await factory.CreateDbContextAsync(cancellationToken);
+            var now = clock.GetUtcNow().UtcDateTime;
+            var jobs = db.Set<KnowledgeJob>();
+            var candidate = await jobs.AsNoTracking()
+                .Where(j => j.Status == JobStatus.Queued || (j.Status == JobStatus.Leased && j.LeaseUntil < now))
+                .OrderBy(j => j.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+            if (candidate is null)
+            {
+                return null;
+            }
 
-        // Atomic claim: only the caller that still sees the same attempt count wins the row.
-        var leaseUntil = now.AddSeconds(options.Value.LeaseSeconds);
-        int claimed;
+            var unfinished = candidate.Status == JobStatus.Leased;
+            if (unfinished && (candidate.Error == UnfinishedAttempt || candidate.Attempts >= options.Value.MaxAttempts))
+            {
+                await PoisonAsync(db, candidate, now, cancellationToken);
+                continue;
+            }
+
+            // Atomic claim: only the caller that still sees the same attempt count wins the row.
+            var leaseUntil = now.AddSeconds(options.Value.LeaseSeconds);
+            var error = unfinished ? UnfinishedAttempt : candidate.Error;
+            int claimed;
+            using (await writes.EnterAsync(cancellationToken))
+            {
+                claimed = await jobs.Where(j => j.Id == candidate.Id && j.Attempts == candidate.Attempts
+                        && (j.Status == JobStatus.Queued || (j.Status == JobStatus.Leased && j.LeaseUntil < now)))
+                    .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Leased).SetProperty(j => j.LeaseUntil, leaseUntil)
+                        .SetProperty(j => j.Attempts, j => j.Attempts + 1).SetProperty(j => j.UpdatedAt, now).SetProperty(j => j.Error, error), cancellationToken);
+            }
+
+            if (claimed == 0)
+            {
+                return null;
+            }
+
+            candidate.Status = JobStatus.Leased;
+            candidate.Attempts++;
+            candidate.LeaseUntil = leaseUntil;
+            candidate.Error = error;
+            return candidate;
+        }
+    }
+
+    /// <summary>Fails a job whose attempts keep dying with its worker, and its source with a reason the API shows.</summary>
+    private async Task PoisonAsync(ParleyDb db, KnowledgeJob job, DateTime now, CancellationToken cancellationToken)
+    {
+        const string reason = "Indexing did not finish: the worker stopped while processing this source twice (the file may be malformed "
+            + "or too large to read), so it is not tried again. Upload a corrected file to retry.";
+        db.TenantScope = new FixedTenantScope(job.TenantId);
         using (await writes.EnterAsync(cancellationToken))
         {
-            claimed = await jobs.Where(j => j.Id == candidate.Id && j.Attempts == candidate.Attempts
-                    && (j.Status == JobStatus.Queued || (j.Status == JobStatus.Leased && j.LeaseUntil < now)))
-                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Leased).SetProperty(j => j.LeaseUntil, leaseUntil)
-                    .SetProperty(j => j.Attempts, j => j.Attempts + 1).SetProperty(j => j.UpdatedAt, now), cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var failed = await db.Set<KnowledgeJob>().Where(j => j.Id == job.Id && j.Attempts == job.Attempts && j.Status == JobStatus.Leased && j.LeaseUntil < now)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Failed).SetProperty(j => j.LeaseUntil, (DateTime?)null)
+                    .SetProperty(j => j.Error, reason).SetProperty(j => j.UpdatedAt, now), cancellationToken);
+            if (failed == 1)
+            {
+                await db.Set<KnowledgeSource>().Where(s => s.Id == job.SourceId && s.Version == job.SourceVersion)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, SourceStatus.Failed).SetProperty(x => x.Error, reason), cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        if (claimed == 0)
-        {
-            return null;
-        }
-
-        candidate.Status = JobStatus.Leased;
-        candidate.Attempts++;
-        candidate.LeaseUntil = leaseUntil;
-        return candidate;
+        logger.LogError("Knowledge source {SourceId} failed: job {JobId} did not finish {Attempts} attempts", job.SourceId, job.Id, job.Attempts);
     }
 
     public async Task ProcessAsync(KnowledgeJob job, CancellationToken cancellationToken)
@@ -200,6 +244,7 @@ public sealed class Ingestion(
             source.IndexedAt = now;
             var tracked = await db.Set<KnowledgeJob>().FirstAsync(j => j.Id == job.Id, cancellationToken);
             tracked.Status = JobStatus.Done;
+            tracked.Error = null;
             tracked.UpdatedAt = now;
             tracked.LeaseUntil = null;
             await db.SaveChangesAsync(cancellationToken);
