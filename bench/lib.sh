@@ -59,7 +59,8 @@ trap 'exit 129' HUP
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/parley-bench.XXXXXX")"
 
-if ! command -v wrk >/dev/null 2>&1; then
+# Scripts that measure something else than request rates set BENCH_NO_WRK=1.
+if [ "${BENCH_NO_WRK:-0}" != "1" ] && ! command -v wrk >/dev/null 2>&1; then
   if svc_is_root; then
     svc_apt_install wrk || die "could not install wrk"
   else
