@@ -21,6 +21,12 @@ public sealed class Webhook : ITenantOwned
     public int ConsecutiveFailures { get; set; }
     public DateTime? FailingSince { get; set; }
     public DateTime? LastSuccessAt { get; set; }
+    /// <summary>
+    /// The circuit breaker: null is closed. While in the future the endpoint is not attempted (its
+    /// deliveries wait, pushed back to this time); once passed it is half-open: one probe at a time
+    /// until a success clears it.
+    /// </summary>
+    public DateTime? CircuitOpenUntil { get; set; }
     public Guid? CreatedBy { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }

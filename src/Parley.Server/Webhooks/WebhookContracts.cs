@@ -66,16 +66,21 @@ internal static class WebhookRules
 
 /// <summary>
 /// A subscription as the API shows it. The secret is never shown again after creation or rotation:
-/// <c>secret</c> is present only in those two answers, <c>has_secret</c> always.
+/// <c>secret</c> is present only in those two answers, <c>has_secret</c> always. <c>circuit</c> is
+/// <c>closed</c>, <c>open</c> (not attempted until <c>circuit_open_until</c>; deliveries wait) or
+/// <c>half_open</c> (one probe at a time until one succeeds).
 /// </summary>
 public sealed record WebhookResponse(
     Guid Id, string Url, IReadOnlyList<string> Events, string? Description, bool IsActive, string Status, string? DisabledReason, bool HasSecret,
-    int ConsecutiveFailures, DateTime? LastSuccessAt, DateTime CreatedAt, DateTime UpdatedAt,
+    int ConsecutiveFailures, DateTime? LastSuccessAt, string Circuit, DateTime? CircuitOpenUntil, DateTime CreatedAt, DateTime UpdatedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Secret)
 {
-    public static WebhookResponse From(Webhook w, string? secret = null)
+    public static WebhookResponse From(Webhook w, DateTime now, string? secret = null)
         => new(w.Id, w.Url, [.. WebhookSubscriptions.ParseEvents(w.Events).Order()], w.Description, w.IsActive, w.IsActive ? "active" : "disabled", w.DisabledReason, true,
-            w.ConsecutiveFailures, w.LastSuccessAt, w.CreatedAt, w.UpdatedAt, secret);
+            w.ConsecutiveFailures, w.LastSuccessAt, CircuitState(w, now), w.CircuitOpenUntil, w.CreatedAt, w.UpdatedAt, secret);
+
+    private static string CircuitState(Webhook w, DateTime now)
+        => w.CircuitOpenUntil is not { } until ? "closed" : until > now ? "open" : "half_open";
 }
 
 /// <summary>One row of the delivery log.</summary>

@@ -9,11 +9,15 @@ using Parley.Server.Storage;
 namespace Parley.Server.Webhooks;
 
 /// <summary>
-/// Drains the outbox. Each pass claims due deliveries one row at a time with a conditional UPDATE
-/// (status pending, no live lease) that sets a lease and this pass's token, so several instances
-/// over one PostgreSQL never send the same attempt twice; a lease left by a dead instance expires
-/// and the row is retried. Sends go through the SSRF-guarded outbound client (redirects are not
-/// followed: a 3xx is a failure).
+/// Drains the outbox, keeping up to <see cref="WebhookOptions.BatchSize"/> deliveries in flight and
+/// handing each free slot out fairly (<see cref="WebhookFairShare"/>): round-robin across tenants and
+/// their endpoints, with caps per tenant and per endpoint, so one tenant's slow or dead endpoints
+/// cannot delay another tenant's deliveries. A row is claimed with a conditional UPDATE (status
+/// pending, no live lease) that sets a lease and this pass's token, so several instances over one
+/// PostgreSQL never send the same attempt twice; a lease left by a dead instance expires and the
+/// row is retried. An endpoint that keeps failing has its circuit opened (<see cref="Webhook.CircuitOpenUntil"/>):
+/// its deliveries stay pending, pushed back, until a probe after the cool-off succeeds. Sends go
+/// through the SSRF-guarded outbound client (redirects are not followed: a 3xx is a failure).
 /// </summary>
 public sealed class WebhookDispatcher(
     IServiceScopeFactory scopes,
@@ -25,69 +29,108 @@ public sealed class WebhookDispatcher(
     TimeProvider clock,
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
+    private sealed record InFlight(Task Task, Guid TenantId, Guid WebhookId);
+
+    private readonly WebhookFairShare _fairShare = new();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        var inFlight = new List<InFlight>();
+        try
         {
-            var sent = 0;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                sent = await RunOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                logger.LogError(e, "A webhook delivery pass failed; retrying at the next poll");
-            }
+                inFlight.RemoveAll(f => f.Task.IsCompleted);
+                var free = options.Value.BatchSize - inFlight.Count;
+                if (free > 0)
+                {
+                    try
+                    {
+                        await ClaimAsync(free, inFlight, stoppingToken);
+                    }
+                    catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                    {
+                        return;
+                    }
+                    catch (Exception e)
+                    {
+                        logger.LogError(e, "Claiming webhook deliveries failed; retrying at the next poll");
+                    }
+                }
 
-            if (sent == 0)
-            {
-                try
-                {
-                    await signal.WaitAsync(TimeSpan.FromMilliseconds(options.Value.PollIntervalMilliseconds), stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+                await WaitAsync(inFlight, stoppingToken);
             }
+        }
+        finally
+        {
+            // Sends observe the stopping token; an attempt cut short keeps its lease and is sent again later.
+            await Task.WhenAll(inFlight.Select(f => f.Task));
         }
     }
 
-    /// <summary>Claims and sends what is due now; returns how many deliveries it attempted.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    /// <summary>Until a delivery ends (its slot is free), new deliveries are stored here, or the poll interval passes.</summary>
+    private async Task WaitAsync(List<InFlight> inFlight, CancellationToken stoppingToken)
+    {
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var woken = signal.WaitAsync(TimeSpan.FromMilliseconds(options.Value.PollIntervalMilliseconds), stopWaiting.Token);
+        if (inFlight.Count > 0)
+        {
+            await Task.WhenAny(woken, Task.WhenAny(inFlight.Select(f => f.Task)));
+        }
+
+        await stopWaiting.CancelAsync();
+        try
+        {
+            await woken;
+        }
+        catch (OperationCanceledException)
+        {
+            // A slot came free first, or the host is stopping (the loop checks).
+        }
+    }
+
+    /// <summary>Claims up to <paramref name="free"/> due deliveries, shared fairly, and starts sending them.</summary>
+    private async Task ClaimAsync(int free, List<InFlight> inFlight, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var now = clock.GetUtcNow().UtcDateTime;
         var token = Guid.NewGuid();
-        var claimed = new List<Guid>();
-        await using (var scope = scopes.CreateAsyncScope())
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
+        var open = db.Set<Webhook>().IgnoreQueryFilters().Where(w => w.CircuitOpenUntil == null || w.CircuitOpenUntil <= now);
+        var due = await db.Set<WebhookDelivery>().IgnoreQueryFilters().AsNoTracking()
+            .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (d.LockedUntil == null || d.LockedUntil < now))
+            .Join(open, d => d.WebhookId, w => w.Id, (d, w) => new { d.TenantId, d.WebhookId, HalfOpen = w.CircuitOpenUntil != null, d.NextAttemptAt })
+            .GroupBy(d => new { d.TenantId, d.WebhookId, d.HalfOpen })
+            .Select(g => new WebhookFairShare.Due(g.Key.TenantId, g.Key.WebhookId, g.Key.HalfOpen, g.Count(), g.Min(d => d.NextAttemptAt)))
+            .ToListAsync(cancellationToken);
+        if (due.Count == 0)
         {
-            var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
-            var due = await db.Set<WebhookDelivery>().IgnoreQueryFilters().AsNoTracking()
-                .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (d.LockedUntil == null || d.LockedUntil < now))
+            return;
+        }
+
+        var tenantInFlight = inFlight.GroupBy(f => f.TenantId).ToDictionary(g => g.Key, g => g.Count());
+        var endpointInFlight = inFlight.GroupBy(f => f.WebhookId).ToDictionary(g => g.Key, g => g.Count());
+        var lease = now.AddSeconds((settings.TimeoutSeconds * 2) + 30);
+        foreach (var (endpoint, slots) in _fairShare.Plan(due, free, tenantInFlight, endpointInFlight, settings))
+        {
+            var ids = await db.Set<WebhookDelivery>().IgnoreQueryFilters().AsNoTracking()
+                .Where(d => d.WebhookId == endpoint.WebhookId && d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (d.LockedUntil == null || d.LockedUntil < now))
                 .OrderBy(d => d.NextAttemptAt)
                 .Select(d => d.Id)
-                .Take(settings.BatchSize)
+                .Take(slots)
                 .ToListAsync(cancellationToken);
-            var lease = now.AddSeconds((settings.TimeoutSeconds * 2) + 30);
-            foreach (var id in due)
+            foreach (var id in ids)
             {
                 var won = await db.Set<WebhookDelivery>().IgnoreQueryFilters()
                     .Where(d => d.Id == id && d.Status == DeliveryStatus.Pending && (d.LockedUntil == null || d.LockedUntil < now))
                     .ExecuteUpdateAsync(s => s.SetProperty(d => d.LockedUntil, lease).SetProperty(d => d.LockToken, token), cancellationToken);
                 if (won == 1)
                 {
-                    claimed.Add(id);
+                    inFlight.Add(new InFlight(DeliverAsync(id, token, cancellationToken), endpoint.TenantId, endpoint.WebhookId));
                 }
             }
         }
-
-        await Task.WhenAll(claimed.Select(id => DeliverAsync(id, token, cancellationToken)));
-        return claimed.Count;
     }
 
     private async Task DeliverAsync(Guid id, Guid token, CancellationToken cancellationToken)
@@ -165,9 +208,21 @@ public sealed class WebhookDispatcher(
         var webhooks = db.Set<Webhook>().IgnoreQueryFilters().Where(w => w.Id == webhook.Id);
         if (error is null)
         {
+            var closed = await webhooks.Where(w => w.CircuitOpenUntil != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(w => w.CircuitOpenUntil, (DateTime?)null), CancellationToken.None);
             await webhooks.ExecuteUpdateAsync(s => s.SetProperty(w => w.ConsecutiveFailures, 0).SetProperty(w => w.FailingSince, (DateTime?)null)
                 .SetProperty(w => w.LastSuccessAt, now), CancellationToken.None);
             Complete(delivery, DeliveryStatus.Succeeded, null);
+            if (closed == 1)
+            {
+                // The endpoint is back: what its circuit parked is due now, not at the end of the cool-off.
+                await db.Set<WebhookDelivery>().IgnoreQueryFilters()
+                    .Where(d => d.WebhookId == webhook.Id && d.Id != delivery.Id && d.Status == DeliveryStatus.Pending && d.LockToken == null && d.NextAttemptAt > now)
+                    .ExecuteUpdateAsync(s => s.SetProperty(d => d.NextAttemptAt, now), CancellationToken.None);
+                logger.LogInformation("Webhook {WebhookId} answered again: circuit closed", webhook.Id);
+                db.AfterSave(signal.Wake);
+            }
+
             await db.SaveChangesAsync(CancellationToken.None);
             return;
         }
@@ -206,8 +261,49 @@ public sealed class WebhookDispatcher(
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Failed).SetProperty(d => d.LastError, "endpoint disabled")
                     .SetProperty(d => d.CompletedAt, now), CancellationToken.None);
         }
+        else if (await webhooks.Select(w => (int?)w.ConsecutiveFailures).FirstOrDefaultAsync(CancellationToken.None) is { } failures
+            && failures >= settings.CircuitBreakAfterFailures)
+        {
+            await OpenCircuitAsync(db, webhook, delivery, failures, now);
+        }
 
         await db.SaveChangesAsync(CancellationToken.None);
+        if (delivery.Status == DeliveryStatus.Pending)
+        {
+            // A sibling attempt may have opened the circuit while this row was still leased (and so
+            // skipped by its push): park this one too. Either that push or this read sees the other's write.
+            var openUntil = await webhooks.Select(w => w.CircuitOpenUntil).FirstOrDefaultAsync(CancellationToken.None);
+            await db.Set<WebhookDelivery>().IgnoreQueryFilters()
+                .Where(d => d.Id == delivery.Id && d.Status == DeliveryStatus.Pending && d.LockToken == null && d.NextAttemptAt < openUntil)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.NextAttemptAt, openUntil!.Value), CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Parks a failing endpoint: no attempts until the cool-off ends (it grows with each failed
+    /// probe), and its pending deliveries' next attempt is pushed back to then. Nothing is dropped and
+    /// no attempt is counted for the wait; the disabling rules above still apply to the streak.
+    /// </summary>
+    private async Task OpenCircuitAsync(ParleyDb db, Webhook webhook, WebhookDelivery delivery, int failures, DateTime now)
+    {
+        var openUntil = now + options.Value.CircuitCoolOff(failures);
+        var opened = await db.Set<Webhook>().IgnoreQueryFilters()
+            .Where(w => w.Id == webhook.Id && w.IsActive && (w.CircuitOpenUntil == null || w.CircuitOpenUntil < openUntil))
+            .ExecuteUpdateAsync(s => s.SetProperty(w => w.CircuitOpenUntil, openUntil), CancellationToken.None);
+        if (opened == 0)
+        {
+            return;
+        }
+
+        logger.LogWarning("Webhook {WebhookId} failed {Failures} attempts in a row: circuit open until {OpenUntil}", webhook.Id, failures, openUntil);
+        if (delivery.Status == DeliveryStatus.Pending && delivery.NextAttemptAt < openUntil)
+        {
+            delivery.NextAttemptAt = openUntil;
+        }
+
+        await db.Set<WebhookDelivery>().IgnoreQueryFilters()
+            .Where(d => d.WebhookId == webhook.Id && d.Id != delivery.Id && d.Status == DeliveryStatus.Pending && d.LockToken == null && d.NextAttemptAt < openUntil)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.NextAttemptAt, openUntil), CancellationToken.None);
     }
 
     private void Complete(WebhookDelivery delivery, string status, string? error)

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Parley.Server.Webhooks;
 
 /// <summary>Outgoing delivery and incoming verification (<c>Parley:Webhooks</c>).</summary>
-public sealed class WebhookOptions
+public sealed class WebhookOptions : IValidatableObject
 {
     public const string Section = "Parley:Webhooks";
 
@@ -33,6 +33,26 @@ public sealed class WebhookOptions
     [Range(1, 256)]
     public int BatchSize { get; set; } = 16;
 
+    /// <summary>Deliveries to one endpoint in flight at once on one instance (a slow endpoint holds at most this many slots).</summary>
+    [Range(1, 64)]
+    public int MaxInFlightPerEndpoint { get; set; } = 2;
+
+    /// <summary>Deliveries of one tenant in flight at once on one instance: the rest of <see cref="BatchSize"/> stays free for other tenants.</summary>
+    [Range(1, 256)]
+    public int MaxInFlightPerTenant { get; set; } = 8;
+
+    /// <summary>Failed attempts in a row after which an endpoint's circuit opens (its deliveries are parked).</summary>
+    [Range(1, 1_000_000)]
+    public int CircuitBreakAfterFailures { get; set; } = 5;
+
+    /// <summary>The first cool-off of an open circuit; it doubles with each further failed probe...</summary>
+    [Range(1, 86_400)]
+    public int CircuitOpenSeconds { get; set; } = 30;
+
+    /// <summary>...up to this.</summary>
+    [Range(1, 86_400)]
+    public int CircuitMaxOpenSeconds { get; set; } = 600;
+
     /// <summary>An endpoint is disabled after this many failed attempts in a row...</summary>
     [Range(1, 1_000_000)]
     public int DisableAfterConsecutiveFailures { get; set; } = 1000;
@@ -50,6 +70,31 @@ public sealed class WebhookOptions
     public int InboundToleranceSeconds { get; set; } = 300;
 
     public int MaxAttempts => RetrySchedule.Length + 1;
+
+    /// <summary>How long the circuit stays open after <paramref name="consecutiveFailures"/> failures in a row (none below the threshold).</summary>
+    public TimeSpan CircuitCoolOff(int consecutiveFailures)
+    {
+        if (consecutiveFailures < CircuitBreakAfterFailures)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var doublings = Math.Min(consecutiveFailures - CircuitBreakAfterFailures, 20);
+        return TimeSpan.FromSeconds(Math.Min((double)CircuitOpenSeconds * (1 << doublings), CircuitMaxOpenSeconds));
+    }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MaxInFlightPerTenant > BatchSize)
+        {
+            yield return new ValidationResult($"MaxInFlightPerTenant ({MaxInFlightPerTenant}) cannot exceed BatchSize ({BatchSize}).", [nameof(MaxInFlightPerTenant)]);
+        }
+
+        if (CircuitMaxOpenSeconds < CircuitOpenSeconds)
+        {
+            yield return new ValidationResult($"CircuitMaxOpenSeconds ({CircuitMaxOpenSeconds}) cannot be below CircuitOpenSeconds ({CircuitOpenSeconds}).", [nameof(CircuitMaxOpenSeconds)]);
+        }
+    }
 
     /// <summary>The wait after failed attempt <paramref name="attempt"/> (1-based), jittered.</summary>
     public TimeSpan Backoff(int attempt, double random)

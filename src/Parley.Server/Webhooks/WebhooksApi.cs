@@ -68,15 +68,18 @@ public static class WebhooksApi
         db.Add(webhook);
         await db.SaveChangesAsync(cancellationToken);
         await changes.ChangedAsync(webhook.TenantId, CancellationToken.None);
-        return TypedResults.Created($"/api/v1/webhooks/{webhook.Id}", WebhookResponse.From(webhook, secret));
+        return TypedResults.Created($"/api/v1/webhooks/{webhook.Id}", WebhookResponse.From(webhook, now, secret));
     }
 
-    private static Task<Results<PagedResult<WebhookResponse>, ErrorResult>> ListAsync(ParleyDb db, PageQuery query, CancellationToken cancellationToken)
-        => ListSpec.ToPageAsync(db.Set<Webhook>().AsNoTracking(), query, w => WebhookResponse.From(w), cancellationToken);
+    private static Task<Results<PagedResult<WebhookResponse>, ErrorResult>> ListAsync(ParleyDb db, PageQuery query, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return ListSpec.ToPageAsync(db.Set<Webhook>().AsNoTracking(), query, w => WebhookResponse.From(w, now), cancellationToken);
+    }
 
-    private static async Task<Results<Ok<WebhookResponse>, ErrorResult>> GetAsync(Guid id, ParleyDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<WebhookResponse>, ErrorResult>> GetAsync(Guid id, ParleyDb db, TimeProvider clock, CancellationToken cancellationToken)
         => await db.Set<Webhook>().AsNoTracking().FirstOrDefaultAsync(w => w.Id == id, cancellationToken) is { } webhook
-            ? TypedResults.Ok(WebhookResponse.From(webhook))
+            ? TypedResults.Ok(WebhookResponse.From(webhook, clock.GetUtcNow().UtcDateTime))
             : ErrorResult.NotFound("Webhook");
 
     private static async Task<Results<Ok<WebhookResponse>, ErrorResult>> UpdateAsync(
@@ -104,12 +107,13 @@ public static class WebhooksApi
             webhook.DisabledReason = active ? null : "disabled by an administrator";
             webhook.ConsecutiveFailures = 0;
             webhook.FailingSince = null;
+            webhook.CircuitOpenUntil = null;
         }
 
         webhook.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
         await changes.ChangedAsync(webhook.TenantId, CancellationToken.None);
-        return TypedResults.Ok(WebhookResponse.From(webhook));
+        return TypedResults.Ok(WebhookResponse.From(webhook, webhook.UpdatedAt));
     }
 
     private static async Task<Results<NoContent, ErrorResult>> DeleteAsync(Guid id, ParleyDb db, Infrastructure.Caching.TenantChanges changes, CancellationToken cancellationToken)
@@ -140,7 +144,7 @@ public static class WebhooksApi
         webhook.SecretProtected = protector.Protect(secret);
         webhook.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(WebhookResponse.From(webhook, secret));
+        return TypedResults.Ok(WebhookResponse.From(webhook, webhook.UpdatedAt, secret));
     }
 
     private static async Task<Results<PagedResult<DeliveryResponse>, ErrorResult>> DeliveriesAsync(
