@@ -188,7 +188,8 @@ public static class AuthApi
     {
         if (request.HasFormContentType)
         {
-            return (fromForm(await request.ReadFormAsync(cancellationToken)), null);
+            var (form, unreadable) = await Infrastructure.Http.FormBodies.ReadAsync(request, null, cancellationToken);
+            return form is null ? (null, unreadable) : (fromForm(form), null);
         }
 
         if (request.HasJsonContentType())

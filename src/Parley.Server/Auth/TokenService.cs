@@ -97,6 +97,12 @@ public sealed class TokenService(ParleyDb db, SigningKeys keys, PrincipalCheck p
         }
 
         var user = await db.Users.IgnoreQueryFilters().FirstOrDefaultAsync(u => u.Id == stored.UserId && u.IsActive, cancellationToken);
+        if (user is not null && !await Tenants.TenantGate.IsActiveAsync(db, user.TenantId, cancellationToken))
+        {
+            await RevokeSessionAsync(session.Id, "tenant_inactive", cancellationToken);
+            return (null, null, Tenants.TenantGate.Deactivated);
+        }
+
         if (user is null)
         {
             await RevokeSessionAsync(session.Id, "user_inactive", cancellationToken);

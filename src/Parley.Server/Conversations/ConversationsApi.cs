@@ -30,7 +30,7 @@ public static class ConversationsApi
         group.MapGet("/{id:guid}", GetAsync);
         group.MapDelete("/{id:guid}", DeleteAsync);
         group.MapPost("/{id:guid}/messages", PostMessageAsync).RequireRateLimit(RateLimitPolicies.Chat);
-        group.MapGet("/{id:guid}/messages", MessagesApi.ListAsync);
+        group.MapGet("/{id:guid}/messages", MessagesAsync);
         return group;
     }
 
@@ -94,6 +94,14 @@ public static class ConversationsApi
         await conversations.DeleteAsync(conversation, cancellationToken);
         return TypedResults.NoContent();
     }
+
+    /// <summary>
+    /// The conversation is the <c>{id}</c> of the path. (Mapping <see cref="MessagesApi.ListAsync"/> here
+    /// directly bound its <c>sessionId</c> from the query string: every call was a 400.)
+    /// </summary>
+    private static Task<Results<PagedResult<MessageView>, ErrorResult>> MessagesAsync(
+        Guid id, ConversationService conversations, ParleyDb db, PageQuery query, CancellationToken cancellationToken)
+        => MessagesApi.ListAsync(id, conversations, db, query, cancellationToken);
 
     private static async Task<Results<Ok<PostedMessageResponse>, ErrorResult>> PostMessageAsync(
         Guid id, PostMessageRequest request, ConversationService conversations, TurnPipeline turns, CancellationToken cancellationToken)

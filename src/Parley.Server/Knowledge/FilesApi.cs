@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Parley.Server.Auth;
 using Parley.Server.Infrastructure.Errors;
+using Parley.Server.Infrastructure.Http;
 using Parley.Server.Infrastructure.RateLimiting;
 using Parley.Server.Storage;
 
@@ -51,16 +52,10 @@ public static class FilesApi
             return ErrorResult.Status(413, $"Files may be at most {settings.MaxDataBytes} bytes (data) or {settings.MaxDocumentBytes} bytes (documents).");
         }
 
-        IFormCollection form;
-        try
+        var (form, unreadable) = await FormBodies.ReadAsync(request, new FormOptions { MultipartBodyLengthLimit = limit }, cancellationToken);
+        if (form is null)
         {
-            form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limit }, cancellationToken);
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
-        {
-            return e is BadHttpRequestException { StatusCode: 413 } || e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
-                ? ErrorResult.Status(413, "The upload is larger than allowed.")
-                : ErrorResult.BadRequest("The multipart body could not be read.");
+            return unreadable!;
         }
 
         var file = form.Files.GetFile("file") ?? (form.Files.Count > 0 ? form.Files[0] : null);

@@ -176,7 +176,12 @@ public static class TasksApi
     {
         if (http.Request.HasFormContentType)
         {
-            var form = await http.Request.ReadFormAsync(cancellationToken);
+            var (form, unreadable) = await Infrastructure.Http.FormBodies.ReadAsync(http.Request, null, cancellationToken);
+            if (form is null)
+            {
+                return (null, null, unreadable);
+            }
+
             JsonElement? parameters = null;
             if (form["parameters"].ToString() is { Length: > 0 } text)
             {

@@ -36,7 +36,7 @@ public sealed class ToolExecutor(
         }
 
         var started = Stopwatch.GetTimestamp();
-        var invalid = ToolSchemas.Validate(tool.Descriptor.Parameters, arguments);
+        var invalid = ToolSchemas.Validate(tool.Descriptor.Parameters, arguments, options.Value);
         ToolResult result;
         if (invalid.Count > 0)
         {

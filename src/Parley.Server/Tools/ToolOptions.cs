@@ -30,4 +30,15 @@ public sealed class ToolOptions
     /// <summary>Longest tool result (characters of JSON) handed back to the model.</summary>
     [Range(100, 200_000)]
     public int MaxResultChars { get; set; } = 4000;
+
+    /// <summary>
+    /// Time limit of one <c>pattern</c> of a tool schema against one value, for the patterns the
+    /// linear-time regex engine cannot run (backreferences, lookarounds); over it the value is refused.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int PatternTimeoutMilliseconds { get; set; } = 100;
+
+    /// <summary>Sub-schemas a tool's parameter schema may have (each property, item, definition, combinator branch).</summary>
+    [Range(10, 100_000)]
+    public int MaxSchemaNodes { get; set; } = 1000;
 }

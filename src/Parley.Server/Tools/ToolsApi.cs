@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Parley.Server.Auth;
 using Parley.Server.Conversations;
 using Parley.Server.Infrastructure.Errors;
@@ -63,7 +64,7 @@ public static class ToolsApi
 
     private static async Task<Results<Created<ToolView>, ErrorResult>> CreateAsync(
         CustomToolRequest request, ParleyDb db, CurrentUser me, ToolRegistry registry, CustomToolRunner runner, SecretProtector secrets, TimeProvider clock,
-        Infrastructure.Caching.TenantChanges changes, CancellationToken cancellationToken)
+        Infrastructure.Caching.TenantChanges changes, IOptions<ToolOptions> options, CancellationToken cancellationToken)
     {
         var slug = request.Slug!;
         if (registry.IsSystemName(slug))
@@ -76,7 +77,7 @@ public static class ToolsApi
             return ErrorResult.Conflict($"A tool with id '{slug}' already exists.");
         }
 
-        var (schema, errors) = ToolSchemas.Normalize(request.Parameters);
+        var (schema, errors) = ToolSchemas.Normalize(request.Parameters, options.Value);
         if (runner.CheckTemplate(request.EffectiveUrl) is { } problem)
         {
             errors = [.. errors, new FieldError("url_template", problem)];
@@ -115,7 +116,7 @@ public static class ToolsApi
     /// <summary>Fields left out keep their value; an empty <c>secret_header_value</c> removes the secret header.</summary>
     private static async Task<Results<Ok<ToolView>, ErrorResult>> UpdateAsync(
         string id, CustomToolUpdate request, ParleyDb db, ToolRegistry registry, CustomToolRunner runner, SecretProtector secrets, TimeProvider clock,
-        Infrastructure.Caching.TenantChanges changes, CancellationToken cancellationToken)
+        Infrastructure.Caching.TenantChanges changes, IOptions<ToolOptions> options, CancellationToken cancellationToken)
     {
         var tool = await db.Set<CustomTool>().FirstOrDefaultAsync(t => t.Name == id, cancellationToken);
         if (tool is null)
@@ -127,7 +128,7 @@ public static class ToolsApi
         var errors = new List<FieldError>();
         if (body.Parameters is not null)
         {
-            var (schema, problems) = ToolSchemas.Normalize(body.Parameters);
+            var (schema, problems) = ToolSchemas.Normalize(body.Parameters, options.Value);
             errors.AddRange(problems);
             tool.Parameters = schema?.ToJsonString() ?? tool.Parameters;
         }

@@ -90,6 +90,12 @@ public static class InboundWebhooksApi
             return refused;
         }
 
+        // Checked after the signature, so only the holder of the tenant's secret learns the tenant's state.
+        if (!await Tenants.TenantGate.IsActiveAsync(db, tenantId, cancellationToken))
+        {
+            return ErrorResult.Forbidden(Tenants.TenantGate.Deactivated);
+        }
+
         var (message, error) = InboundMessage.Parse(body);
         if (error is not null)
         {

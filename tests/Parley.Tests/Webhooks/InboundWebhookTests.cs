@@ -67,6 +67,28 @@ public abstract class InboundWebhookTests(ParleyApp app)
     }
 
     [Fact]
+    public async Task A_deactivated_tenant_gets_no_inbound_messages_and_its_refresh_tokens_stop_working()
+    {
+        var admin = await app.CreateTenantWithAdminAsync();
+        var secret = await InboundSecretAsync(admin);
+        await Json.ReadAsync(await app.Admin.Client.PutAsJsonAsync($"/api/v1/tenants/{admin.TenantId}", new { is_active = false }), 200);
+
+        var body = JsonSerializer.Serialize(new { message = "Where is my order?", customer_id = "crm-7" });
+        await Json.ReadErrorAsync(await app.Anonymous().SendAsync(Signed(admin.TenantId, secret, body)), 403);
+        await Json.ReadErrorAsync(await app.Anonymous().PostAsJsonAsync("/api/v1/auth/refresh", new { refresh_token = admin.RefreshToken }), 401);
+        using (var scope = app.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
+            Assert.Equal(0, await db.Messages.IgnoreQueryFilters().CountAsync(m => m.TenantId == admin.TenantId));
+            Assert.Equal(0, await db.Set<InboundWebhookReceipt>().IgnoreQueryFilters().CountAsync(r => r.TenantId == admin.TenantId));
+        }
+
+        // Active again: the same secret works.
+        await Json.ReadAsync(await app.Admin.Client.PutAsJsonAsync($"/api/v1/tenants/{admin.TenantId}", new { is_active = true }), 200);
+        await Json.ReadAsync(await app.Anonymous().SendAsync(Signed(admin.TenantId, secret, body)), 200);
+    }
+
+    [Fact]
     public async Task Bad_missing_stale_and_replayed_signatures_are_refused()
     {
         var admin = await app.CreateTenantWithAdminAsync();
