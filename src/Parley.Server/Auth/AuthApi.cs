@@ -92,15 +92,16 @@ public static class AuthApi
         }
 
         var ip = request.HttpContext.Connection.RemoteIpAddress?.ToString();
-        if (await throttle.BlockedUntilAsync(login!, ip, cancellationToken) is { } until)
+        var normalized = User.Normalize(login!);
+        var user = await db.Users.IgnoreQueryFilters()
+            .FirstOrDefaultAsync(u => u.NormalizedEmail == normalized || u.NormalizedUsername == normalized, cancellationToken);
+        var (reservation, blockedUntil) = await throttle.ReserveAsync(user?.Id, login!, ip, cancellationToken);
+        if (blockedUntil is { } until)
         {
             request.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (long)(until - clock.GetUtcNow()).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return ErrorResult.TooManyRequests("Too many failed logins; try again later.");
         }
 
-        var normalized = User.Normalize(login!);
-        var user = await db.Users.IgnoreQueryFilters()
-            .FirstOrDefaultAsync(u => u.NormalizedEmail == normalized || u.NormalizedUsername == normalized, cancellationToken);
         var verdict = PasswordVerificationResult.Failed;
         if (user is null)
         {
@@ -113,17 +114,16 @@ public static class AuthApi
 
         if (user is null || verdict == PasswordVerificationResult.Failed)
         {
-            await throttle.RecordFailureAsync(login!, ip, cancellationToken);
             return ErrorResult.Unauthorized("Incorrect email/username or password.");
         }
 
+        await throttle.ReleaseAsync(reservation!, cancellationToken);
         var tenantActive = await db.Tenants.AnyAsync(t => t.Id == user.TenantId && t.IsActive, cancellationToken);
         if (!user.IsActive || !tenantActive)
         {
             return ErrorResult.Forbidden("This account is disabled.");
         }
 
-        await throttle.RecordSuccessAsync(login!, cancellationToken);
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
             accounts.SetPassword(user, body.Password!);
