@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.RateLimiting;
+using Parley.Server.Notifications;
 using Parley.Server.Storage;
 using Parley.Server.Tenants;
 using Parley.Server.Users;
@@ -27,7 +28,7 @@ public static class AuthApi
 
     private static async Task<Results<Created<RegisterResponse>, ErrorResult>> RegisterAsync(
         RegisterRequest request, ParleyDb db, UserAccounts accounts, TokenService tokens, IOptions<AuthOptions> options,
-        TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
+        TimeProvider clock, HttpContext http, NotificationPusher pusher, ILogger<RegistrationRequestLog> logger, CancellationToken cancellationToken)
     {
         if (!options.Value.AllowSelfRegistration)
         {
@@ -39,7 +40,12 @@ public static class AuthApi
             return ErrorResult.Validation([passwordError]);
         }
 
-        if (await accounts.CheckUniqueAsync(request.Email, request.Username, null, cancellationToken) is { } conflict)
+        if (await accounts.FindByEmailAsync(request.Email!, cancellationToken) is { } owner)
+        {
+            return await RegistrationAttempts.AnswerAsync(owner, request, db, accounts, tokens, pusher, logger, clock, cancellationToken);
+        }
+
+        if (await accounts.CheckUniqueAsync(null, request.Username, null, cancellationToken) is { } conflict)
         {
             return conflict;
         }
