@@ -61,6 +61,13 @@ public sealed class TokenService(ParleyDb db, SigningKeys keys, PrincipalCheck p
     }
 
     /// <summary>
+    /// A pair shaped like <see cref="StartSession"/>'s that opens nothing: no session is stored, so
+    /// the access token is refused at first use and the refresh token matches no stored hash.
+    /// </summary>
+    public TokenPair Unusable(User notStored)
+        => new(CreateAccessToken(notStored, Guid.CreateVersion7()), NewOpaqueToken("prt_"), AccessTokenSeconds);
+
+    /// <summary>
     /// Exchanges a refresh token for a new pair. A token that was already used means it leaked:
     /// the whole session (every token of the family, and its access tokens) is revoked.
     /// </summary>

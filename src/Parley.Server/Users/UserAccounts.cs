@@ -35,7 +35,19 @@ public sealed class UserAccounts(ParleyDb db, PasswordHashing hashing, Principal
         return null;
     }
 
+    /// <summary>The account, in any tenant, that already uses this email.</summary>
+    public Task<User?> FindByEmailAsync(string email, CancellationToken cancellationToken)
+        => db.Users.IgnoreQueryFilters().FirstOrDefaultAsync(u => u.NormalizedEmail == User.Normalize(email), cancellationToken);
+
     public User Add(Guid tenantId, string email, string? username, string? fullName, string password, string role, string plan, bool verified)
+    {
+        var user = Build(tenantId, email, username, fullName, password, role, plan, verified);
+        db.Users.Add(user);
+        return user;
+    }
+
+    /// <summary>A new account, hashed and complete, that is not (yet) stored.</summary>
+    public User Build(Guid tenantId, string email, string? username, string? fullName, string password, string role, string plan, bool verified)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var user = new User
@@ -54,7 +66,6 @@ public sealed class UserAccounts(ParleyDb db, PasswordHashing hashing, Principal
             CreatedAt = now,
             UpdatedAt = now,
         };
-        db.Users.Add(user);
         return user;
     }
 
