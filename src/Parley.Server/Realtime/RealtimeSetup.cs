@@ -13,6 +13,7 @@ public static class RealtimeSetup
         services.AddSingleton<Infrastructure.Caching.TenantChanges>();
         services.AddSingleton<ConversationNotifier>();
         services.AddSingleton<SocketLimits>();
+        services.AddSingleton<OpenSockets>();
         services.AddSingleton<SocketAuthentication>();
         // With PostgreSQL several instances may share the load: events cross over LISTEN/NOTIFY.
         services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Postgres ?? string.Empty));
