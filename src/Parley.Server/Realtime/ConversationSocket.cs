@@ -4,6 +4,7 @@ using System.Text.Json;
 using Parley.Server.Auth;
 using Parley.Server.Conversations;
 using Parley.Server.Infrastructure.Errors;
+using Parley.Server.Infrastructure.RateLimiting;
 
 namespace Parley.Server.Realtime;
 
@@ -19,6 +20,7 @@ public sealed class ConversationSocket(
     ConversationService conversations,
     ConversationEventHub hub,
     ConversationNotifier notifier,
+    RequestBudgets budgets,
     CurrentUser me,
     IHttpContextAccessor http)
 {
@@ -133,12 +135,33 @@ public sealed class ConversationSocket(
                 await AgentReplyAsync(conversation.Id, text, cancellationToken);
                 break;
             case null or "message" when text is not null:
+                if (await OverChatBudgetAsync(cancellationToken))
+                {
+                    break;
+                }
+
                 await TurnAsync(conversation.Id, text, frame.TryGetProperty("metadata", out var metadata) ? metadata : null, cancellationToken);
                 break;
             default:
                 connection.SendError("BAD_FRAME", type is null or "message" ? "A message frame needs a non-empty \"content\" or \"message\"." : $"Unknown frame type '{type}'.");
                 break;
         }
+    }
+
+    /// <summary>
+    /// A socket turn spends the chat budget the REST chat endpoints spend (same counters), so a socket
+    /// is no way around it. Over budget: an error frame with retry_after, and the socket stays open.
+    /// </summary>
+    private async Task<bool> OverChatBudgetAsync(CancellationToken cancellationToken)
+    {
+        var draw = await budgets.DrawAsync(RateLimitPolicies.Chat, me.UserId?.ToString(), http.HttpContext?.Connection.RemoteIpAddress, cancellationToken);
+        if (draw is not { Allowed: false } refused)
+        {
+            return false;
+        }
+
+        connection.SendRetryLater(ErrorCodes.RateLimited, RateLimitMiddleware.ExceededMessage(refused, RateLimitPolicies.Chat), refused.RetryAfterSeconds);
+        return true;
     }
 
     private async Task TurnAsync(Guid conversationId, string text, JsonElement? metadata, CancellationToken cancellationToken)

@@ -56,6 +56,10 @@ public sealed class SocketConnection(WebSocket socket, JsonSerializerOptions jso
 
     public bool SendError(string code, string message) => Send(new { type = "error", error = new { code, message }, timestamp = DateTime.UtcNow });
 
+    /// <summary>A refused frame that may be sent again later: <c>retry_after</c> (seconds) in the error and at the top level.</summary>
+    public bool SendRetryLater(string code, string message, int retryAfterSeconds)
+        => Send(new { type = "error", error = new { code, message, retry_after = retryAfterSeconds }, retry_after = retryAfterSeconds, timestamp = DateTime.UtcNow });
+
     /// <summary>
     /// Ends the socket from the server's side (its credentials were revoked): the error frame is the
     /// last event it gets, whatever is published after this is dropped, then it is closed with 1008.
