@@ -22,6 +22,7 @@ public sealed class ConversationSocket(
     ConversationNotifier notifier,
     RequestBudgets budgets,
     CurrentUser me,
+    Microsoft.Extensions.Options.IOptions<RealtimeOptions> options,
     IHttpContextAccessor http)
 {
     // The user's own messages come back in the turn's answer; echoing them would duplicate them.
@@ -51,7 +52,7 @@ public sealed class ConversationSocket(
             timestamp = DateTime.UtcNow,
         });
 
-        var replayedUpTo = await ReplayAsync(conversation.Id, cancellationToken);
+        var replayedUpTo = await ReplayAsync(conversation, cancellationToken);
         var pump = PumpAsync(subscription, replayedUpTo, cancellationToken);
         await notifier.SignalAsync(conversation, "presence", new { user_id = me.UserId, role = me.Role, status = "online" }, me.UserId, cancellationToken);
         try
@@ -69,8 +70,13 @@ public sealed class ConversationSocket(
         }
     }
 
-    /// <summary>Sends the stored messages after the client's last sequence; returns the last one sent.</summary>
-    private async Task<int> ReplayAsync(Guid conversationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the stored messages after the client's last sequence a page at a time, each send waiting
+    /// for room in the outbox, so any backlog up to <see cref="RealtimeOptions.MaxResumeMessages"/>
+    /// arrives whole; returns the last sequence sent. Live events wait in the subscription meanwhile
+    /// and the pump drops those the replay already sent.
+    /// </summary>
+    private async Task<int> ReplayAsync(Conversation conversation, CancellationToken cancellationToken)
     {
         var query = http.HttpContext?.Request.Query;
         var raw = query?["last_sequence"].ToString() is { Length: > 0 } value ? value : query?["after"].ToString();
@@ -79,10 +85,22 @@ public sealed class ConversationSocket(
             return int.MaxValue;
         }
 
-        var last = after;
-        foreach (var message in await conversations.MessagesAsync(conversationId, after, 1000, cancellationToken))
+        var settings = options.Value;
+        var stall = TimeSpan.FromSeconds(settings.ReplayStallSeconds);
+        var plan = Backlog.For(conversation, after, settings.MaxResumeMessages);
+        if (plan.Resync is not null && !await connection.SendPacedAsync(plan.Resync, stall, cancellationToken))
         {
-            connection.Send(SocketEvents.Message(ConversationEvent.ForMessage(message, null)));
+            return int.MaxValue;
+        }
+
+        var last = plan.From;
+        await foreach (var message in Backlog.MessagesAsync(conversations, conversation.Id, plan.From, settings.ResumePageSize, cancellationToken))
+        {
+            if (!await connection.SendPacedAsync(SocketEvents.Message(ConversationEvent.ForMessage(message, null)), stall, cancellationToken))
+            {
+                break;
+            }
+
             last = message.Sequence;
         }
 

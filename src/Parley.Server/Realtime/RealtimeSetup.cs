@@ -9,6 +9,7 @@ public static class RealtimeSetup
     public static WebApplicationBuilder AddParleyRealtime(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ConversationEventHub>();
         services.AddSingleton<Infrastructure.Caching.TenantChanges>();
         services.AddSingleton<ConversationNotifier>();

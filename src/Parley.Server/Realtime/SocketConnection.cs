@@ -85,6 +85,48 @@ public sealed class SocketConnection(WebSocket socket, JsonSerializerOptions jso
         }
     }
 
+    /// <summary>
+    /// Queues an event, waiting while the outbox is full (a replay goes at the client's pace); false
+    /// (and the socket is cut off) when the client makes no room within <paramref name="stall"/>.
+    /// </summary>
+    public async Task<bool> SendPacedAsync(object message, TimeSpan stall, CancellationToken cancellationToken)
+    {
+        var text = JsonSerializer.Serialize(message, json);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(stall);
+        try
+        {
+            while (await _outbox.Writer.WaitToWriteAsync(timeout.Token))
+            {
+                lock (_sending)
+                {
+                    if (_terminatedBecause is not null)
+                    {
+                        return false;
+                    }
+
+                    if (_outbox.Writer.TryWrite(text))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("WebSocket client read nothing for {Seconds} s during a replay; disconnecting it", stall.TotalSeconds);
+            _outbox.Writer.TryComplete(new IOException("replay stalled"));
+            socket.Abort();
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The next JSON object from the client, or null when the connection closes.</summary>
     public async Task<JsonElement?> ReceiveAsync(CancellationToken cancellationToken)
     {
