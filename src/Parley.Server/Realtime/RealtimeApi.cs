@@ -82,6 +82,13 @@ public static class RealtimeApi
                 entered = true;
             }
 
+            using var registration = services.GetRequiredService<OpenSockets>().Register(Owner(me), connection);
+            if (!await StillValidAsync(http, me))
+            {
+                // Revoked between authentication and registration: the revocation found no socket to close.
+                connection.Terminate(ErrorCodes.Authentication, "Access revoked; authenticate again.", "access revoked");
+            }
+
             await run(connection, http.RequestAborted);
         }
         finally
@@ -91,6 +98,23 @@ public static class RealtimeApi
                 limits.Leave(me.RequiredUserId);
             }
         }
+    }
+
+    private static SocketOwner Owner(CurrentUser me)
+        => new(me.RequiredTenantId, me.RequiredUserId, me.SessionId,
+            Guid.TryParse(me.Principal.FindFirst(ParleyClaims.ApiKeyId)?.Value, out var keyId) ? keyId : null);
+
+    /// <summary>Re-reads a session's state once the socket is registered (every later revocation closes it).</summary>
+    private static async Task<bool> StillValidAsync(HttpContext http, CurrentUser me)
+    {
+        if (me.SessionId is not { } sessionId)
+        {
+            return true;
+        }
+
+        var snapshot = await http.RequestServices.GetRequiredService<PrincipalCheck>()
+            .LoadAsync(http.RequestServices.GetRequiredService<ParleyDb>(), me.RequiredUserId, sessionId, http.RequestAborted);
+        return snapshot is not null && snapshot.TenantId == me.TenantId && snapshot.Role == me.Role;
     }
 
     private static async Task<bool> AuthenticateFirstFrameAsync(HttpContext http, SocketConnection connection)

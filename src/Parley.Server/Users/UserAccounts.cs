@@ -8,7 +8,7 @@ using Parley.Server.Storage;
 namespace Parley.Server.Users;
 
 /// <summary>Creating and changing accounts: the rules shared by registration, admins and tenants.</summary>
-public sealed class UserAccounts(ParleyDb db, PasswordHashing hashing, PrincipalCheck principals, DomainEvents events, IOptions<AuthOptions> options, TimeProvider clock)
+public sealed class UserAccounts(ParleyDb db, PasswordHashing hashing, PrincipalCheck principals, Realtime.OpenSockets sockets, DomainEvents events, IOptions<AuthOptions> options, TimeProvider clock)
 {
     public FieldError? CheckPassword(string? password, string field = "password") => password switch
     {
@@ -93,6 +93,12 @@ public sealed class UserAccounts(ParleyDb db, PasswordHashing hashing, Principal
             .Where(e => e.State is EntityState.Modified or EntityState.Deleted)
             .Select(e => e.Entity.Id)
             .ToList();
+        // Sockets were opened as this user with this role: a removed, disabled or re-roled user's sockets close.
+        var lostAccess = db.ChangeTracker.Entries<User>()
+            .Where(e => e.State is EntityState.Deleted
+                || (e.State is EntityState.Modified && (!e.Entity.IsActive || !Equals(e.Property(u => u.Role).OriginalValue, e.Entity.Role))))
+            .Select(e => e.Entity.Id)
+            .ToList();
         foreach (var entry in db.ChangeTracker.Entries<User>().Where(e => e.State is EntityState.Added or EntityState.Modified).ToList())
         {
             var user = entry.Entity;
@@ -104,6 +110,11 @@ public sealed class UserAccounts(ParleyDb db, PasswordHashing hashing, Principal
         {
             await db.SaveChangesAsync(cancellationToken);
             changed.ForEach(principals.Forget);
+            foreach (var userId in lostAccess)
+            {
+                await sockets.RevokeAsync(new Realtime.Revocation(Realtime.Revocation.User, userId, "account changed", userId), cancellationToken);
+            }
+
             return null;
         }
         catch (DbUpdateException e) when (IsUniqueViolation(e))
