@@ -15,4 +15,7 @@ public sealed class HttpOptions
 
     /// <summary>Proxies whose X-Forwarded-For / X-Forwarded-Proto are trusted (IP addresses).</summary>
     public string[] TrustedProxies { get; set; } = [];
+
+    /// <summary>One access log entry per request (method, path, status, duration, request id, caller).</summary>
+    public bool AccessLog { get; set; } = true;
 }

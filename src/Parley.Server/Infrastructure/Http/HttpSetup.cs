@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.Json;
 
@@ -44,14 +45,20 @@ public static class HttpSetup
             }
         });
         builder.Services.AddHsts(o => { o.MaxAge = TimeSpan.FromDays(365); o.IncludeSubDomains = true; });
+        builder.AddParleyLogging();
         return builder;
     }
 
-    /// <summary>The cross-cutting front of the pipeline, in order: ids, errors, headers, CORS.</summary>
+    /// <summary>The cross-cutting front of the pipeline, in order: ids, access log, errors, headers, CORS.</summary>
     public static WebApplication UseParleyHttp(this WebApplication app)
     {
         app.UseForwardedHeaders();
         app.UseMiddleware<RequestIdMiddleware>();
+        if (app.Services.GetRequiredService<IOptions<HttpOptions>>().Value.AccessLog)
+        {
+            app.UseHttpLogging();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages(ctx =>
         {
