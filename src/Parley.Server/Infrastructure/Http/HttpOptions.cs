@@ -38,4 +38,7 @@ public sealed class HttpOptions : IValidatableObject
             yield return new ValidationResult($"'{network}' is not a network in CIDR notation (10.0.0.0/8).", [nameof(TrustedNetworks)]);
         }
     }
+
+    /// <summary>One access log entry per request (method, path, status, duration, request id, caller).</summary>
+    public bool AccessLog { get; set; } = true;
 }

@@ -60,10 +60,11 @@ public static class HttpSetup
             }
         });
         builder.Services.AddHsts(o => { o.MaxAge = TimeSpan.FromDays(365); o.IncludeSubDomains = true; });
+        builder.AddParleyLogging();
         return builder;
     }
 
-    /// <summary>The cross-cutting front of the pipeline, in order: ids, errors, headers, CORS.</summary>
+    /// <summary>The cross-cutting front of the pipeline, in order: ids, access log, errors, headers, CORS.</summary>
     public static WebApplication UseParleyHttp(this WebApplication app)
     {
         if (app.Services.GetRequiredService<IOptions<HttpOptions>>().Value.TrustsProxies)
@@ -72,6 +73,11 @@ public static class HttpSetup
         }
 
         app.UseMiddleware<RequestIdMiddleware>();
+        if (app.Services.GetRequiredService<IOptions<HttpOptions>>().Value.AccessLog)
+        {
+            app.UseHttpLogging();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages(ctx =>
         {
