@@ -1,41 +1,73 @@
 using System.Globalization;
-using CsvHelper;
-using CsvHelper.Configuration;
+using System.Text.Json;
+using Parley.Server.Tasks.Datasets;
 
 namespace Parley.Server.Tasks.Analysis;
 
 /// <summary>
-/// Figures over an uploaded CSV (header row first): each column is typed from its values as
-/// numeric, boolean, date or categorical, then counted, averaged, rated, bucketed by day or month,
-/// or ranked.
+/// Figures over a dataset (an uploaded CSV or a registered dataset): each column is typed from its
+/// values as numeric, boolean, date or categorical and described; the rows are narrowed to
+/// <c>parameters.time_period</c> when a date column exists; the business metrics 001 shows are
+/// computed from columns found by name (<see cref="DatasetMetrics"/>); and with a date column the
+/// rows are bucketed by <c>parameters.period</c> (month by default) into a trend.
 /// </summary>
-public static class CsvFigures
+public static class DatasetFigures
 {
-    private const int MaxRows = 1_000_000;
-    private static readonly string[] Truthy = ["true", "yes", "y"];
-    private static readonly string[] Falsy = ["false", "no", "n"];
+    public const int MaxRows = 1_000_000;
 
-    public static Figures Compute(string csv)
+    public static Figures Compute(DatasetTable table, JsonElement parameters)
     {
-        var (header, rows) = Read(csv);
-        var columns = new Dictionary<string, object?>();
+        var header = table.Header.Select((h, i) => string.IsNullOrWhiteSpace(h) ? $"column_{i + 1}" : h.Trim()).ToArray();
+        var columns = header.Select((name, i) => Column.Of(name, table.Rows.Select(r => i < r.Length ? r[i].Trim() : string.Empty).ToList())).ToList();
+        var q = new Dictionary<string, object?>();
         var insights = new List<string>();
         var recommendations = new List<string>();
-        for (var i = 0; i < header.Length; i++)
-        {
-            var name = string.IsNullOrWhiteSpace(header[i]) ? $"column_{i + 1}" : header[i].Trim();
-            var values = rows.Select(r => i < r.Length ? r[i].Trim() : string.Empty).ToList();
-            var present = values.Where(v => v.Length > 0).ToList();
-            var missing = values.Count - present.Count;
-            if (missing > 0 && Fmt.Rate(missing, values.Count) >= 0.2)
-            {
-                recommendations.Add($"Column '{name}' is empty in {Fmt.Pct(Fmt.Rate(missing, values.Count))} of rows ({Fmt.Num(missing)}): fill it in at the source before relying on it.");
-            }
 
-            columns[name] = Describe(name, present, missing, insights);
+        var rows = Enumerable.Range(0, table.Rows.Count).ToList();
+        var dateColumn = columns.FirstOrDefault(c => c.Kind == ColumnKind.Date);
+        if (Text(parameters, "time_period") is { } period)
+        {
+            if (Periods.Parse(period) is not { } window)
+            {
+                q["time_period_note"] = $"'{period}' is not a period Parley reads (e.g. Q4_2024, 2024, 2024-11); all rows were analysed.";
+            }
+            else if (dateColumn is null)
+            {
+                q["time_period_note"] = $"The dataset has no date column, so '{period}' could not be applied; all rows were analysed.";
+            }
+            else
+            {
+                rows = rows.Where(r => dateColumn.Dates[r] is { } d && d >= window.Start && d < window.End).ToList();
+                q["time_period"] = new { value = period, start = window.Start, end = window.End, date_column = dateColumn.Name };
+                if (rows.Count == 0)
+                {
+                    throw new TaskInputException($"No rows of the dataset fall in {period} (column '{dateColumn.Name}').");
+                }
+            }
         }
 
-        var q = new Dictionary<string, object?> { ["row_count"] = rows.Count, ["column_count"] = header.Length, ["columns"] = columns };
+        var selected = columns.Select(c => c.Take(rows)).ToList();
+        q["row_count"] = rows.Count;
+        q["column_count"] = header.Length;
+        DatasetMetrics.Compute(selected, Metrics(parameters), q, insights);
+        var described = new Dictionary<string, object?>();
+        foreach (var column in selected)
+        {
+            var missing = column.Values.Count(v => v.Length == 0);
+            if (missing > 0 && Fmt.Rate(missing, column.Values.Count) >= 0.2)
+            {
+                recommendations.Add($"Column '{column.Name}' is empty in {Fmt.Pct(Fmt.Rate(missing, column.Values.Count))} of rows ({Fmt.Num(missing)}): fill it in at the source before relying on it.");
+            }
+
+            described[column.Name] = column.Describe(insights);
+        }
+
+        q["columns"] = described;
+        if (selected.FirstOrDefault(c => c.Kind == ColumnKind.Date) is { } dates)
+        {
+            q["trends"] = DatasetMetrics.Trend(selected, dates, Text(parameters, "period") ?? Text(parameters, "group_by"), insights);
+        }
+
         if (recommendations.Count == 0)
         {
             recommendations.Add($"All {header.Length} columns are at least 80% filled across {Fmt.Num(rows.Count)} rows; the dataset is complete enough to track these figures over time.");
@@ -44,93 +76,50 @@ public static class CsvFigures
         return new Figures($"{Fmt.Num(rows.Count)} rows and {header.Length} columns analysed.", q, insights, recommendations);
     }
 
-    private static object Describe(string name, List<string> present, int missing, List<string> insights)
+    private static string? Text(JsonElement parameters, string name)
+        => parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s ? s.Trim() : null;
+
+    private static List<string>? Metrics(JsonElement parameters)
+        => parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("metrics", out var m) && m.ValueKind == JsonValueKind.Array
+            ? m.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!.Trim()).Where(s => s.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).Take(50).ToList()
+            : null;
+}
+
+/// <summary>Quarters (<c>Q4_2024</c>, <c>2024-Q4</c>), years (<c>2024</c>, <c>FY2024</c>) and months (<c>2024-11</c>).</summary>
+internal static partial class Periods
+{
+    public static (DateTime Start, DateTime End)? Parse(string text)
     {
-        if (present.Count == 0)
+        var t = text.Trim().ToUpperInvariant().Replace(' ', '_');
+        if (Quarter().Match(t) is { Success: true } q)
         {
-            return new { type = "empty", missing };
+            var (quarter, year) = q.Groups["q1"].Success ? (int.Parse(q.Groups["q1"].Value, CultureInfo.InvariantCulture), int.Parse(q.Groups["y1"].Value, CultureInfo.InvariantCulture))
+                : (int.Parse(q.Groups["q2"].Value, CultureInfo.InvariantCulture), int.Parse(q.Groups["y2"].Value, CultureInfo.InvariantCulture));
+            var start = new DateTime(year, ((quarter - 1) * 3) + 1, 1, 0, 0, 0, DateTimeKind.Utc);
+            return (start, start.AddMonths(3));
         }
 
-        if (present.All(v => Truthy.Contains(v.ToLowerInvariant()) || Falsy.Contains(v.ToLowerInvariant())))
+        if (Month().Match(t) is { Success: true } m && int.Parse(m.Groups["m"].Value, CultureInfo.InvariantCulture) is >= 1 and <= 12 and var month)
         {
-            var yes = present.LongCount(v => Truthy.Contains(v.ToLowerInvariant()));
-            var rate = Fmt.Rate(yes, present.Count);
-            insights.Add($"'{name}' is true for {Fmt.Pct(rate)} of rows ({Fmt.Num(yes)} of {Fmt.Num(present.Count)}).");
-            return new { type = "boolean", count = present.Count, missing, true_count = yes, rate };
+            var start = new DateTime(int.Parse(m.Groups["y"].Value, CultureInfo.InvariantCulture), month, 1, 0, 0, 0, DateTimeKind.Utc);
+            return (start, start.AddMonths(1));
         }
 
-        var numbers = present.Select(v => double.TryParse(v, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var d) ? d : (double?)null).ToList();
-        if (numbers.All(n => n is not null))
+        if (Year().Match(t) is { Success: true } y)
         {
-            var xs = numbers.Select(n => n!.Value).ToList();
-            var mean = xs.Average();
-            insights.Add($"'{name}' averages {Fmt.Num(Math.Round(mean, 2))} (min {Fmt.Num(xs.Min())}, max {Fmt.Num(xs.Max())}, total {Fmt.Num(Math.Round(xs.Sum(), 2))}) over {Fmt.Num(xs.Count)} rows.");
-            var sorted = xs.Order().ToList();
-            return new { type = "numeric", count = xs.Count, missing, sum = Math.Round(xs.Sum(), 4), mean = Math.Round(mean, 4), median = sorted[sorted.Count / 2], min = sorted[0], max = sorted[^1] };
+            var start = new DateTime(int.Parse(y.Groups["y"].Value, CultureInfo.InvariantCulture), 1, 1, 0, 0, 0, DateTimeKind.Utc);
+            return (start, start.AddYears(1));
         }
 
-        var dates = present.Select(v => DateTime.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var d) ? d : (DateTime?)null).ToList();
-        if (dates.All(d => d is not null))
-        {
-            var ds = dates.Select(d => d!.Value).ToList();
-            var span = ds.Max() - ds.Min();
-            var monthly = span.TotalDays > 62;
-            var series = ds.GroupBy(d => monthly ? new DateTime(d.Year, d.Month, 1) : d.Date).OrderBy(g => g.Key)
-                .Select(g => new { period = g.Key.ToString(monthly ? "yyyy-MM" : "yyyy-MM-dd", CultureInfo.InvariantCulture), count = g.Count() }).ToList();
-            var busiest = series.MaxBy(s => s.count)!;
-            insights.Add($"'{name}' spans {ds.Min():yyyy-MM-dd} to {ds.Max():yyyy-MM-dd}; the busiest {(monthly ? "month" : "day")} is {busiest.period} with {Fmt.Num(busiest.count)} rows.");
-            return new { type = "date", count = ds.Count, missing, first = ds.Min(), last = ds.Max(), time_series = series };
-        }
-
-        var top = present.GroupBy(v => v, StringComparer.OrdinalIgnoreCase).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(5)
-            .Select(g => new { value = g.Key, count = g.Count(), share = Fmt.Rate(g.Count(), present.Count) }).ToList();
-        var distinct = present.Distinct(StringComparer.OrdinalIgnoreCase).Count();
-        if (distinct < present.Count)
-        {
-            insights.Add($"'{name}' has {Fmt.Num(distinct)} distinct values; the most common is '{top[0].value}' ({Fmt.Pct(top[0].share)} of rows).");
-        }
-
-        return new { type = "categorical", count = present.Count, missing, distinct, top_values = top };
+        return null;
     }
 
-    private static (string[] Header, List<string[]> Rows) Read(string csv)
-    {
-        try
-        {
-            using var reader = new StringReader(csv);
-            using var parser = new CsvParser(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { DetectDelimiter = true, BadDataFound = null });
-            if (!parser.Read() || parser.Record is not { Length: > 0 } header)
-            {
-                throw new TaskInputException("The dataset is empty: send a CSV with a header row.");
-            }
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:Q(?<q1>[1-4])[_-]?(?<y1>\d{4})|(?<y2>\d{4})[_-]?Q(?<q2>[1-4]))$")]
+    private static partial System.Text.RegularExpressions.Regex Quarter();
 
-            var rows = new List<string[]>();
-            while (parser.Read())
-            {
-                if (rows.Count >= MaxRows)
-                {
-                    throw new TaskInputException($"The dataset has more than {MaxRows:N0} rows.");
-                }
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<y>\d{4})-(?<m>\d{1,2})$")]
+    private static partial System.Text.RegularExpressions.Regex Month();
 
-                var record = parser.Record!;
-                if (record.Length == 1 && record[0].Length == 0)
-                {
-                    continue;
-                }
-
-                rows.Add(record);
-            }
-
-            if (rows.Count == 0)
-            {
-                throw new TaskInputException("The dataset has a header but no rows.");
-            }
-
-            return (header, rows);
-        }
-        catch (CsvHelperException e)
-        {
-            throw new TaskInputException("The dataset is not valid CSV: " + e.Message.Split('\n')[0]);
-        }
-    }
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:FY_?)?(?<y>\d{4})$")]
+    private static partial System.Text.RegularExpressions.Regex Year();
 }
