@@ -68,24 +68,39 @@ public static class AssistantsApi
             : ErrorResult.NotFound("Assistant");
 
     private static async Task<Results<Created<AssistantView>, ErrorResult>> CreateAsync(
-        AssistantRequest request, AssistantChanges changes, CancellationToken cancellationToken)
+        AssistantRequest request, AssistantChanges changes, Tools.ToolRegistry tools, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Name))
         {
             return ErrorResult.Validation("name", "Field required.");
         }
 
+        var (resolved, error) = await WithToolIdsAsync(request, tools, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        request = resolved;
         var assistant = await changes.CreateAsync(request, cancellationToken);
         return TypedResults.Created($"/api/v1/assistants/{assistant.Id}", AssistantView.From(assistant));
     }
 
     private static async Task<Results<Ok<AssistantView>, ErrorResult>> UpdateAsync(
-        Guid id, AssistantRequest request, ParleyDb db, AssistantChanges changes, CancellationToken cancellationToken)
+        Guid id, AssistantRequest request, ParleyDb db, AssistantChanges changes, Tools.ToolRegistry tools, CancellationToken cancellationToken)
     {
         if (await db.Set<Assistant>().FirstOrDefaultAsync(a => a.Id == id, cancellationToken) is not { } assistant)
         {
             return ErrorResult.NotFound("Assistant");
         }
+
+        var (resolved, error) = await WithToolIdsAsync(request, tools, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        request = resolved;
 
         if (request.IsDefault == false && assistant.IsDefault)
         {
@@ -94,6 +109,19 @@ public static class AssistantsApi
 
         await changes.UpdateAsync(assistant, request, cancellationToken);
         return TypedResults.Ok(AssistantView.From(assistant));
+    }
+
+    /// <summary>The request with its tools named by id; a 422 listing the available tools when one does not exist.</summary>
+    private static async Task<(AssistantRequest Request, ErrorResult? Error)> WithToolIdsAsync(
+        AssistantRequest request, Tools.ToolRegistry tools, CancellationToken cancellationToken)
+    {
+        if (request.Tools is not { Count: > 0 } names)
+        {
+            return (request, null);
+        }
+
+        var (ids, error) = await tools.ResolveAsync("tools", names, cancellationToken);
+        return error is null ? (request with { Tools = ids }, null) : (request, ErrorResult.Validation([error]));
     }
 
     private static async Task<Results<NoContent, ErrorResult>> DeleteAsync(Guid id, ParleyDb db, AssistantChanges changes, CancellationToken cancellationToken)

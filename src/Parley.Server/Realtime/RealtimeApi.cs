@@ -119,9 +119,15 @@ public static class RealtimeApi
 
     private static async Task<bool> AuthenticateFirstFrameAsync(HttpContext http, SocketConnection connection)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        var frame = await connection.ReceiveAsync(timeout.Token);
+        // Cancelling a WebSocket receive aborts the socket (the client saw 1006 and no reason), so the
+        // wait for the first frame is a race against a delay; the caller then explains and closes.
+        var receive = connection.ReceiveAsync(http.RequestAborted);
+        if (await Task.WhenAny(receive, Task.Delay(TimeSpan.FromSeconds(10), http.RequestAborted)) != receive)
+        {
+            return false;
+        }
+
+        var frame = await receive;
         if (frame is not { } f || !f.TryGetProperty("token", out var token) || token.ValueKind != JsonValueKind.String)
         {
             return false;

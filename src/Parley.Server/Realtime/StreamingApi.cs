@@ -28,7 +28,7 @@ public static class StreamingApi
     private static async Task<Results<ServerSentEventsResult<object>, ErrorResult>> StreamTurnAsync(
         ChatMessageRequest request, ConversationService conversations, TurnPipeline turns, ParleyDb db, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var (target, error) = await conversations.ForTurnAsync(request.SessionId, cancellationToken);
+        var (target, error) = await conversations.ForSessionTurnAsync(request.SessionId, cancellationToken);
         if (target is null)
         {
             return error!;
