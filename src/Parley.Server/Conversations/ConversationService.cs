@@ -99,7 +99,7 @@ public sealed class ConversationService(
     public async Task<Conversation> StartAsync(string? title, string channel = Channels.Web, string? customerId = null, Guid? assistantId = null, JsonElement? metadata = null, CancellationToken cancellationToken = default)
     {
         var conversation = Start(title, channel, customerId, assistantId, metadata);
-        await events.RaiseAsync(db, conversation.TenantId, EventTypes.ConversationCreated, ConversationEventData.From(conversation), cancellationToken);
+        await events.RaiseAsync(db, conversation.TenantId, EventTypes.ConversationCreated, ConversationEventData.From(conversation), conversation.UserId, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return conversation;
     }
@@ -110,7 +110,7 @@ public sealed class ConversationService(
         {
             conversation.Status = ConversationStatus.Ended;
             conversation.EndedAt = conversation.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-            await events.RaiseAsync(db, conversation.TenantId, EventTypes.ConversationEnded, ConversationEventData.From(conversation), cancellationToken);
+            await events.RaiseAsync(db, conversation.TenantId, EventTypes.ConversationEnded, ConversationEventData.From(conversation), conversation.UserId, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
     }

@@ -22,7 +22,7 @@ public sealed class TaskRunner(ConversationFigures conversations, TicketFigures 
         {
             DataSources.Dataset => CsvFigures.Compute(task.Dataset ?? throw new TaskInputException("No dataset was uploaded with this task.")),
             DataSources.Tickets => await tickets.ComputeAsync(task.TenantId, parameters, cancellationToken),
-            _ => await conversations.ComputeAsync(parameters, cancellationToken),
+            _ => await conversations.ComputeAsync(parameters, task.UserId, cancellationToken),
         };
         return await writer.WriteAsync(task.Description, source, figures, cancellationToken);
     }

@@ -14,8 +14,9 @@ using Parley.Server.Tasks.Analysis;
 namespace Parley.Server.Tasks;
 
 /// <summary>
-/// 001 <c>/tasks/*</c>. Everyone may run research and analyse a CSV they upload; analysing the
-/// tenant's own data (conversations, tickets) takes an agent or admin. Admins see every task of
+/// 001 <c>/tasks/*</c>. Everyone may run research, analyse a CSV they upload and analyse
+/// conversations: a plain user's analysis covers only their own conversations (001's example sends
+/// no data source at all). The tenant's tickets take an agent or admin. Admins see every task of
 /// their tenant, others their own. Ids are accepted as <c>task_{uuid}</c> (001) or a bare uuid.
 /// </summary>
 public static class TasksApi
@@ -62,9 +63,9 @@ public static class TasksApi
             return ErrorResult.Validation("dataset", "Upload a CSV (multipart field 'file', or 'dataset' as text) to analyse a dataset.");
         }
 
-        if (source is DataSources.Conversations or DataSources.Tickets && !me.IsAgentOrAdmin)
+        if (source == DataSources.Tickets && !me.IsAgentOrAdmin)
         {
-            return ErrorResult.Forbidden("Analysing the tenant's data takes an agent or admin; upload a dataset to analyse your own data.");
+            return ErrorResult.Forbidden("Analysing the tenant's tickets takes an agent or admin; analyse your conversations or upload a dataset.");
         }
 
         if (source == DataSources.Tickets && !await tickets.AvailableAsync(cancellationToken))
