@@ -9,6 +9,10 @@
 # exports PARLEY_TEST_POSTGRES and PARLEY_TEST_REDIS for the tests, runs
 # `dotnet test`, prints "N passed, N failed" as the last line, stops both servers
 # and removes their data, and exits with dotnet test's exit code.
+#
+# Tests that need ../shared/data (the labelled evaluation data beside the
+# repository, not part of it) are listed as "not run: <test> (<reason>)" when it is
+# absent; PARLEY_REQUIRE_SHARED_DATA=1 (set by .ci/run) makes them fail instead.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -122,8 +126,16 @@ if [ "$failed" -gt 0 ]; then
     show && /^\[xUnit/ { show = 0 }
     show && n < 25 { print; n++ }'
 fi
+# Tests that need ../shared/data (the labelled evaluation data beside the repository, absent
+# from a fresh clone) are not run without it; xunit reports them as skipped with the reason on
+# the next line. List each by name and reason. CI sets PARLEY_REQUIRE_SHARED_DATA=1, which makes
+# them run, and fail, instead.
 if [ "$skipped" -gt 0 ]; then
-  echo "($skipped skipped)"
+  echo "== not run"
+  sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' -e 's/\r$//' "$TEST_LOG" | awk '
+    /^\[xUnit\.net [^]]*\] +[^ ]+ \[SKIP\] *$/ { n = $0; sub(/ \[SKIP\] *$/, "", n); sub(/^.*\] +/, "", n); pending = n; next }
+    pending != "" && /^\[xUnit\.net / { r = $0; sub(/^\[xUnit\.net [^]]*\] +/, "", r); printf "not run: %s (%s)\n", pending, r; pending = "" }'
+  echo "$skipped not run (listed above)"
 fi
 echo "$passed passed, $failed failed"
 exit "$rc"

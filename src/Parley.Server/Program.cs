@@ -20,6 +20,7 @@ using Parley.Server.Quotas;
 using Parley.Server.Realtime;
 using Parley.Server.Storage;
 using Parley.Server.Tasks;
+using Parley.Server.Tasks.Datasets;
 using Parley.Server.Tenants;
 using Parley.Server.Tickets;
 using Parley.Server.Tools;
@@ -113,6 +114,7 @@ app.MapParleyApi(api =>
     api.MapHandoff();
     api.MapPlans();
     api.MapTasks();
+    api.MapDatasets();
     api.MapAnalytics();
     api.MapUnderstanding();
     api.MapWebhooks();

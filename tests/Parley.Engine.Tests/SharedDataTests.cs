@@ -2,7 +2,7 @@ namespace Parley.Engine.Tests;
 
 public sealed class SharedDataTests
 {
-    [Fact]
+    [SharedDataFact]
     public void The_evaluation_data_beside_the_repository_is_found()
     {
         Assert.True(File.Exists(SharedData.File("intents", "clinc150", "data_full.json")), SharedData.Root);

@@ -21,6 +21,12 @@ public static class PiiPriority
     /// <summary>An unmistakable shape (email, URL, IP address).</summary>
     public const int Shape = 80;
 
+    /// <summary>
+    /// A value its own label names ("DOB: 01/02/1980"): outranks the same text read as a mere date, so the
+    /// stricter type wins when both detectors see it.
+    /// </summary>
+    public const int Labelled = 77;
+
     /// <summary>A specific cue right before the value ("driver's license number is ...").</summary>
     public const int StrongContext = 75;
 

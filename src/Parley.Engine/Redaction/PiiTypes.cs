@@ -29,10 +29,19 @@ public static class PiiTypes
     /// <summary>Nationality, religious or political group.</summary>
     public const string Nrp = "NRP";
 
+    /// <summary>A passport number the customer labels as one (any country: the formats overlap too much to tell).</summary>
+    public const string Passport = "PASSPORT";
+
+    /// <summary>
+    /// A date the customer labels as their birth date ("DOB", "born on"). Its own type, not DATE_TIME, because
+    /// conversations keep ordinary dates by default and a birth date is an identifier.
+    /// </summary>
+    public const string DateOfBirth = "DATE_OF_BIRTH";
+
     public static IReadOnlyList<string> All { get; } =
     [
         CreditCard, UsSsn, IbanCode, EmailAddress, PhoneNumber, AccountNumber, IpAddress, UsDriverLicense,
-        DateTime, ZipCode, Url, StreetAddress, Age, Title, Person, Location, Nrp,
+        DateTime, ZipCode, Url, StreetAddress, Age, Title, Person, Location, Nrp, Passport, DateOfBirth,
     ];
 
     private static readonly Dictionary<string, string> ApiNames = new(StringComparer.Ordinal)
@@ -54,6 +63,8 @@ public static class PiiTypes
         [Person] = "person",
         [Location] = "location",
         [Nrp] = "nationality",
+        [Passport] = "passport",
+        [DateOfBirth] = "date_of_birth",
     };
 
     private static readonly Dictionary<string, string> FromAnyName = BuildReverse();
@@ -83,6 +94,9 @@ public static class PiiTypes
         map["bank_account"] = AccountNumber;
         map["email_address"] = EmailAddress;
         map["phone_number"] = PhoneNumber;
+        map["US_PASSPORT"] = Passport;
+        map["passport_number"] = Passport;
+        map["dob"] = DateOfBirth;
         return map;
     }
 }

@@ -57,6 +57,29 @@ public static class SpanResolver
             }
         }
 
-        return span == original || span.Length >= 3 ? span : span with { End = span.Start };
+        return span == original || (span.Length >= 3 && !OnlyLabelWords(span, text)) ? span : span with { End = span.Start };
+    }
+
+    /// <summary>
+    /// "send the refund to IBAN GB33..." starts an address phrase that the IBAN cuts back to the word "IBAN":
+    /// what is left of a cut-back guess is kept only if it has something besides label and function words.
+    /// </summary>
+    private static bool OnlyLabelWords(PiiSpan span, string? text)
+    {
+        if (text is null)
+        {
+            return false;
+        }
+
+        foreach (var word in text.AsSpan(span.Start, span.Length).Split(' '))
+        {
+            var trimmed = text.AsSpan(span.Start, span.Length)[word].Trim(" \t\r\n,.:;#");
+            if (trimmed.Length > 0 && !Detectors.CommonWords.IsStopWord(trimmed))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

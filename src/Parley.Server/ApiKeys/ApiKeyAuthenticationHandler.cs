@@ -56,6 +56,7 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var principal = PrincipalCheck.Principal(state.UserId, state.TenantId, role, null, "api_key", SchemeName);
+        ((System.Security.Claims.ClaimsIdentity)principal.Identity!).AddClaim(new System.Security.Claims.Claim(ParleyClaims.ApiKeyId, state.Id.ToString()));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 }

@@ -101,7 +101,8 @@ public static class ApiKeysApi
         return ListSpec.ToPageAsync(keys, query, k => ApiKeyResponse.From(k), cancellationToken);
     }
 
-    private static async Task<Results<NoContent, ErrorResult>> RevokeAsync(Guid id, ParleyDb db, CurrentUser me, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ErrorResult>> RevokeAsync(
+        Guid id, ParleyDb db, CurrentUser me, Realtime.OpenSockets sockets, TimeProvider clock, CancellationToken cancellationToken)
     {
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id && (me.IsAdmin || k.UserId == me.RequiredUserId), cancellationToken);
         if (key is null)
@@ -111,6 +112,7 @@ public static class ApiKeysApi
 
         key.RevokedAt ??= clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
+        await sockets.RevokeAsync(new Realtime.Revocation(Realtime.Revocation.ApiKey, key.Id, "api key revoked", key.UserId), cancellationToken);
         return TypedResults.NoContent();
     }
 }

@@ -73,7 +73,7 @@ public static class AssistantsApi
             : ErrorResult.NotFound("Assistant");
 
     private static async Task<Results<Created<AssistantView>, ErrorResult>> CreateAsync(
-        AssistantRequest request, CurrentUser me, AssistantChanges changes, CancellationToken cancellationToken)
+        AssistantRequest request, CurrentUser me, AssistantChanges changes, Tools.ToolRegistry tools, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Name))
         {
@@ -85,12 +85,19 @@ public static class AssistantsApi
             return ErrorResult.Forbidden(DefaultIsForStaff);
         }
 
+        var (resolved, error) = await WithToolIdsAsync(request, tools, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        request = resolved;
         var assistant = await changes.CreateAsync(request, cancellationToken);
         return TypedResults.Created($"/api/v1/assistants/{assistant.Id}", AssistantView.From(assistant));
     }
 
     private static async Task<Results<Ok<AssistantView>, ErrorResult>> UpdateAsync(
-        Guid id, AssistantRequest request, ParleyDb db, CurrentUser me, AssistantChanges changes, CancellationToken cancellationToken)
+        Guid id, AssistantRequest request, ParleyDb db, CurrentUser me, AssistantChanges changes, Tools.ToolRegistry tools, CancellationToken cancellationToken)
     {
         if (await Visible(db, me).FirstOrDefaultAsync(a => a.Id == id, cancellationToken) is not { } assistant)
         {
@@ -107,6 +114,14 @@ public static class AssistantsApi
             return ErrorResult.Forbidden(DefaultIsForStaff);
         }
 
+        var (resolved, error) = await WithToolIdsAsync(request, tools, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        request = resolved;
+
         if (request.IsDefault == false && assistant.IsDefault)
         {
             return ErrorResult.Conflict("The tenant needs a default assistant: make another one the default instead.");
@@ -114,6 +129,19 @@ public static class AssistantsApi
 
         await changes.UpdateAsync(assistant, request, cancellationToken);
         return TypedResults.Ok(AssistantView.From(assistant));
+    }
+
+    /// <summary>The request with its tools named by id; a 422 listing the available tools when one does not exist.</summary>
+    private static async Task<(AssistantRequest Request, ErrorResult? Error)> WithToolIdsAsync(
+        AssistantRequest request, Tools.ToolRegistry tools, CancellationToken cancellationToken)
+    {
+        if (request.Tools is not { Count: > 0 } names)
+        {
+            return (request, null);
+        }
+
+        var (ids, error) = await tools.ResolveAsync("tools", names, cancellationToken);
+        return error is null ? (request with { Tools = ids }, null) : (request, ErrorResult.Validation([error]));
     }
 
     private static async Task<Results<NoContent, ErrorResult>> DeleteAsync(Guid id, ParleyDb db, CurrentUser me, AssistantChanges changes, CancellationToken cancellationToken)

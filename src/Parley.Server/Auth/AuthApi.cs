@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.RateLimiting;
+using Parley.Server.Notifications;
 using Parley.Server.Storage;
 using Parley.Server.Tenants;
 using Parley.Server.Users;
@@ -27,7 +28,7 @@ public static class AuthApi
 
     private static async Task<Results<Created<RegisterResponse>, ErrorResult>> RegisterAsync(
         RegisterRequest request, ParleyDb db, UserAccounts accounts, TokenService tokens, IOptions<AuthOptions> options,
-        TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
+        TimeProvider clock, HttpContext http, NotificationPusher pusher, ILogger<RegistrationRequestLog> logger, CancellationToken cancellationToken)
     {
         if (!options.Value.AllowSelfRegistration)
         {
@@ -39,7 +40,12 @@ public static class AuthApi
             return ErrorResult.Validation([passwordError]);
         }
 
-        if (await accounts.CheckUniqueAsync(request.Email, request.Username, null, cancellationToken) is { } conflict)
+        if (await accounts.FindByEmailAsync(request.Email!, cancellationToken) is { } owner)
+        {
+            return await RegistrationAttempts.AnswerAsync(owner, request, db, accounts, tokens, pusher, logger, clock, cancellationToken);
+        }
+
+        if (await accounts.CheckUniqueAsync(null, request.Username, null, cancellationToken) is { } conflict)
         {
             return conflict;
         }
@@ -92,15 +98,16 @@ public static class AuthApi
         }
 
         var ip = request.HttpContext.Connection.RemoteIpAddress?.ToString();
-        if (await throttle.BlockedUntilAsync(login!, ip, cancellationToken) is { } until)
+        var normalized = User.Normalize(login!);
+        var user = await db.Users.IgnoreQueryFilters()
+            .FirstOrDefaultAsync(u => u.NormalizedEmail == normalized || u.NormalizedUsername == normalized, cancellationToken);
+        var (reservation, blockedUntil) = await throttle.ReserveAsync(user?.Id, login!, ip, cancellationToken);
+        if (blockedUntil is { } until)
         {
             request.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (long)(until - clock.GetUtcNow()).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return ErrorResult.TooManyRequests("Too many failed logins; try again later.");
         }
 
-        var normalized = User.Normalize(login!);
-        var user = await db.Users.IgnoreQueryFilters()
-            .FirstOrDefaultAsync(u => u.NormalizedEmail == normalized || u.NormalizedUsername == normalized, cancellationToken);
         var verdict = PasswordVerificationResult.Failed;
         if (user is null)
         {
@@ -113,17 +120,16 @@ public static class AuthApi
 
         if (user is null || verdict == PasswordVerificationResult.Failed)
         {
-            await throttle.RecordFailureAsync(login!, ip, cancellationToken);
             return ErrorResult.Unauthorized("Incorrect email/username or password.");
         }
 
+        await throttle.ReleaseAsync(reservation!, cancellationToken);
         var tenantActive = await db.Tenants.AnyAsync(t => t.Id == user.TenantId && t.IsActive, cancellationToken);
         if (!user.IsActive || !tenantActive)
         {
             return ErrorResult.Forbidden("This account is disabled.");
         }
 
-        await throttle.RecordSuccessAsync(login!, cancellationToken);
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
             accounts.SetPassword(user, body.Password!);

@@ -8,33 +8,48 @@ namespace Parley.Server.Auth;
 /// Slows password guessing: after too many failures for one account, or from one IP, logins are
 /// refused until the window ends, even with the right password.
 /// </summary>
+/// <remarks>
+/// Each attempt takes its place in both counters (an atomic increment, in memory or Redis) before
+/// the password is checked, so parallel guesses cannot all pass a check made before any of them
+/// failed: at most the limit of passwords is ever checked per window. A right password gives its
+/// place back; failures stay counted until the window ends. The account is the resolved user, so
+/// its email and its username share one count; an identifier that names no account is counted by
+/// itself and so answers exactly like an account would.
+/// </remarks>
 public sealed class LoginThrottle(ICounterStore counters, IOptions<AuthOptions> options)
 {
     private readonly AuthOptions _options = options.Value;
     private TimeSpan Window => TimeSpan.FromMinutes(_options.FailedLoginWindowMinutes);
 
-    /// <summary>When login is blocked, the time it opens again.</summary>
-    public async Task<DateTimeOffset?> BlockedUntilAsync(string login, string? ip, CancellationToken cancellationToken)
+    /// <summary>One attempt's place in the counters, given back when the password was right.</summary>
+    public sealed record Reservation(string IpKey, string AccountKey, DateTimeOffset IpResetsAt, DateTimeOffset AccountResetsAt);
+
+    /// <summary>Takes a place for one password check, or answers when login opens again.</summary>
+    public async Task<(Reservation? Reservation, DateTimeOffset? BlockedUntil)> ReserveAsync(Guid? userId, string login, string? ip, CancellationToken cancellationToken)
     {
-        var account = await counters.PeekAsync(AccountKey(login), Window, cancellationToken);
-        if (account.Count >= _options.MaxFailedLoginsPerAccount)
+        var ipKey = "login:ip:" + (ip ?? "unknown");
+        var address = await counters.IncrementAsync(ipKey, Window, cancellationToken);
+        if (address.Count > _options.MaxFailedLoginsPerIp)
         {
-            return account.ResetsAt;
+            return (null, address.ResetsAt);
         }
 
-        var address = await counters.PeekAsync(IpKey(ip), Window, cancellationToken);
-        return address.Count >= _options.MaxFailedLoginsPerIp ? address.ResetsAt : null;
+        var accountKey = userId is { } id ? "login:user:" + id.ToString("N") : "login:name:" + User.Normalize(login);
+        var account = await counters.IncrementAsync(accountKey, Window, cancellationToken);
+        if (account.Count > _options.MaxFailedLoginsPerAccount)
+        {
+            // Refused before any password was checked: not a failure of this IP.
+            await counters.DecrementAsync(ipKey, Window, address.ResetsAt, cancellationToken);
+            return (null, account.ResetsAt);
+        }
+
+        return (new Reservation(ipKey, accountKey, address.ResetsAt, account.ResetsAt), null);
     }
 
-    public async Task RecordFailureAsync(string login, string? ip, CancellationToken cancellationToken)
+    /// <summary>The password was right: this attempt is not a failure.</summary>
+    public async Task ReleaseAsync(Reservation reservation, CancellationToken cancellationToken)
     {
-        await counters.IncrementAsync(AccountKey(login), Window, cancellationToken);
-        await counters.IncrementAsync(IpKey(ip), Window, cancellationToken);
+        await counters.DecrementAsync(reservation.AccountKey, Window, reservation.AccountResetsAt, cancellationToken);
+        await counters.DecrementAsync(reservation.IpKey, Window, reservation.IpResetsAt, cancellationToken);
     }
-
-    public ValueTask RecordSuccessAsync(string login, CancellationToken cancellationToken)
-        => counters.ResetAsync(AccountKey(login), Window, cancellationToken);
-
-    private static string AccountKey(string login) => "login:acct:" + User.Normalize(login);
-    private static string IpKey(string? ip) => "login:ip:" + (ip ?? "unknown");
 }

@@ -7,4 +7,7 @@ public static class ParleyClaims
     public const string Role = "role";
     public const string SessionId = "sid";
     public const string AuthMethod = "amr";
+
+    /// <summary>The API key a request authenticated with (so revoking the key closes its sockets).</summary>
+    public const string ApiKeyId = "kid";
 }

@@ -12,7 +12,7 @@ namespace Parley.Server.Auth;
 public sealed record TokenPair(string AccessToken, string RefreshToken, int ExpiresIn);
 
 /// <summary>Issues access tokens and rotates refresh tokens inside login sessions.</summary>
-public sealed class TokenService(ParleyDb db, SigningKeys keys, PrincipalCheck principals, IOptions<AuthOptions> options, TimeProvider clock, ILogger<TokenService> logger)
+public sealed class TokenService(ParleyDb db, SigningKeys keys, PrincipalCheck principals, Realtime.OpenSockets sockets, IOptions<AuthOptions> options, TimeProvider clock, ILogger<TokenService> logger)
 {
     private static readonly JsonWebTokenHandler Handler = new();
     private readonly AuthOptions _options = options.Value;
@@ -59,6 +59,13 @@ public sealed class TokenService(ParleyDb db, SigningKeys keys, PrincipalCheck p
         var refresh = AddRefreshToken(session, now);
         return new TokenPair(CreateAccessToken(user, session.Id), refresh, AccessTokenSeconds);
     }
+
+    /// <summary>
+    /// A pair shaped like <see cref="StartSession"/>'s that opens nothing: no session is stored, so
+    /// the access token is refused at first use and the refresh token matches no stored hash.
+    /// </summary>
+    public TokenPair Unusable(User notStored)
+        => new(CreateAccessToken(notStored, Guid.CreateVersion7()), NewOpaqueToken("prt_"), AccessTokenSeconds);
 
     /// <summary>
     /// Exchanges a refresh token for a new pair. A token that was already used means it leaked:
@@ -123,6 +130,7 @@ public sealed class TokenService(ParleyDb db, SigningKeys keys, PrincipalCheck p
             .Where(s => s.Id == sessionId && s.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, reason), cancellationToken);
         principals.Forget(userId);
+        await sockets.RevokeAsync(new Realtime.Revocation(Realtime.Revocation.Session, sessionId, reason, userId), cancellationToken);
     }
 
     public async Task RevokeAllSessionsAsync(Guid userId, string reason, Guid? except, CancellationToken cancellationToken)
@@ -132,6 +140,7 @@ public sealed class TokenService(ParleyDb db, SigningKeys keys, PrincipalCheck p
             .Where(s => s.UserId == userId && s.RevokedAt == null && s.Id != except)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, reason), cancellationToken);
         principals.Forget(userId);
+        await sockets.RevokeAsync(new Realtime.Revocation(Realtime.Revocation.Sessions, userId, reason, userId, except), cancellationToken);
     }
 
     /// <summary>The session a refresh token belongs to, if the token is known.</summary>

@@ -26,7 +26,14 @@ public sealed class BuiltInAnswerEngine
         ["complaint"] = "I'm sorry about this experience. I've noted your complaint; could you share the details (for example an order or account number) so we can put it right?",
     };
 
-    public Answer Answer(Understanding understanding, IReadOnlyList<Passage> passages, bool escalating)
+    /// <summary>Said when the bot has not known the answer often enough that a person is called in.</summary>
+    public const string UncertainHandoff =
+        "I'm not sure I have the right answer to that, so I'm connecting you with a member of our support team. They'll join this conversation shortly.";
+
+    /// <summary>Whether the conversation already waits for (or is with) a person: the bot then stops offering one.</summary>
+    public static bool PersonComing(Conversation conversation) => conversation.Status == ConversationStatus.Escalated;
+
+    public Answer Answer(Understanding understanding, IReadOnlyList<Passage> passages, bool escalating, bool personComing = false)
     {
         if (escalating)
         {
@@ -47,7 +54,9 @@ public sealed class BuiltInAnswerEngine
         }
 
         return Reply(
-            "I'm not sure I have the right answer to that. Could you tell me a bit more about what you need? If you prefer, I can connect you with a person.",
+            personComing
+                ? "I'm not sure I have the right answer to that. A member of our support team will join this conversation shortly."
+                : "I'm not sure I have the right answer to that. Could you tell me a bit more about what you need? If you prefer, I can connect you with a person.",
             Math.Min(understanding.Confidence, 0.3),
             []);
     }

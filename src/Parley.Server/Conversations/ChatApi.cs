@@ -72,10 +72,10 @@ public static class ChatApi
 
     /// <summary>Runs a turn in the given conversation, or in a new one when none is named.</summary>
     internal static async Task<Results<Ok<TurnResponse>, ErrorResult>> TurnAsync(
-        Guid? sessionId, string text, System.Text.Json.JsonElement? metadata, ConversationService conversations, TurnPipeline turns, ParleyDb db,
+        string? sessionId, string text, System.Text.Json.JsonElement? metadata, ConversationService conversations, TurnPipeline turns, ParleyDb db,
         CancellationToken cancellationToken)
     {
-        var (target, error) = await conversations.ForTurnAsync(sessionId, cancellationToken);
+        var (target, error) = await conversations.ForSessionTurnAsync(sessionId, cancellationToken);
         if (target is null)
         {
             return error!;

@@ -28,16 +28,42 @@ public sealed record CreateChatSessionRequest(string? Message, JsonElement? Meta
     public IEnumerable<FieldError> Validate() => MessageRules.Text("message", Message);
 }
 
-/// <summary>001: <c>POST /chat/message</c>; a new session is made when <c>session_id</c> is absent.</summary>
-public sealed record ChatMessageRequest(string? Message, Guid? SessionId, JsonElement? Metadata) : IValidatable
+/// <summary>
+/// 001 and 004 name a session by its id or by a string the client chose (001's
+/// <c>"optional-session-id"</c>): a GUID is the conversation's id, anything else its external id.
+/// </summary>
+internal static class SessionIdRules
 {
-    public IEnumerable<FieldError> Validate() => MessageRules.Text("message", Message);
+    public const int MaxLength = 200;
+
+    public static IEnumerable<FieldError> Check(string? sessionId)
+    {
+        if (sessionId is null)
+        {
+            yield break;
+        }
+
+        if (string.IsNullOrWhiteSpace(sessionId))
+        {
+            yield return new FieldError("session_id", "Must not be blank: leave it out to start a new session.");
+        }
+        else if (sessionId.Length > MaxLength)
+        {
+            yield return new FieldError("session_id", $"At most {MaxLength} characters.");
+        }
+    }
+}
+
+/// <summary>001: <c>POST /chat/message</c>; a new session is made when <c>session_id</c> is absent.</summary>
+public sealed record ChatMessageRequest(string? Message, string? SessionId, JsonElement? Metadata) : IValidatable
+{
+    public IEnumerable<FieldError> Validate() => MessageRules.Text("message", Message).Concat(SessionIdRules.Check(SessionId));
 }
 
 /// <summary>004: <c>POST /chat/process</c> with optional <c>context</c>, kept with the message.</summary>
-public sealed record ChatProcessRequest(Guid? SessionId, string? Message, JsonElement? Context) : IValidatable
+public sealed record ChatProcessRequest(string? SessionId, string? Message, JsonElement? Context) : IValidatable
 {
-    public IEnumerable<FieldError> Validate() => MessageRules.Text("message", Message);
+    public IEnumerable<FieldError> Validate() => MessageRules.Text("message", Message).Concat(SessionIdRules.Check(SessionId));
 }
 
 /// <summary>003 (<c>assistant_id, title, initial_message</c>); 002 sends no body at all.</summary>

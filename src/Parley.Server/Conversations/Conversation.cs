@@ -14,6 +14,8 @@ public sealed class Conversation : ITenantOwned
     public Guid TenantId { get; set; }
     public Guid? UserId { get; set; }
     public string? CustomerId { get; set; }
+    /// <summary>A session id the client chose (001's <c>"optional-session-id"</c>); unique per tenant and owner.</summary>
+    public string? ExternalId { get; set; }
     public Guid? AssistantId { get; set; }
     public required string Title { get; set; }
     public string Channel { get; set; } = Channels.Web;
@@ -96,7 +98,11 @@ public sealed class MessageFeedback : ITenantOwned
 
 internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conversation>, IEntityTypeConfiguration<Message>, IEntityTypeConfiguration<MessageFeedback>
 {
-    public void Configure(EntityTypeBuilder<Conversation> builder) => builder.ToTable("conversations");
+    public void Configure(EntityTypeBuilder<Conversation> builder)
+    {
+        builder.ToTable("conversations");
+        builder.HasIndex(c => new { c.TenantId, c.UserId, c.ExternalId }).IsUnique();
+    }
 
     public void Configure(EntityTypeBuilder<Message> builder)
     {

@@ -22,6 +22,10 @@ public sealed class ConversationOptions
 /// </summary>
 public static class EscalationPolicy
 {
+    public const string CustomerRequested = "customer_requested_human";
+
+    public static bool AsksForPerson(Understanding understanding) => understanding.Intent == "human_handoff" && understanding.Confidence >= 0.4;
+
     /// <summary>Decided from the message alone: the customer asks for a person, or complains angrily.</summary>
     public static (bool Escalate, string? Reason) BeforeAnswer(Conversation conversation, Understanding understanding, ConversationOptions options)
     {
@@ -30,9 +34,9 @@ public static class EscalationPolicy
             return (false, null);
         }
 
-        if (understanding.Intent == "human_handoff" && understanding.Confidence >= 0.4)
+        if (AsksForPerson(understanding))
         {
-            return (true, "customer_requested_human");
+            return (true, CustomerRequested);
         }
 
         return understanding.Intent == "complaint" && understanding.Sentiment <= options.ComplaintSentimentThreshold

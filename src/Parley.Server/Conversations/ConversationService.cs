@@ -75,6 +75,48 @@ public sealed class ConversationService(
         return (new TurnTarget(found!, turnLock), null);
     }
 
+    /// <summary>
+    /// The conversation a session id names (001, 004): a GUID is a conversation id as in
+    /// <see cref="ForTurnAsync"/>; any other string is an external id the client chose, looked up
+    /// among the caller's own conversations in their tenant and started on first use. Another
+    /// user's conversation with the same external id is never continued.
+    /// </summary>
+    public async Task<(TurnTarget? Target, Infrastructure.Errors.ErrorResult? Error)> ForSessionTurnAsync(string? sessionId, CancellationToken cancellationToken)
+    {
+        if (sessionId is null || Guid.TryParse(sessionId, out _))
+        {
+            return await ForTurnAsync(sessionId is null ? null : Guid.Parse(sessionId), cancellationToken);
+        }
+
+        if (await OwnByExternalIdAsync(sessionId, cancellationToken) is { } known)
+        {
+            return await ForTurnAsync(known, cancellationToken);
+        }
+
+        var conversation = Start(null);
+        conversation.ExternalId = sessionId;
+        await events.RaiseAsync(db, conversation.TenantId, EventTypes.ConversationCreated, ConversationEventData.From(conversation), conversation.UserId, cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return (new TurnTarget(conversation, null), null);
+        }
+        catch (DbUpdateException)
+        {
+            // Another request with the same session id may have started it first (unique per tenant, owner and external id).
+            db.ChangeTracker.Clear();
+            if (await OwnByExternalIdAsync(sessionId, cancellationToken) is not { } raced)
+            {
+                throw;
+            }
+
+            return await ForTurnAsync(raced, cancellationToken);
+        }
+    }
+
+    private Task<Guid?> OwnByExternalIdAsync(string externalId, CancellationToken cancellationToken)
+        => db.Conversations.AsNoTracking().Where(c => c.UserId == me.UserId && c.ExternalId == externalId).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(cancellationToken);
+
     public Conversation Start(string? title, string channel = Channels.Web, string? customerId = null, Guid? assistantId = null, JsonElement? metadata = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -110,6 +152,7 @@ public sealed class ConversationService(
         {
             conversation.Status = ConversationStatus.Ended;
             conversation.EndedAt = conversation.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+            await Tickets.EscalationTickets.ResolveForEndedAsync(db, events, conversation.Id, conversation.EndedAt.Value, cancellationToken);
             await events.RaiseAsync(db, conversation.TenantId, EventTypes.ConversationEnded, ConversationEventData.From(conversation), conversation.UserId, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }

@@ -6,8 +6,10 @@ namespace Parley.Server.Conversations;
 /// <summary>
 /// Answers to repeated questions. The key is the tenant, the assistant, the tenant's knowledge
 /// generation and the normalised (redacted) question, so any change to the knowledge base or the
-/// assistant (which bumps the generation) makes old answers unreachable at once. Escalations,
-/// fallbacks and low-confidence answers are never cached.
+/// assistant (which bumps the generation) makes old answers unreachable at once. Every reusable
+/// answer is kept, the built-in "I'm not sure" one included: it is what the bot knows until the
+/// knowledge changes, and it keeps its confidence, so repeating it still counts towards escalation.
+/// Escalations and answers that depend on history or live tool data never reach the cache.
 /// </summary>
 public sealed class ResponseCache(TimeProvider clock) : Infrastructure.Caching.ITenantCache, IDisposable
 {
@@ -18,19 +20,12 @@ public sealed class ResponseCache(TimeProvider clock) : Infrastructure.Caching.I
     public Answer? Find(Guid tenantId, Guid? assistantId, string question)
         => _cache.TryGetValue(Key(tenantId, assistantId, question), out Answer? answer) ? answer : null;
 
-    public void Store(Guid tenantId, Guid? assistantId, string question, Answer answer, double minimumConfidence)
-    {
-        if (answer.Confidence < minimumConfidence || answer.Metadata.ContainsKey("fallback"))
-        {
-            return;
-        }
-
-        _cache.Set(Key(tenantId, assistantId, question), answer, new MemoryCacheEntryOptions
+    public void Store(Guid tenantId, Guid? assistantId, string question, Answer answer)
+        => _cache.Set(Key(tenantId, assistantId, question), answer, new MemoryCacheEntryOptions
         {
             Size = 1,
             AbsoluteExpiration = clock.GetUtcNow() + Lifetime,
         });
-    }
 
     /// <summary>The tenant's knowledge or an assistant changed: forget every cached answer of the tenant.</summary>
     public void Invalidate(Guid tenantId) => _generations.AddOrUpdate(tenantId, 1, (_, g) => g + 1);

@@ -33,4 +33,11 @@ public sealed record TurnResult(
     bool EscalationNeeded,
     string? EscalationReason,
     bool Cached,
-    double ResponseTimeMs);
+    double ResponseTimeMs)
+{
+    /// <summary>
+    /// This turn handed the conversation to a person (<see cref="EscalationNeeded"/> says whether
+    /// the conversation is with or waiting for one after the turn, which stays true afterwards).
+    /// </summary>
+    public bool EscalatedThisTurn { get; init; }
+}

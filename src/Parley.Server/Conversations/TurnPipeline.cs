@@ -95,11 +95,13 @@ public sealed class TurnPipeline(
         var previousStatus = conversation.Status;
 
         var (escalating, reason) = EscalationPolicy.BeforeAnswer(conversation, understanding, settings);
+        var personComing = BuiltInAnswerEngine.PersonComing(conversation);
         // The built-in engine runs a tool when an intent route matches (an LLM chooses tools itself).
         var builtInEngine = generator is BuiltInAnswerGenerator;
         var routed = !escalating && builtInEngine ? await tools.TryRouteAsync(conversation, understanding, redaction.Text, cancellationToken) : null;
         // Answers that depend on the conversation so far (an LLM reads the history) or on live tool data are not reusable.
-        var cacheable = !escalating && !generator.UsesHistory && routed is null;
+        // Nor are answers while a person is on the way (they say so; cached ones may offer a person).
+        var cacheable = !escalating && !personComing && !generator.UsesHistory && routed is null;
         var cached = cacheable ? cache.Find(conversation.TenantId, conversation.AssistantId, redaction.Text) : null;
         Answer answer;
         if (routed is not null)
@@ -120,7 +122,7 @@ public sealed class TurnPipeline(
                 Assistants.AssistantDirectory.Overrides(assistant), toolSession), observer, cancellationToken);
             if (cacheable)
             {
-                cache.Store(conversation.TenantId, conversation.AssistantId, redaction.Text, answer, settings.LowConfidence);
+                cache.Store(conversation.TenantId, conversation.AssistantId, redaction.Text, answer);
             }
         }
 
@@ -128,6 +130,19 @@ public sealed class TurnPipeline(
         if (!escalating && EscalationPolicy.AfterAnswer(conversation, lowStreak, settings))
         {
             (escalating, reason) = (true, "repeated_low_confidence");
+            // The answer was written before this decision: the customer is told what the flag says, a person is coming.
+            answer = answer with { Text = BuiltInAnswerEngine.UncertainHandoff, Citations = [] };
+            cached = null;
+            if (observer is not null)
+            {
+                await observer.ResetAsync("escalating", cancellationToken);
+                await StreamAsync(observer, answer.Text, cancellationToken);
+            }
+        }
+        else if (personComing && EscalationPolicy.AsksForPerson(understanding))
+        {
+            // Already waiting for a person: the customer asking for one is now why.
+            conversation.EscalationReason = EscalationPolicy.CustomerRequested;
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -147,10 +162,13 @@ public sealed class TurnPipeline(
         botMessage.TokensUsed = cached is null ? answer.TokensUsed : 0;
         botMessage.Cached = cached is not null;
         botMessage.ResponseTimeMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3);
+        // After this turn, is the conversation with or waiting for a person, and why: the conversation says.
+        var escalationNeeded = escalating || personComing;
+        var escalationReason = escalating ? reason : personComing ? conversation.EscalationReason : null;
         botMessage.Metadata = JsonSerializer.Serialize(new Dictionary<string, object?>(answer.Metadata)
         {
-            ["escalation_needed"] = escalating,
-            ["escalation_reason"] = reason,
+            ["escalation_needed"] = escalationNeeded,
+            ["escalation_reason"] = escalationReason,
             ["sentiment"] = Math.Round(understanding.Sentiment, 3),
         }, Json);
 
@@ -178,7 +196,9 @@ public sealed class TurnPipeline(
         await usage.CountAsync(conversation.TenantId, me.UserId, Quotas.UsageMetrics.Messages, 1, CancellationToken.None);
         var total = Stopwatch.GetElapsedTime(started);
         metrics.Turn(answer.Engine, escalating, cached is not null, total.TotalSeconds);
-        var result = new TurnResult(conversation, userMessage, botMessage, understanding, redaction.Redactions, answer, escalating, reason, cached is not null, Math.Round(total.TotalMilliseconds, 3));
+        var result = new TurnResult(conversation, userMessage, botMessage, understanding, redaction.Redactions, answer, escalationNeeded, escalationReason,
+            cached is not null, Math.Round(total.TotalMilliseconds, 3))
+        { EscalatedThisTurn = escalating };
         if (observer is not null)
         {
             await observer.UserMessageStoredAsync(userMessage, CancellationToken.None);
@@ -216,7 +236,8 @@ public sealed class TurnPipeline(
             ["assigned_agent_id"] = conversation.AssignedAgentId,
         });
         var elapsed = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3);
-        var result = new TurnResult(conversation, userMessage, null, understanding, redactions, silent, false, null, false, elapsed);
+        // The conversation is with a person: that is what escalation_needed reports.
+        var result = new TurnResult(conversation, userMessage, null, understanding, redactions, silent, true, conversation.EscalationReason, false, elapsed);
         if (observer is not null)
         {
             await observer.UserMessageStoredAsync(userMessage, CancellationToken.None);
@@ -250,7 +271,7 @@ public sealed class TurnPipeline(
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning(e, "Answer generator failed for conversation {ConversationId}; answering with the built-in engine", context.Conversation.Id);
-            var fallback = builtIn.Answer(context.Understanding, context.Passages, context.Escalating);
+            var fallback = builtIn.Answer(context.Understanding, context.Passages, context.Escalating, BuiltInAnswerEngine.PersonComing(context.Conversation));
             if (index > 0 && observer is not null)
             {
                 await observer.ResetAsync("provider_failed_mid_stream", cancellationToken);

@@ -145,6 +145,7 @@ public sealed class HandoffService(
             if (close)
             {
                 conversation.EndedAt = clock.GetUtcNow().UtcDateTime;
+                await EscalationTickets.ResolveForEndedAsync(db, events, conversation.Id, conversation.EndedAt.Value, cancellationToken);
             }
 
             var message = await StepAsync(conversation, previous,

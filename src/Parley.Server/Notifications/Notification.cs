@@ -13,7 +13,7 @@ public sealed class Notification : ITenantOwned
     public Guid UserId { get; set; }
     /// <summary>How it should look: <c>success</c>, <c>info</c>, <c>warning</c> or <c>error</c> (001 shows <c>success</c>).</summary>
     public required string Type { get; set; }
-    /// <summary>What it is about: <c>task_completed</c>, <c>task_failed</c>, <c>escalation</c>, <c>ticket_assigned</c>, <c>quota_warning</c>.</summary>
+    /// <summary>What it is about: <c>task_completed</c>, <c>task_failed</c>, <c>escalation</c>, <c>ticket_assigned</c>, <c>quota_warning</c>, <c>registration_attempt</c>.</summary>
     public required string Category { get; set; }
     public required string Title { get; set; }
     public required string Message { get; set; }

@@ -50,6 +50,9 @@ public static class OperationsSetup
         return builder;
     }
 
+    private const string RedocContentSecurityPolicy =
+        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+
     /// <summary>/openapi.json, Swagger UI at /docs and ReDoc at /redoc (documents 000, 001).</summary>
     public static WebApplication UseParleyDocs(this WebApplication app)
     {
@@ -60,11 +63,24 @@ public static class OperationsSetup
             o.SwaggerEndpoint("/openapi.json", "Parley API");
             o.DocumentTitle = "Parley API";
         });
+        // ReDoc's bundle comes from the Swashbuckle.AspNetCore.ReDoc package and is served from here;
+        // the page is Parley's own (the package's loads Google Fonts), telemetry is off, and the
+        // policy keeps the browser from fetching images, fonts or data elsewhere (the bundle shows a
+        // logo and icons from Redocly's CDN and hides them when they fail to load): /redoc works offline.
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments("/redoc", StringComparison.OrdinalIgnoreCase),
+            redoc => redoc.Use((context, next) =>
+            {
+                context.Response.Headers.ContentSecurityPolicy = RedocContentSecurityPolicy;
+                return next(context);
+            }));
         app.UseReDoc(o =>
         {
             o.RoutePrefix = "redoc";
             o.SpecUrl = "/openapi.json";
             o.DocumentTitle = "Parley API";
+            o.IndexStream = () => typeof(OperationsSetup).Assembly.GetManifestResourceStream("Parley.Server.Operations.redoc-index.html")!;
+            o.ConfigObject.AdditionalItems["disableTelemetry"] = true;
         });
         return app;
     }

@@ -129,6 +129,9 @@ public interface IEventRelay
 
     /// <summary>Tells the other instances that a tenant's configuration changed (see <see cref="Infrastructure.Caching.TenantChanges"/>).</summary>
     ValueTask ForwardTenantChangeAsync(Guid tenantId, CancellationToken cancellationToken);
+
+    /// <summary>Tells the other instances to close the sockets of revoked credentials (see <see cref="OpenSockets"/>).</summary>
+    ValueTask ForwardRevocationAsync(Revocation revocation, CancellationToken cancellationToken);
 }
 
 public sealed class LocalOnlyRelay : IEventRelay
@@ -136,4 +139,6 @@ public sealed class LocalOnlyRelay : IEventRelay
     public ValueTask ForwardAsync(ConversationEvent e, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public ValueTask ForwardTenantChangeAsync(Guid tenantId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask ForwardRevocationAsync(Revocation revocation, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

@@ -29,7 +29,7 @@ public sealed class ConversationNotifier(ConversationEventHub hub, IOptions<Json
             await MessageStoredAsync(turn.Conversation, turn.BotMessage, cancellationToken);
         }
 
-        if (turn.EscalationNeeded)
+        if (turn.EscalatedThisTurn)
         {
             await SignalAsync(turn.Conversation, "escalation",
                 new { conversation_id = turn.Conversation.Id, status = turn.Conversation.Status, reason = turn.EscalationReason }, null, cancellationToken);

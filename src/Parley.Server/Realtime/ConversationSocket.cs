@@ -4,6 +4,7 @@ using System.Text.Json;
 using Parley.Server.Auth;
 using Parley.Server.Conversations;
 using Parley.Server.Infrastructure.Errors;
+using Parley.Server.Infrastructure.RateLimiting;
 
 namespace Parley.Server.Realtime;
 
@@ -19,7 +20,9 @@ public sealed class ConversationSocket(
     ConversationService conversations,
     ConversationEventHub hub,
     ConversationNotifier notifier,
+    RequestBudgets budgets,
     CurrentUser me,
+    Microsoft.Extensions.Options.IOptions<RealtimeOptions> options,
     IHttpContextAccessor http)
 {
     // The user's own messages come back in the turn's answer; echoing them would duplicate them.
@@ -49,7 +52,7 @@ public sealed class ConversationSocket(
             timestamp = DateTime.UtcNow,
         });
 
-        var replayedUpTo = await ReplayAsync(conversation.Id, cancellationToken);
+        var replayedUpTo = await ReplayAsync(conversation, cancellationToken);
         var pump = PumpAsync(subscription, replayedUpTo, cancellationToken);
         await notifier.SignalAsync(conversation, "presence", new { user_id = me.UserId, role = me.Role, status = "online" }, me.UserId, cancellationToken);
         try
@@ -67,8 +70,13 @@ public sealed class ConversationSocket(
         }
     }
 
-    /// <summary>Sends the stored messages after the client's last sequence; returns the last one sent.</summary>
-    private async Task<int> ReplayAsync(Guid conversationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the stored messages after the client's last sequence a page at a time, each send waiting
+    /// for room in the outbox, so any backlog up to <see cref="RealtimeOptions.MaxResumeMessages"/>
+    /// arrives whole; returns the last sequence sent. Live events wait in the subscription meanwhile
+    /// and the pump drops those the replay already sent.
+    /// </summary>
+    private async Task<int> ReplayAsync(Conversation conversation, CancellationToken cancellationToken)
     {
         var query = http.HttpContext?.Request.Query;
         var raw = query?["last_sequence"].ToString() is { Length: > 0 } value ? value : query?["after"].ToString();
@@ -77,10 +85,22 @@ public sealed class ConversationSocket(
             return int.MaxValue;
         }
 
-        var last = after;
-        foreach (var message in await conversations.MessagesAsync(conversationId, after, 1000, cancellationToken))
+        var settings = options.Value;
+        var stall = TimeSpan.FromSeconds(settings.ReplayStallSeconds);
+        var plan = Backlog.For(conversation, after, settings.MaxResumeMessages);
+        if (plan.Resync is not null && !await connection.SendPacedAsync(plan.Resync, stall, cancellationToken))
         {
-            connection.Send(SocketEvents.Message(ConversationEvent.ForMessage(message, null)));
+            return int.MaxValue;
+        }
+
+        var last = plan.From;
+        await foreach (var message in Backlog.MessagesAsync(conversations, conversation.Id, plan.From, settings.ResumePageSize, cancellationToken))
+        {
+            if (!await connection.SendPacedAsync(SocketEvents.Message(ConversationEvent.ForMessage(message, null)), stall, cancellationToken))
+            {
+                break;
+            }
+
             last = message.Sequence;
         }
 
@@ -133,12 +153,33 @@ public sealed class ConversationSocket(
                 await AgentReplyAsync(conversation.Id, text, cancellationToken);
                 break;
             case null or "message" when text is not null:
+                if (await OverChatBudgetAsync(cancellationToken))
+                {
+                    break;
+                }
+
                 await TurnAsync(conversation.Id, text, frame.TryGetProperty("metadata", out var metadata) ? metadata : null, cancellationToken);
                 break;
             default:
                 connection.SendError("BAD_FRAME", type is null or "message" ? "A message frame needs a non-empty \"content\" or \"message\"." : $"Unknown frame type '{type}'.");
                 break;
         }
+    }
+
+    /// <summary>
+    /// A socket turn spends the chat budget the REST chat endpoints spend (same counters), so a socket
+    /// is no way around it. Over budget: an error frame with retry_after, and the socket stays open.
+    /// </summary>
+    private async Task<bool> OverChatBudgetAsync(CancellationToken cancellationToken)
+    {
+        var draw = await budgets.DrawAsync(RateLimitPolicies.Chat, me.UserId?.ToString(), http.HttpContext?.Connection.RemoteIpAddress, cancellationToken);
+        if (draw is not { Allowed: false } refused)
+        {
+            return false;
+        }
+
+        connection.SendRetryLater(ErrorCodes.RateLimited, RateLimitMiddleware.ExceededMessage(refused, RateLimitPolicies.Chat), refused.RetryAfterSeconds);
+        return true;
     }
 
     private async Task TurnAsync(Guid conversationId, string text, JsonElement? metadata, CancellationToken cancellationToken)

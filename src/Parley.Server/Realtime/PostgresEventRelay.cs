@@ -23,8 +23,8 @@ public sealed class PostgresEventRelay(NpgsqlDataSource dataSource, IServiceProv
     /// <summary>Completes once this instance LISTENs, i.e. hears every event and change other instances publish from then on.</summary>
     public Task Listening => _listening.Task;
 
-    /// <summary>One of <see cref="Event"/> (a conversation event) or <see cref="ChangedTenant"/> (a configuration change).</summary>
-    private sealed record Envelope(Guid Origin, ConversationEvent? Event, Guid? ChangedTenant = null);
+    /// <summary>One of <see cref="Event"/> (a conversation event), <see cref="ChangedTenant"/> (a configuration change) or <see cref="Revoked"/> (credentials).</summary>
+    private sealed record Envelope(Guid Origin, ConversationEvent? Event, Guid? ChangedTenant = null, Revocation? Revoked = null);
 
     public async ValueTask ForwardAsync(ConversationEvent e, CancellationToken cancellationToken)
     {
@@ -41,6 +41,9 @@ public sealed class PostgresEventRelay(NpgsqlDataSource dataSource, IServiceProv
     public async ValueTask ForwardTenantChangeAsync(Guid tenantId, CancellationToken cancellationToken)
         => await NotifyAsync(JsonSerializer.Serialize(new Envelope(_instance, null, tenantId), Json), cancellationToken);
 
+    public async ValueTask ForwardRevocationAsync(Revocation revocation, CancellationToken cancellationToken)
+        => await NotifyAsync(JsonSerializer.Serialize(new Envelope(_instance, null, null, revocation), Json), cancellationToken);
+
     private async Task NotifyAsync(string payload, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("SELECT pg_notify(@channel, @payload)");
@@ -53,13 +56,14 @@ public sealed class PostgresEventRelay(NpgsqlDataSource dataSource, IServiceProv
     {
         var hub = services.GetRequiredService<ConversationEventHub>();
         var changes = services.GetRequiredService<Infrastructure.Caching.TenantChanges>();
+        var sockets = services.GetRequiredService<OpenSockets>();
         var delay = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, args) => Receive(hub, changes, args.Payload);
+                connection.Notification += (_, args) => Receive(hub, changes, sockets, args.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
@@ -86,7 +90,7 @@ public sealed class PostgresEventRelay(NpgsqlDataSource dataSource, IServiceProv
         }
     }
 
-    private void Receive(ConversationEventHub hub, Infrastructure.Caching.TenantChanges changes, string payload)
+    private void Receive(ConversationEventHub hub, Infrastructure.Caching.TenantChanges changes, OpenSockets sockets, string payload)
     {
         try
         {
@@ -99,6 +103,10 @@ public sealed class PostgresEventRelay(NpgsqlDataSource dataSource, IServiceProv
             if (envelope.ChangedTenant is { } tenantId)
             {
                 changes.ForgetHere(tenantId);
+            }
+            else if (envelope.Revoked is { } revocation)
+            {
+                sockets.CloseHere(revocation);
             }
             else if (envelope.Event is { } e)
             {

@@ -82,6 +82,13 @@ public static class RealtimeApi
                 entered = true;
             }
 
+            using var registration = services.GetRequiredService<OpenSockets>().Register(Owner(me), connection);
+            if (!await StillValidAsync(http, me))
+            {
+                // Revoked between authentication and registration: the revocation found no socket to close.
+                connection.Terminate(ErrorCodes.Authentication, "Access revoked; authenticate again.", "access revoked");
+            }
+
             await run(connection, http.RequestAborted);
         }
         finally
@@ -93,11 +100,34 @@ public static class RealtimeApi
         }
     }
 
+    private static SocketOwner Owner(CurrentUser me)
+        => new(me.RequiredTenantId, me.RequiredUserId, me.SessionId,
+            Guid.TryParse(me.Principal.FindFirst(ParleyClaims.ApiKeyId)?.Value, out var keyId) ? keyId : null);
+
+    /// <summary>Re-reads a session's state once the socket is registered (every later revocation closes it).</summary>
+    private static async Task<bool> StillValidAsync(HttpContext http, CurrentUser me)
+    {
+        if (me.SessionId is not { } sessionId)
+        {
+            return true;
+        }
+
+        var snapshot = await http.RequestServices.GetRequiredService<PrincipalCheck>()
+            .LoadAsync(http.RequestServices.GetRequiredService<ParleyDb>(), me.RequiredUserId, sessionId, http.RequestAborted);
+        return snapshot is not null && snapshot.TenantId == me.TenantId && snapshot.Role == me.Role;
+    }
+
     private static async Task<bool> AuthenticateFirstFrameAsync(HttpContext http, SocketConnection connection)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        var frame = await connection.ReceiveAsync(timeout.Token);
+        // Cancelling a WebSocket receive aborts the socket (the client saw 1006 and no reason), so the
+        // wait for the first frame is a race against a delay; the caller then explains and closes.
+        var receive = connection.ReceiveAsync(http.RequestAborted);
+        if (await Task.WhenAny(receive, Task.Delay(TimeSpan.FromSeconds(10), http.RequestAborted)) != receive)
+        {
+            return false;
+        }
+
+        var frame = await receive;
         if (frame is not { } f || !f.TryGetProperty("token", out var token) || token.ValueKind != JsonValueKind.String)
         {
             return false;

@@ -9,10 +9,12 @@ public static class RealtimeSetup
     public static WebApplicationBuilder AddParleyRealtime(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ConversationEventHub>();
         services.AddSingleton<Infrastructure.Caching.TenantChanges>();
         services.AddSingleton<ConversationNotifier>();
         services.AddSingleton<SocketLimits>();
+        services.AddSingleton<OpenSockets>();
         services.AddSingleton<SocketAuthentication>();
         // With PostgreSQL several instances may share the load: events cross over LISTEN/NOTIFY.
         services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Postgres ?? string.Empty));

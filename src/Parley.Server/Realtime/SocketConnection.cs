@@ -17,8 +17,14 @@ public sealed class SocketConnection(WebSocket socket, JsonSerializerOptions jso
     public const int MaxFrameBytes = 64 * 1024;
     public const int OutboxCapacity = 256;
 
+    /// <summary>How long a client has to answer the server's close frame before the connection is dropped.</summary>
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+
     private readonly Channel<string> _outbox = Channel.CreateBounded<string>(new BoundedChannelOptions(OutboxCapacity) { SingleReader = true });
+    private readonly CancellationTokenSource _dropAfterClose = new();
+    private readonly Lock _sending = new();
     private Task? _writer;
+    private string? _terminatedBecause;
 
     public bool IsOpen => socket.State == WebSocketState.Open;
 
@@ -27,9 +33,18 @@ public sealed class SocketConnection(WebSocket socket, JsonSerializerOptions jso
     /// <summary>Queues an event; false (and the socket is closed) when the client is too slow.</summary>
     public bool Send(object message)
     {
-        if (_outbox.Writer.TryWrite(JsonSerializer.Serialize(message, json)))
+        var text = JsonSerializer.Serialize(message, json);
+        lock (_sending)
         {
-            return true;
+            if (_terminatedBecause is not null)
+            {
+                return false;
+            }
+
+            if (_outbox.Writer.TryWrite(text))
+            {
+                return true;
+            }
         }
 
         // The writer may be blocked on a client that stopped reading: abort rather than wait.
@@ -40,6 +55,77 @@ public sealed class SocketConnection(WebSocket socket, JsonSerializerOptions jso
     }
 
     public bool SendError(string code, string message) => Send(new { type = "error", error = new { code, message }, timestamp = DateTime.UtcNow });
+
+    /// <summary>A refused frame that may be sent again later: <c>retry_after</c> (seconds) in the error and at the top level.</summary>
+    public bool SendRetryLater(string code, string message, int retryAfterSeconds)
+        => Send(new { type = "error", error = new { code, message, retry_after = retryAfterSeconds }, retry_after = retryAfterSeconds, timestamp = DateTime.UtcNow });
+
+    /// <summary>
+    /// Ends the socket from the server's side (its credentials were revoked): the error frame is the
+    /// last event it gets, whatever is published after this is dropped, then it is closed with 1008.
+    /// Returns at once; the writer delivers the frame and the close.
+    /// </summary>
+    public void Terminate(string code, string message, string closeReason)
+    {
+        var text = JsonSerializer.Serialize(new { type = "error", error = new { code, message }, timestamp = DateTime.UtcNow }, json);
+        lock (_sending)
+        {
+            if (_terminatedBecause is not null)
+            {
+                return;
+            }
+
+            _terminatedBecause = closeReason;
+            if (!_outbox.Writer.TryWrite(text))
+            {
+                socket.Abort();
+            }
+
+            _outbox.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>
+    /// Queues an event, waiting while the outbox is full (a replay goes at the client's pace); false
+    /// (and the socket is cut off) when the client makes no room within <paramref name="stall"/>.
+    /// </summary>
+    public async Task<bool> SendPacedAsync(object message, TimeSpan stall, CancellationToken cancellationToken)
+    {
+        var text = JsonSerializer.Serialize(message, json);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(stall);
+        try
+        {
+            while (await _outbox.Writer.WaitToWriteAsync(timeout.Token))
+            {
+                lock (_sending)
+                {
+                    if (_terminatedBecause is not null)
+                    {
+                        return false;
+                    }
+
+                    if (_outbox.Writer.TryWrite(text))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("WebSocket client read nothing for {Seconds} s during a replay; disconnecting it", stall.TotalSeconds);
+            _outbox.Writer.TryComplete(new IOException("replay stalled"));
+            socket.Abort();
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>The next JSON object from the client, or null when the connection closes.</summary>
     public async Task<JsonElement?> ReceiveAsync(CancellationToken cancellationToken)
@@ -120,6 +206,15 @@ public sealed class SocketConnection(WebSocket socket, JsonSerializerOptions jso
             {
                 await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, cancellationToken);
             }
+
+            if (Volatile.Read(ref _terminatedBecause) is { } reason && socket.State == WebSocketState.Open)
+            {
+                // The reader is still waiting for frames: it returns when the client answers the close,
+                // or fails when the connection is dropped because the client did not.
+                _dropAfterClose.Token.Register(socket.Abort);
+                _dropAfterClose.CancelAfter(CloseHandshakeTimeout);
+                await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, reason, cancellationToken);
+            }
         }
         catch (IOException)
         {
@@ -159,5 +254,6 @@ public sealed class SocketConnection(WebSocket socket, JsonSerializerOptions jso
     {
         await CloseAsync(WebSocketCloseStatus.NormalClosure, "bye");
         socket.Dispose();
+        _dropAfterClose.Dispose();
     }
 }

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Parley.Server.Conversations;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.RateLimiting;
@@ -27,7 +28,7 @@ public static class StreamingApi
     private static async Task<Results<ServerSentEventsResult<object>, ErrorResult>> StreamTurnAsync(
         ChatMessageRequest request, ConversationService conversations, TurnPipeline turns, ParleyDb db, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var (target, error) = await conversations.ForTurnAsync(request.SessionId, cancellationToken);
+        var (target, error) = await conversations.ForSessionTurnAsync(request.SessionId, cancellationToken);
         if (target is null)
         {
             return error!;
@@ -99,7 +100,7 @@ public static class StreamingApi
     }
 
     private static async Task<Results<ServerSentEventsResult<object>, ErrorResult>> FollowAsync(
-        Guid id, ConversationService conversations, ConversationEventHub hub, HttpContext http, CancellationToken cancellationToken)
+        Guid id, ConversationService conversations, ConversationEventHub hub, IOptions<RealtimeOptions> options, HttpContext http, CancellationToken cancellationToken)
     {
         if (await conversations.FindAsync(id, cancellationToken) is not { } conversation)
         {
@@ -109,16 +110,26 @@ public static class StreamingApi
         var after = int.TryParse(http.Request.Headers["Last-Event-ID"].ToString(), out var last) ? last
             : int.TryParse(http.Request.Query["last_sequence"].ToString(), out var fromQuery) ? fromQuery : conversation.LastSequence;
         var subscription = hub.Subscribe(conversation.TenantId, conversation.Id);
-        var missed = await conversations.MessagesAsync(id, after, 1000, cancellationToken);
-        return TypedResults.ServerSentEvents(Follow(subscription, missed, after, cancellationToken));
+        var plan = Backlog.For(conversation, after, options.Value.MaxResumeMessages);
+        return TypedResults.ServerSentEvents(Follow(subscription, conversations, conversation.Id, plan, options.Value.ResumePageSize, cancellationToken));
     }
 
-    private static async IAsyncEnumerable<SseItem<object>> Follow(
-        ConversationEventHub.Subscription subscription, List<Message> missed, int after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The missed messages a page at a time (the response writer pulls the next one only when the
+    /// last is written), then live events without the ones the replay already sent.
+    /// </summary>
+    private static async IAsyncEnumerable<SseItem<object>> Follow(ConversationEventHub.Subscription subscription, ConversationService conversations,
+        Guid conversationId, Backlog.Plan plan, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using (subscription)
         {
-            foreach (var message in missed)
+            if (plan.Resync is not null)
+            {
+                yield return new SseItem<object>(plan.Resync, "resync_required");
+            }
+
+            var after = plan.From;
+            await foreach (var message in Backlog.MessagesAsync(conversations, conversationId, plan.From, pageSize, cancellationToken))
             {
                 after = message.Sequence;
                 yield return Item(ConversationEvent.ForMessage(message, null));

@@ -4,8 +4,12 @@ using Parley.Server.Infrastructure.Validation;
 
 namespace Parley.Server.Tasks;
 
-/// <summary>001 <c>POST /tasks/analyze</c>. <c>dataset</c> (CSV text) is Parley's addition for JSON clients; multipart uploads send a <c>file</c>.</summary>
-public sealed record AnalyzeRequest(string? Description, string? DataSource, JsonElement? Parameters, string? Dataset) : IValidatable
+/// <summary>
+/// 001 <c>POST /tasks/analyze</c>. <c>data_source</c> is a built-in source or the name of a dataset the
+/// tenant registered. <c>dataset</c> (CSV text) is Parley's addition for JSON clients; multipart uploads
+/// send a <c>file</c>. <c>own_conversations</c> is set by the server (a client's value is replaced).
+/// </summary>
+public sealed record AnalyzeRequest(string? Description, string? DataSource, JsonElement? Parameters, string? Dataset, bool? OwnConversations = null) : IValidatable
 {
     public IEnumerable<FieldError> Validate()
     {
@@ -14,9 +18,9 @@ public sealed record AnalyzeRequest(string? Description, string? DataSource, Jso
             yield return e;
         }
 
-        if (DataSource is not null && !DataSources.All.Contains(DataSource))
+        foreach (var e in Check.MaxLength("data_source", DataSource, 100))
         {
-            yield return new FieldError("data_source", $"One of: {string.Join(", ", DataSources.All)}.");
+            yield return e;
         }
 
         if (Parameters is { } p && p.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
@@ -55,6 +59,7 @@ public static class DataSources
     /// <summary>The CSV uploaded with the task.</summary>
     public const string Dataset = "dataset";
 
+    /// <summary>The built-in sources; any other <c>data_source</c> names a registered dataset.</summary>
     public static readonly string[] All = [Conversations, Tickets, Dataset, "csv"];
 }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Parley.Server.Auth;
 using Parley.Server.Infrastructure.Events;
 using Parley.Server.Storage;
+using Parley.Server.Tenants;
 
 namespace Parley.Server.Tasks;
 
@@ -64,6 +65,13 @@ public sealed class TaskWorker(TaskQueue queue, IServiceScopeFactory scopes, IOp
             var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
             var task = await db.Set<BackgroundTask>().IgnoreQueryFilters().AsNoTracking().FirstAsync(t => t.Id == id, stoppingToken);
             using var tenant = scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsTenant(task.TenantId);
+            if (!await TenantGate.IsActiveAsync(db, task.TenantId, stoppingToken))
+            {
+                // Failed, not left queued: a deactivated tenant's work must not run later by surprise, and its owner sees why.
+                await FinishAsync(scope.ServiceProvider, task, null, "Not run: " + TenantGate.Deactivated, CancellationToken.None);
+                return;
+            }
+
             if (task.Attempts > settings.MaxAttempts)
             {
                 await FinishAsync(scope.ServiceProvider, task, null, $"Gave up after {settings.MaxAttempts} attempts: the worker stopped before finishing each time.", CancellationToken.None);

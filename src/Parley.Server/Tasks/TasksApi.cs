@@ -10,13 +10,13 @@ using Parley.Server.Infrastructure.Pagination;
 using Parley.Server.Quotas;
 using Parley.Server.Storage;
 using Parley.Server.Tasks.Analysis;
+using Parley.Server.Tasks.Datasets;
 
 namespace Parley.Server.Tasks;
 
 /// <summary>
-/// 001 <c>/tasks/*</c>. Everyone may run research, analyse a CSV they upload and analyse
-/// conversations: a plain user's analysis covers only their own conversations (001's example sends
-/// no data source at all). The tenant's tickets take an agent or admin. Admins see every task of
+/// 001 <c>/tasks/*</c>. Everyone may run research and analyse a CSV they upload; analysing the
+/// tenant's own data (conversations, tickets) takes an agent or admin. Admins see every task of
 /// their tenant, others their own. Ids are accepted as <c>task_{uuid}</c> (001) or a bare uuid.
 /// </summary>
 public static class TasksApi
@@ -31,7 +31,7 @@ public static class TasksApi
     public static RouteGroupBuilder MapTasks(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/tasks").WithTags("Tasks");
-        group.MapPost("/analyze", AnalyzeAsync).Accepts<AnalyzeRequest>("application/json", "multipart/form-data");
+        group.MapPost("/analyze", AnalyzeAsync).Accepts<AnalyzeRequest>("application/json", "multipart/form-data", "application/x-www-form-urlencoded");
         group.MapPost("/research", ResearchAsync);
         group.MapGet("", ListAsync);
         group.MapGet("/{id}", StatusAsync);
@@ -42,7 +42,7 @@ public static class TasksApi
         return group;
     }
 
-    private static async Task<Results<Accepted<TaskSubmitted>, ErrorResult>> AnalyzeAsync(
+    private static async Task<Results<Ok<TaskSubmitted>, ErrorResult>> AnalyzeAsync(
         HttpContext http, ParleyDb db, CurrentUser me, UsageMeter meter, TaskQueue queue, TicketFigures tickets,
         IOptions<TaskOptions> options, IOptions<JsonOptions> json, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -57,15 +57,22 @@ public static class TasksApi
             return ErrorResult.Validation(errors);
         }
 
-        var source = request.DataSource is null or "csv" ? (dataset is null ? DataSources.Conversations : DataSources.Dataset) : request.DataSource;
+        var (source, unknown) = await ResolveSourceAsync(db, request.DataSource, dataset is not null, cancellationToken);
+        if (unknown is not null)
+        {
+            return unknown;
+        }
+
         if (source == DataSources.Dataset && dataset is null)
         {
             return ErrorResult.Validation("dataset", "Upload a CSV (multipart field 'file', or 'dataset' as text) to analyse a dataset.");
         }
 
+        // A plain user's analysis of conversations covers only their own (001's description-only request).
+        var own = source == DataSources.Conversations && !me.IsAgentOrAdmin;
         if (source == DataSources.Tickets && !me.IsAgentOrAdmin)
         {
-            return ErrorResult.Forbidden("Analysing the tenant's tickets takes an agent or admin; analyse your conversations or upload a dataset.");
+            return ErrorResult.Forbidden("Analysing the tenant's data takes an agent or admin; upload a dataset to analyse your own data.");
         }
 
         if (source == DataSources.Tickets && !await tickets.AvailableAsync(cancellationToken))
@@ -73,15 +80,15 @@ public static class TasksApi
             return ErrorResult.Validation("data_source", "Tickets are not available on this server.");
         }
 
-        var stored = request with { Dataset = null, DataSource = source };
+        var stored = request with { Dataset = null, DataSource = source, OwnConversations = own ? true : null };
         return await SubmitAsync(db, me, meter, queue, clock, TaskTypes.Analysis, request.Description!.Trim(), JsonSerializer.Serialize(stored, TaskJson.Options), dataset, cancellationToken);
     }
 
-    private static Task<Results<Accepted<TaskSubmitted>, ErrorResult>> ResearchAsync(
+    private static Task<Results<Ok<TaskSubmitted>, ErrorResult>> ResearchAsync(
         ResearchRequest request, ParleyDb db, CurrentUser me, UsageMeter meter, TaskQueue queue, TimeProvider clock, CancellationToken cancellationToken)
         => SubmitAsync(db, me, meter, queue, clock, TaskTypes.Research, "Research: " + request.Topic!.Trim(), JsonSerializer.Serialize(request, TaskJson.Options), null, cancellationToken);
 
-    private static async Task<Results<Accepted<TaskSubmitted>, ErrorResult>> SubmitAsync(
+    private static async Task<Results<Ok<TaskSubmitted>, ErrorResult>> SubmitAsync(
         ParleyDb db, CurrentUser me, UsageMeter meter, TaskQueue queue, TimeProvider clock, string type, string description, string request, string? dataset,
         CancellationToken cancellationToken)
     {
@@ -112,8 +119,43 @@ public static class TasksApi
         var ahead = await db.Set<BackgroundTask>().LongCountAsync(t => (t.Status == TaskStatuses.Submitted || t.Status == TaskStatuses.Running) && t.CreatedAt < now, cancellationToken);
         var estimate = ahead == 0 ? "under 1 minute" : $"about {ahead + 1} minutes ({ahead} task(s) ahead)";
         var id = TaskStatusView.PublicId(task.Id);
-        return TypedResults.Accepted($"/api/v1/tasks/{id}/status",
+        // 200, not 202: 001's own client treats anything but 200 as a failure (docs/api-conventions.md).
+        return TypedResults.Ok(
             new TaskSubmitted(id, task.Id, TaskStatuses.Submitted, type, estimate, type == TaskTypes.Research ? "Research task started successfully" : "Analysis task started successfully", now));
+    }
+
+    /// <summary>
+    /// A built-in source, or a dataset the tenant registered (by name). Without <c>data_source</c>: the
+    /// uploaded CSV if any, else the tenant's only registered dataset when it has exactly one, else conversations.
+    /// </summary>
+    private static async Task<(string Source, ErrorResult? Error)> ResolveSourceAsync(ParleyDb db, string? requested, bool uploaded, CancellationToken cancellationToken)
+    {
+        if (requested is not null && requested != "csv" && DataSources.All.Contains(requested))
+        {
+            return (requested, null);
+        }
+
+        if (requested is null or "csv")
+        {
+            if (uploaded || requested == "csv")
+            {
+                return (DataSources.Dataset, null);
+            }
+
+            var only = await db.Set<Dataset>().AsNoTracking().Select(d => d.Name).Take(2).ToListAsync(cancellationToken);
+            return (only.Count == 1 ? only[0] : DataSources.Conversations, null);
+        }
+
+        if (await db.Set<Dataset>().AsNoTracking().AnyAsync(d => d.Name == requested, cancellationToken))
+        {
+            return (requested, null);
+        }
+
+        var names = await db.Set<Dataset>().AsNoTracking().OrderBy(d => d.Name).Select(d => d.Name).Take(50).ToListAsync(cancellationToken);
+        var registered = names.Count == 0
+            ? "no datasets are registered (upload one with POST /api/v1/datasets)"
+            : "or a registered dataset: " + string.Join(", ", names);
+        return (requested, ErrorResult.Validation("data_source", $"Unknown data source '{requested}'. One of: {string.Join(", ", DataSources.All)}; {registered}."));
     }
 
     private static Task<Results<PagedResult<TaskStatusView>, ErrorResult>> ListAsync(ParleyDb db, CurrentUser me, PageQuery query, CancellationToken cancellationToken)
@@ -175,6 +217,12 @@ public static class TasksApi
     private static async Task<(AnalyzeRequest? Request, string? Dataset, ErrorResult? Error)> ReadAnalyzeAsync(
         HttpContext http, int maxBytes, JsonSerializerOptions json, CancellationToken cancellationToken)
     {
+        if (http.Request.HasFormContentType && await LooksLikeJsonAsync(http.Request, cancellationToken))
+        {
+            // What `curl -d '{"description": ...}'` sends (001's example): JSON labelled as a form. Read it as the JSON it is.
+            return await ReadJsonAsync(http.Request, maxBytes, json, cancellationToken);
+        }
+
         if (http.Request.HasFormContentType)
         {
             var (form, unreadable) = await Infrastructure.Http.FormBodies.ReadAsync(http.Request, null, cancellationToken);
@@ -214,21 +262,43 @@ public static class TasksApi
 
         if (http.Request.HasJsonContentType())
         {
-            var request = await http.Request.ReadFromJsonAsync<AnalyzeRequest>(json, cancellationToken);
-            if (request is null)
-            {
-                return (null, null, ErrorResult.BadRequest("Send a JSON object."));
-            }
-
-            if (request.Dataset is { } text && Encoding.UTF8.GetByteCount(text) > maxBytes)
-            {
-                return (null, null, ErrorResult.Status(413, $"Datasets are limited to {maxBytes} bytes."));
-            }
-
-            return (request, request.Dataset, null);
+            return await ReadJsonAsync(http.Request, maxBytes, json, cancellationToken);
         }
 
         return (null, null, ErrorResult.Status(415, "Send application/json or multipart/form-data."));
+    }
+
+    private static async Task<(AnalyzeRequest? Request, string? Dataset, ErrorResult? Error)> ReadJsonAsync(
+        HttpRequest http, int maxBytes, JsonSerializerOptions json, CancellationToken cancellationToken)
+    {
+        var request = await JsonSerializer.DeserializeAsync<AnalyzeRequest>(http.Body, json, cancellationToken);
+        if (request is null)
+        {
+            return (null, null, ErrorResult.BadRequest("Send a JSON object."));
+        }
+
+        if (request.Dataset is { } text && Encoding.UTF8.GetByteCount(text) > maxBytes)
+        {
+            return (null, null, ErrorResult.Status(413, $"Datasets are limited to {maxBytes} bytes."));
+        }
+
+        return (request, request.Dataset, null);
+    }
+
+    /// <summary>Only URL-encoded bodies are sniffed (a multipart body is never JSON); the body is buffered so the form reader can read it after.</summary>
+    private static async Task<bool> LooksLikeJsonAsync(HttpRequest http, CancellationToken cancellationToken)
+    {
+        if (!(http.ContentType ?? string.Empty).StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        http.EnableBuffering();
+        var buffer = new byte[64];
+        var read = await http.Body.ReadAsync(buffer, cancellationToken);
+        http.Body.Position = 0;
+        var start = Encoding.UTF8.GetString(buffer, 0, read).TrimStart();
+        return start.StartsWith('{');
     }
 
     private static string? NullIfEmpty(Microsoft.Extensions.Primitives.StringValues value) => value.ToString() is { Length: > 0 } s ? s : null;

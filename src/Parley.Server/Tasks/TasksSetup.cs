@@ -1,4 +1,5 @@
 using Parley.Server.Tasks.Analysis;
+using Parley.Server.Tasks.Datasets;
 using Parley.Server.Tasks.Research;
 
 namespace Parley.Server.Tasks;
@@ -9,6 +10,7 @@ public static class TasksSetup
     {
         var services = builder.Services;
         services.AddOptions<TaskOptions>().BindConfiguration(TaskOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DatasetOptions>().BindConfiguration(DatasetOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<TaskQueue>();
         services.AddHostedService<TaskWorker>();
         services.AddScoped<TaskRunner>();

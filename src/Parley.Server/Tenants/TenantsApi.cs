@@ -151,7 +151,7 @@ public static class TenantsApi
     }
 
     private static async Task<Results<Ok<TenantResponse>, ErrorResult>> UpdateAsync(
-        Guid id, UpdateTenantRequest request, ParleyDb db, PrincipalCheck principals, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, UpdateTenantRequest request, ParleyDb db, PrincipalCheck principals, Realtime.OpenSockets sockets, TimeProvider clock, CancellationToken cancellationToken)
     {
         var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
         if (tenant is null)
@@ -166,11 +166,17 @@ public static class TenantsApi
 
         tenant.Name = request.Name?.Trim() ?? tenant.Name;
         tenant.SubscriptionPlan = request.SubscriptionPlan ?? tenant.SubscriptionPlan;
+        var deactivated = tenant.IsActive && request.IsActive == false;
         tenant.IsActive = request.IsActive ?? tenant.IsActive;
         tenant.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
         // Deactivating a tenant must lock its people out now, not when cached checks expire.
         principals.ForgetAll();
+        if (deactivated)
+        {
+            await sockets.RevokeAsync(new Realtime.Revocation(Realtime.Revocation.Tenant, tenant.Id, "tenant deactivated"), cancellationToken);
+        }
+
         return TypedResults.Ok(TenantResponse.From(tenant));
     }
 

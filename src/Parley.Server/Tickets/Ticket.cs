@@ -87,3 +87,24 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>, IE
         builder.HasOne<Ticket>().WithMany().HasForeignKey(c => c.TicketId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+/// <summary>
+/// An escalation's ticket follows its conversation: when the conversation ends (the agent closes
+/// it, or the session is ended) the open or pending escalation tickets are resolved with it.
+/// </summary>
+public static class EscalationTickets
+{
+    public static async Task ResolveForEndedAsync(
+        ParleyDb db, Infrastructure.Events.DomainEvents events, Guid conversationId, DateTime now, CancellationToken cancellationToken)
+    {
+        var open = await db.Set<Ticket>().Where(t => t.ConversationId == conversationId && t.Source == TicketSources.Escalation
+            && (t.Status == TicketStatus.Open || t.Status == TicketStatus.Pending)).ToListAsync(cancellationToken);
+        foreach (var ticket in open)
+        {
+            var previous = ticket.Status;
+            ticket.Status = TicketStatus.Resolved;
+            ticket.ResolvedAt = ticket.UpdatedAt = now;
+            await events.RaiseAsync(db, ticket.TenantId, Infrastructure.Events.EventTypes.TicketUpdated, TicketEventData.From(ticket, ticket.AssigneeId, previous), ticket.CustomerUserId ?? ticket.CreatedBy, cancellationToken);
+        }
+    }
+}

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Integrations;
 using Parley.Server.Storage;
 
@@ -68,8 +69,45 @@ public sealed class ToolRegistry(
             return (await integrations.ActiveTypesAsync(cancellationToken)).Contains(action.IntegrationType) ? FromAction(action) : null;
         }
 
-        return await db.Set<CustomTool>().AsNoTracking().FirstOrDefaultAsync(t => t.Name == id, cancellationToken) is { } custom ? FromCustom(custom) : null;
+        if (await db.Set<CustomTool>().AsNoTracking().FirstOrDefaultAsync(t => t.Name == id, cancellationToken) is { } custom)
+        {
+            return FromCustom(custom);
+        }
+
+        // 003 names tools by id; people also write a tool's display name ("Knowledge search").
+        return Match(await ListAsync(cancellationToken), id);
     }
+
+    /// <summary>
+    /// The ids of the named tools (each named by id or display name), or an error naming the
+    /// unknown ones and listing the tools the tenant has.
+    /// </summary>
+    public async Task<(IReadOnlyList<string> Ids, FieldError? Error)> ResolveAsync(string field, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        var tools = await ListAsync(cancellationToken);
+        var ids = new List<string>();
+        var unknown = new List<string>();
+        foreach (var name in names)
+        {
+            if (Match(tools, name) is { } tool)
+            {
+                ids.Add(tool.Descriptor.Id);
+            }
+            else
+            {
+                unknown.Add(name);
+            }
+        }
+
+        return unknown.Count == 0
+            ? (ids.Distinct(StringComparer.Ordinal).ToList(), null)
+            : ([], new FieldError(field, $"Unknown tool(s): {string.Join(", ", unknown)}. Available: {string.Join(", ", tools.Select(t => t.Descriptor.Id))}."));
+    }
+
+    private static RegisteredTool? Match(IReadOnlyList<RegisteredTool> tools, string name)
+        => tools.FirstOrDefault(t => t.Descriptor.Id == name)
+            ?? tools.FirstOrDefault(t => string.Equals(t.Descriptor.Id, name.Trim(), StringComparison.OrdinalIgnoreCase)
+                || string.Equals(t.Descriptor.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Whether a name is taken by a tool that is not a custom one (whatever the tenant's integrations).</summary>
     public bool IsSystemName(string name)

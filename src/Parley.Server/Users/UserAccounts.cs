@@ -8,7 +8,7 @@ using Parley.Server.Storage;
 namespace Parley.Server.Users;
 
 /// <summary>Creating and changing accounts: the rules shared by registration, admins and tenants.</summary>
-public sealed class UserAccounts(ParleyDb db, PasswordHashing hashing, PrincipalCheck principals, DomainEvents events, IOptions<AuthOptions> options, TimeProvider clock)
+public sealed class UserAccounts(ParleyDb db, PasswordHashing hashing, PrincipalCheck principals, Realtime.OpenSockets sockets, DomainEvents events, IOptions<AuthOptions> options, TimeProvider clock)
 {
     public FieldError? CheckPassword(string? password, string field = "password") => password switch
     {
@@ -35,7 +35,19 @@ public sealed class UserAccounts(ParleyDb db, PasswordHashing hashing, Principal
         return null;
     }
 
+    /// <summary>The account, in any tenant, that already uses this email.</summary>
+    public Task<User?> FindByEmailAsync(string email, CancellationToken cancellationToken)
+        => db.Users.IgnoreQueryFilters().FirstOrDefaultAsync(u => u.NormalizedEmail == User.Normalize(email), cancellationToken);
+
     public User Add(Guid tenantId, string email, string? username, string? fullName, string password, string role, string plan, bool verified)
+    {
+        var user = Build(tenantId, email, username, fullName, password, role, plan, verified);
+        db.Users.Add(user);
+        return user;
+    }
+
+    /// <summary>A new account, hashed and complete, that is not (yet) stored.</summary>
+    public User Build(Guid tenantId, string email, string? username, string? fullName, string password, string role, string plan, bool verified)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var user = new User
@@ -54,7 +66,6 @@ public sealed class UserAccounts(ParleyDb db, PasswordHashing hashing, Principal
             CreatedAt = now,
             UpdatedAt = now,
         };
-        db.Users.Add(user);
         return user;
     }
 
@@ -82,6 +93,12 @@ public sealed class UserAccounts(ParleyDb db, PasswordHashing hashing, Principal
             .Where(e => e.State is EntityState.Modified or EntityState.Deleted)
             .Select(e => e.Entity.Id)
             .ToList();
+        // Sockets were opened as this user with this role: a removed, disabled or re-roled user's sockets close.
+        var lostAccess = db.ChangeTracker.Entries<User>()
+            .Where(e => e.State is EntityState.Deleted
+                || (e.State is EntityState.Modified && (!e.Entity.IsActive || !Equals(e.Property(u => u.Role).OriginalValue, e.Entity.Role))))
+            .Select(e => e.Entity.Id)
+            .ToList();
         foreach (var entry in db.ChangeTracker.Entries<User>().Where(e => e.State is EntityState.Added or EntityState.Modified).ToList())
         {
             var user = entry.Entity;
@@ -93,6 +110,11 @@ public sealed class UserAccounts(ParleyDb db, PasswordHashing hashing, Principal
         {
             await db.SaveChangesAsync(cancellationToken);
             changed.ForEach(principals.Forget);
+            foreach (var userId in lostAccess)
+            {
+                await sockets.RevokeAsync(new Realtime.Revocation(Realtime.Revocation.User, userId, "account changed", userId), cancellationToken);
+            }
+
             return null;
         }
         catch (DbUpdateException e) when (IsUniqueViolation(e))

@@ -16,7 +16,8 @@ namespace Parley.Server.Webhooks;
 /// pending, no live lease) that sets a lease and this pass's token, so several instances over one
 /// PostgreSQL never send the same attempt twice; a lease left by a dead instance expires and the
 /// row is retried. An endpoint that keeps failing has its circuit opened (<see cref="Webhook.CircuitOpenUntil"/>):
-/// its deliveries stay pending, pushed back, until a probe after the cool-off succeeds. Sends go
+/// its deliveries stay pending, pushed back, until a probe after the cool-off succeeds; a deactivated
+/// tenant's deliveries stay pending, unclaimed, until it is reactivated. Sends go
 /// through the SSRF-guarded outbound client (redirects are not followed: a 3xx is a failure).
 /// </summary>
 public sealed class WebhookDispatcher(
@@ -97,7 +98,9 @@ public sealed class WebhookDispatcher(
         var token = Guid.NewGuid();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
-        var open = db.Set<Webhook>().IgnoreQueryFilters().Where(w => w.CircuitOpenUntil == null || w.CircuitOpenUntil <= now);
+        // A deactivated tenant's deliveries are parked (left pending, not attempted) and go out if it is reactivated.
+        var open = db.Set<Webhook>().IgnoreQueryFilters().Where(w => w.CircuitOpenUntil == null || w.CircuitOpenUntil <= now)
+            .Where(w => db.Tenants.IgnoreQueryFilters().Any(t => t.Id == w.TenantId && t.IsActive));
         var due = await db.Set<WebhookDelivery>().IgnoreQueryFilters().AsNoTracking()
             .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (d.LockedUntil == null || d.LockedUntil < now))
             .Join(open, d => d.WebhookId, w => w.Id, (d, w) => new { d.TenantId, d.WebhookId, HalfOpen = w.CircuitOpenUntil != null, d.NextAttemptAt })

@@ -4,7 +4,7 @@ namespace Parley.Engine.Tests.Intents;
 
 public sealed class IntentDatasetsTests
 {
-    [Fact]
+    [SharedDataFact]
     public void Clinc150_full_has_the_published_split_sizes()
     {
         var data = IntentDatasets.LoadClinc150(SharedData.File("intents", "clinc150", "data_full.json"));
@@ -20,7 +20,7 @@ public sealed class IntentDatasetsTests
         Assert.DoesNotContain(data.Test, u => u.Intent == IntentModel.OutOfScopeIntent);
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Hwu64_has_64_intents_and_the_published_sizes()
     {
         var train = IntentDatasets.LoadHwu64(SharedData.File("intents", "hwu64", "train.csv"));

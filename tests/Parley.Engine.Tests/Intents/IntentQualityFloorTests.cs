@@ -10,7 +10,7 @@ namespace Parley.Engine.Tests.Intents;
 /// </summary>
 public sealed class IntentQualityFloorTests(ITestOutputHelper output)
 {
-    [Fact]
+    [SharedDataFact]
     public void Clinc150_full_in_scope_accuracy_and_out_of_scope_recall()
     {
         var data = IntentDatasets.LoadClinc150(SharedData.File("intents", "clinc150", "data_full.json"));
@@ -27,7 +27,7 @@ public sealed class IntentQualityFloorTests(ITestOutputHelper output)
         Assert.True(report.OutOfScopeRecall >= 0.7490, report.ToString());
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Hwu64_accuracy()
     {
         var train = IntentDatasets.LoadHwu64(SharedData.File("intents", "hwu64", "train.csv"));

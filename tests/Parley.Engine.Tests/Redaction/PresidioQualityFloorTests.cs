@@ -26,7 +26,7 @@ public sealed class PresidioHalfSetFixture
 /// </summary>
 public sealed class PresidioQualityFloorTests(PresidioHalfSetFixture evaluation) : IClassFixture<PresidioHalfSetFixture>
 {
-    [Fact]
+    [SharedDataFact]
     public void Overall_span_scores_with_types_mapped_to_presidio_names_hold()
     {
         var overall = evaluation.Mapped.Overall;
@@ -37,7 +37,7 @@ public sealed class PresidioQualityFloorTests(PresidioHalfSetFixture evaluation)
         Assert.True(overall.Recall >= 0.647, $"recall {overall.Recall:F3}");
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Overall_pii_versus_not_pii_scores_hold()
     {
         var overall = evaluation.Ignored.Overall;
@@ -46,7 +46,7 @@ public sealed class PresidioQualityFloorTests(PresidioHalfSetFixture evaluation)
         Assert.True(overall.Precision >= 0.907, $"precision {overall.Precision:F3}");
     }
 
-    [Theory]
+    [SharedDataTheory]
     [InlineData("CREDIT_CARD", 0.98)]
     [InlineData("US_SSN", 0.98)]
     [InlineData("IBAN_CODE", 0.98)]

@@ -180,7 +180,7 @@ public abstract class ChatSurfaceTests(ParleyApp app)
         var user = await app.RegisterAsync();
         await Json.ReadErrorAsync(await user.Client.PostAsJsonAsync("/chat/message", new { message = "" }), 422);
         await Json.ReadErrorAsync(await user.Client.PostAsJsonAsync("/chat/message", new { message = new string('x', 8001) }), 422);
-        await Json.ReadErrorAsync(await user.Client.PostAsJsonAsync("/chat/message", new { message = "hi", session_id = "not-a-guid" }), 422);
+        await Json.ReadErrorAsync(await user.Client.PostAsJsonAsync("/chat/message", new { message = "hi", session_id = 42 }), 422);
         await Json.ReadErrorAsync(await user.Client.PostAsJsonAsync("/chat/message", new { message = "hi", session_id = Guid.NewGuid() }), 404);
         await Json.ReadErrorAsync(await user.Client.PostAsJsonAsync("/api/v1/sessions/create", new { channel = "carrier-pigeon" }), 422);
         var sessions = await Json.ReadAsync(await user.Client.GetAsync("/api/v1/chat/sessions"), 200);

@@ -28,6 +28,25 @@ public abstract class TurnPipelineTests(ParleyApp app)
     }
 
     [Fact]
+    public async Task Identifiers_the_customer_labels_are_redacted_before_storage_whatever_their_checksum()
+    {
+        var user = await app.RegisterAsync();
+        var turn = await Json.ReadAsync(await user.Client.PostAsJsonAsync("/api/v1/chat/process",
+            new { message = "My SSN 123-45-6789, DOB: 01/02/1980, passport number X1234567. Order placed on 3 March." }), 200);
+        var types = turn.GetProperty("redactions").EnumerateArray().Select(r => r.GetProperty("type").GetString()).ToList();
+        Assert.Contains("ssn", types);
+        Assert.Contains("date_of_birth", types);
+        Assert.Contains("passport", types);
+
+        var sessionId = turn.GetProperty("session_id").GetGuid();
+        var stored = await user.Client.GetStringAsync($"/api/v1/conversations/{sessionId}");
+        Assert.DoesNotContain("123-45-6789", stored);
+        Assert.DoesNotContain("01/02/1980", stored);
+        Assert.DoesNotContain("X1234567", stored);
+        Assert.Contains("Order placed on 3 March", stored);
+    }
+
+    [Fact]
     public async Task Asking_for_a_person_escalates_the_conversation()
     {
         var user = await app.RegisterAsync();

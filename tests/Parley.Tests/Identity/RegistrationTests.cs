@@ -52,14 +52,34 @@ public abstract class RegistrationTests(ParleyApp app)
     }
 
     [Fact]
-    public async Task Duplicate_email_or_username_is_a_409_whatever_the_case()
+    public async Task Duplicate_username_is_a_409_whatever_the_case()
     {
         var user = await app.RegisterAsync();
-        var sameEmail = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/register", new { email = user.Email.ToUpperInvariant(), password = "password123" });
-        await Json.ReadErrorAsync(sameEmail, 409, "CONFLICT");
-        var sameName = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/register", new { email = $"x{Guid.NewGuid():N}@example.com", username = user.Username, password = "password123" });
+        var sameName = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/register", new { email = $"x{Guid.NewGuid():N}@example.com", username = user.Username!.ToUpperInvariant(), password = "password123" });
         await Json.ReadErrorAsync(sameName, 409, "CONFLICT");
     }
+
+    [Fact]
+    public async Task Registering_an_existing_email_answers_like_a_new_account_and_tells_its_owner()
+    {
+        var owner = await app.RegisterAsync();
+        var fresh = await Json.ReadAsync(await app.Anonymous().PostAsJsonAsync("/api/v1/auth/register",
+            new { email = $"f{Guid.NewGuid():N}@example.com", password = "password123" }), 201);
+        var taken = await Json.ReadAsync(await app.Anonymous().PostAsJsonAsync("/api/v1/auth/register",
+            new { email = owner.Email.ToUpperInvariant(), password = "password123" }), 201);
+        Assert.Equal(Names(fresh), Names(taken));
+        Assert.Equal(Names(fresh.GetProperty("user")), Names(taken.GetProperty("user")));
+        Assert.NotEqual(owner.Id, taken.GetProperty("id").GetGuid());
+
+        // The owner's account is untouched (same password, no access for the newcomer) and the
+        // owner hears about the attempt.
+        await app.LoginAsync(owner.Email, owner.Password);
+        await Json.ReadErrorAsync(await app.Authorized(taken.GetProperty("access_token").GetString()!).GetAsync("/api/v1/auth/me"), 401);
+        var list = await Json.ReadAsync(await owner.Client.GetAsync("/api/v1/notifications"), 200);
+        Assert.Contains(list.GetProperty("notifications").EnumerateArray(), n => n.GetProperty("category").GetString() == "registration_attempt");
+    }
+
+    private static List<string> Names(System.Text.Json.JsonElement body) => [.. body.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
 
     [Fact]
     public async Task Invalid_registration_lists_every_bad_field()

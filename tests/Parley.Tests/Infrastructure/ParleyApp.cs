@@ -41,6 +41,8 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
             ["Parley:RateLimiting:Enabled"] = "false",
             ["Parley:Auth:MaxFailedLoginsPerIp"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
+            // One access log line per request would bury a failing test's output.
+            ["Logging:LogLevel:Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware"] = "Warning",
         };
         foreach (var (key, value) in Settings())
         {

@@ -8,12 +8,10 @@ namespace Parley.Tests.Knowledge;
 /// </summary>
 public sealed class RetrievalQualityTests
 {
-    [Fact]
+    [SharedDataFact]
     public async Task Dstc10_faq_retrieval_stays_above_its_floor()
     {
-        var data = Environment.GetEnvironmentVariable("PARLEY_SHARED_DATA") is { Length: > 0 } configured
-            ? configured
-            : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "shared", "data"));
+        var data = SharedData.File();
         var output = new StringWriter();
         var report = await RetrievalEvaluation.RunAsync(data, output, CancellationToken.None);
         Assert.Equal(104, report.Queries);

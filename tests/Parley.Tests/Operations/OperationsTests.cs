@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Parley.Tests.Infrastructure;
 
 namespace Parley.Tests.Operations;
@@ -93,5 +94,36 @@ public sealed class OperationsTests(SqliteApp app) : IClassFixture<SqliteApp>
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Contains(marker, html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("openapi.json", html + await (await app.Anonymous().GetAsync(path.Replace("index.html", "index.js", StringComparison.Ordinal))).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// /redoc works offline: its page names no other host (no web fonts), every script and stylesheet
+    /// it references comes from Parley, ReDoc's telemetry is off, and the browser is told to fetch
+    /// images, fonts and data only from Parley (ReDoc's bundle shows a logo from a CDN otherwise).
+    /// </summary>
+    [Fact]
+    public async Task Redoc_loads_nothing_from_another_host()
+    {
+        var client = app.Anonymous();
+        var page = await client.GetAsync("/redoc/index.html");
+        var html = await page.Content.ReadAsStringAsync();
+
+        Assert.Equal(200, (int)page.StatusCode);
+        Assert.DoesNotContain("//", Regex.Replace(html, "<!--.*?-->", "", RegexOptions.Singleline), StringComparison.Ordinal);
+        var referenced = Regex.Matches(html, "(?:src|href)=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Contains("index.js", referenced);
+        var script = await client.GetStringAsync("/redoc/index.js");
+        Assert.Contains("\"disableTelemetry\":true", script, StringComparison.Ordinal);
+        foreach (var path in referenced.Append("redoc.standalone.js"))
+        {
+            var asset = await client.GetAsync("/redoc/" + path);
+            Assert.True(asset.IsSuccessStatusCode, $"{path}: {(int)asset.StatusCode}");
+        }
+
+        var policy = page.Headers.GetValues("Content-Security-Policy").Single();
+        foreach (var directive in new[] { "img-src 'self' data:", "font-src 'self' data:", "connect-src 'self'", "frame-ancestors 'none'" })
+        {
+            Assert.Contains(directive, policy, StringComparison.Ordinal);
+        }
     }
 }

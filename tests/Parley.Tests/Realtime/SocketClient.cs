@@ -38,7 +38,14 @@ public sealed class SocketClient : IAsyncDisposable
     }
 
     /// <summary>The next event whose type matches (others are kept in <see cref="Seen"/>); fails after 15 s.</summary>
-    public async Task<JsonElement> NextAsync(string type, Func<JsonElement, bool>? where = null)
+    public Task<JsonElement> NextAsync(string type, Func<JsonElement, bool>? where = null)
+        => NextMatchingAsync(type, e => e.GetProperty("type").GetString() == type && (where?.Invoke(e) ?? true));
+
+    /// <summary>The next event of any of the given types (a turn's <c>final</c> or its <c>error</c>, say).</summary>
+    public Task<JsonElement> NextOfAsync(params string[] types)
+        => NextMatchingAsync(string.Join(" or ", types), e => types.Contains(e.GetProperty("type").GetString()));
+
+    private async Task<JsonElement> NextMatchingAsync(string type, Func<JsonElement, bool> matches)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         while (true)
@@ -56,7 +63,7 @@ public sealed class SocketClient : IAsyncDisposable
 
             var e = received ?? throw new InvalidOperationException($"Socket closed while waiting for '{type}'. Seen: {string.Join(", ", _seen.Select(s => s.GetProperty("type").GetString()))}");
             _seen.Add(e);
-            if (e.GetProperty("type").GetString() == type && (where?.Invoke(e) ?? true))
+            if (matches(e))
             {
                 return e;
             }

@@ -69,6 +69,18 @@ public abstract class WebSocketTests(ParleyApp app)
     }
 
     [Fact]
+    public async Task A_socket_that_never_authenticates_is_told_how_and_closed_with_a_policy_code()
+    {
+        var user = await app.RegisterAsync();
+        var id = await NewConversationAsync(user);
+        await using var silent = await SocketClient.ConnectAsync(app, $"/api/v1/chat/ws/{id}");
+        var error = await silent.NextAsync("error");
+        Assert.Equal("AUTHENTICATION_ERROR", error.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("token", error.GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await silent.ClosedAsync());
+    }
+
+    [Fact]
     public async Task Another_customers_or_tenants_conversation_is_not_found_on_the_socket()
     {
         var owner = await app.RegisterAsync();

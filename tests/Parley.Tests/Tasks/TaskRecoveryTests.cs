@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Parley.Server.Storage;
+using Parley.Server.Tasks;
 using Parley.Tests.Infrastructure;
 
 namespace Parley.Tests.Tasks;
@@ -87,6 +88,43 @@ public abstract class TaskRecoveryTests : IAsyncLifetime
 
         // The worker instance raised the completion events into the shared unit of work.
         Assert.Equal(2, _worker.Sink.Of(admin.TenantId, "task.completed").Count);
+    }
+
+    [Fact]
+    public async Task A_deactivated_tenants_queued_tasks_fail_with_the_reason_instead_of_running()
+    {
+        var deactivated = await _enqueuer.CreateTenantWithAdminAsync("Gone");
+        var active = await _enqueuer.CreateTenantWithAdminAsync("Here");
+        var refused = await TaskSteps.SubmitAsync(deactivated.Client, "/api/v1/tasks/research", new { topic = "refund windows" });
+        var runs = await TaskSteps.SubmitAsync(active.Client, "/api/v1/tasks/research", new { topic = "refund windows" });
+        await Json.ReadAsync(await _enqueuer.Admin.Client.PutAsJsonAsync($"/api/v1/tenants/{deactivated.TenantId}", new { is_active = false }), 200);
+
+        _worker = Worker(_enqueuer);
+        await _worker.InitializeAsync();
+
+        Assert.Equal("completed", (await TaskSteps.WaitAsync(active.Client, runs)).GetProperty("status").GetString());
+        var task = await WaitFinalAsync(Guid.Parse(refused["task_".Length..]));
+        Assert.Equal("failed", task.Status);
+        Assert.Null(task.Result);
+        Assert.Contains("deactivated", task.Error, StringComparison.Ordinal);
+        Assert.Empty(_worker.Sink.Of(deactivated.TenantId, "task.completed"));
+    }
+
+    private async Task<BackgroundTask> WaitFinalAsync(Guid id)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            await using var scope = _enqueuer.Services.CreateAsyncScope();
+            var task = await scope.ServiceProvider.GetRequiredService<ParleyDb>().Set<BackgroundTask>().IgnoreQueryFilters().AsNoTracking().SingleAsync(t => t.Id == id);
+            if (task.Status is "completed" or "failed" or "cancelled")
+            {
+                return task;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Task {id} did not finish within a minute.");
     }
 }
 

@@ -24,10 +24,10 @@ public sealed class EvaluationCommandTests
     private static double Number(Dictionary<string, string> figures, string name)
         => double.Parse(figures[name].Split(' ')[0], CultureInfo.InvariantCulture);
 
-    [Fact]
+    [SharedDataFact]
     public async Task Pii_prints_span_scores_above_the_engine_floors()
     {
-        var (code, figures, error) = await RunAsync("pii", "--data", SharedDataPath.Get("pii", "presidio_synth"));
+        var (code, figures, error) = await RunAsync("pii", "--data", SharedData.File("pii", "presidio_synth"));
 
         Assert.True(code == 0, error);
         Assert.True(Number(figures, "span_f2") >= 0.687, figures["span_f2"]);
@@ -39,10 +39,10 @@ public sealed class EvaluationCommandTests
         }
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task Intents_on_hwu64_prints_accuracy_above_the_engine_floor()
     {
-        var (code, figures, error) = await RunAsync("intents", "--data", SharedDataPath.Get("intents", "hwu64"));
+        var (code, figures, error) = await RunAsync("intents", "--data", SharedData.File("intents", "hwu64"));
 
         Assert.True(code == 0, error);
         Assert.StartsWith("HWU64", figures["dataset"]);
@@ -102,28 +102,5 @@ public sealed class EvaluationCommandTests
         Assert.Equal(1, missing.Code);
         Assert.Contains("No intent data set", missing.Error);
         Assert.Equal(1, (await RunAsync("pii", "--data", "/nonexistent/parley-data.json")).Code);
-    }
-}
-
-/// <summary>The shared labelled data: PARLEY_SHARED_DATA, or ../shared/data beside the repository.</summary>
-internal static class SharedDataPath
-{
-    public static string Get(params string[] parts)
-    {
-        var root = Environment.GetEnvironmentVariable("PARLEY_SHARED_DATA") is { Length: > 0 } configured ? configured : Find();
-        return Path.Combine([root, .. parts]);
-    }
-
-    private static string Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Parley.slnx")))
-            {
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data"));
-            }
-        }
-
-        throw new DirectoryNotFoundException("Repository root (Parley.slnx) not found; set PARLEY_SHARED_DATA.");
     }
 }

@@ -340,6 +340,45 @@ public abstract class WebhookTests(ParleyApp app, WebhookReceiver receiver)
         var log = await Json.ReadAsync(await admin.Client.GetAsync($"/webhooks/{webhookId}/deliveries"), 200);
         Assert.Equal(1, log.GetProperty("total").GetInt32());
     }
+
+    [Fact]
+    public async Task A_deactivated_tenants_deliveries_are_parked_not_sent_and_go_out_once_it_is_reactivated()
+    {
+        var parked = await app.CreateTenantWithAdminAsync("Parked");
+        var running = await app.CreateTenantWithAdminAsync("Running");
+        var parkedEndpoint = receiver.NewEndpoint();
+        var runningEndpoint = receiver.NewEndpoint();
+        var (parkedHook, _) = await SubscribeAsync(parked, receiver.Url(parkedEndpoint), "user.updated");
+        await SubscribeAsync(running, receiver.Url(runningEndpoint), "user.updated");
+        await Json.ReadAsync(await app.Admin.Client.PutAsJsonAsync($"/api/v1/tenants/{parked.TenantId}", new { is_active = false }), 200);
+
+        // Background work (a task finishing, a rollup) can still raise events for a deactivated tenant.
+        await RaiseUserUpdatedAsync(parked.TenantId);
+        await RaiseUserUpdatedAsync(running.TenantId);
+        await runningEndpoint.NextAsync();
+        // Several more dispatcher passes (100 ms polls) over the parked delivery.
+        await Task.Delay(1000);
+        Assert.Equal(0, parkedEndpoint.Count);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Parley.Server.Storage.ParleyDb>();
+            var delivery = await db.Set<Parley.Server.Webhooks.WebhookDelivery>().IgnoreQueryFilters().AsNoTracking().SingleAsync(d => d.WebhookId == parkedHook);
+            Assert.Equal("pending", delivery.Status);
+            Assert.Equal(0, delivery.Attempts);
+        }
+
+        await Json.ReadAsync(await app.Admin.Client.PutAsJsonAsync($"/api/v1/tenants/{parked.TenantId}", new { is_active = true }), 200);
+        Assert.Equal("user.updated", (await parkedEndpoint.NextAsync()).Event);
+    }
+
+    private async Task RaiseUserUpdatedAsync(Guid tenantId)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Parley.Server.Storage.ParleyDb>();
+        await scope.ServiceProvider.GetRequiredService<Parley.Server.Infrastructure.Events.DomainEvents>()
+            .RaiseAsync(db, tenantId, "user.updated", new { user_id = Guid.NewGuid() }, CancellationToken.None);
+        await db.SaveChangesAsync();
+    }
 }
 
 public sealed class WebhookReceiverFixture : IAsyncLifetime

@@ -38,6 +38,7 @@ internal static class CommonWords
         later soon again once never always often sometimes maybe perhaps unfortunately fortunately however
         therefore actually really well true false internet tv app question answer problem issue error
         capitalized capitalised words word
+        back up down out off away around along asap anytime whenever
         """);
 
     private static readonly HashSet<string> Common = Set(

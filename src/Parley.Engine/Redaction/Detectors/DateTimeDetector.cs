@@ -40,6 +40,23 @@ internal sealed partial class DateTimeDetector : IPiiDetector
         }
     }
 
+    /// <summary>
+    /// The length of a calendar date (not a bare time, weekday or year) that starts exactly at
+    /// <paramref name="at"/>, or 0.
+    /// </summary>
+    public static int DateLengthAt(string text, int at)
+    {
+        var numeric = NumericDate().Match(text, at);
+        if (numeric.Success && numeric.Index == at && !TimeOnly().IsMatch(numeric.Value)
+            && (!numeric.Groups["a"].Success || IsDayAndMonth(numeric.Groups["a"].ValueSpan, numeric.Groups["b"].ValueSpan)))
+        {
+            return numeric.Length;
+        }
+
+        var named = NamedDate().Match(text, at);
+        return named.Success && named.Index == at && Cues.HasDigit(named.Value) ? named.Length : 0;
+    }
+
     private static bool IsDayAndMonth(ReadOnlySpan<char> first, ReadOnlySpan<char> second)
     {
         var a = int.Parse(first, CultureInfo.InvariantCulture);
@@ -73,6 +90,9 @@ internal sealed partial class DateTimeDetector : IPiiDetector
           | (?:mon|tues|wednes|thurs|fri|satur|sun)day
         )" + End)]
     private static partial Regex NamedDate();
+
+    [GeneratedRegex(@"^(?:" + Time + @"|\d{1,2}\s?[ap](?:\.m\.|m\b))$", RegexOptions.IgnoreCase)]
+    private static partial Regex TimeOnly();
 
     [GeneratedRegex(@"(?<![\p{L}\p{N}_.\-/])(?:19|20)\d{2}(?![\p{L}\p{N}_]|[.\-/,]\d|\s*(?i:%|dollars|euros|pounds|usd|eur))")]
     private static partial Regex Year();

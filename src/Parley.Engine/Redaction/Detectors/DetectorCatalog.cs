@@ -22,6 +22,8 @@ internal static class DetectorCatalog
         (PiiTypes.Person, new PersonDetector()),
         (PiiTypes.Location, new LocationDetector()),
         (PiiTypes.Nrp, new NrpDetector()),
+        (PiiTypes.Passport, new PassportDetector()),
+        (PiiTypes.DateOfBirth, new DateOfBirthDetector()),
     ];
 
     public static IEnumerable<IPiiDetector> Create(IReadOnlySet<string> enabledTypes) =>

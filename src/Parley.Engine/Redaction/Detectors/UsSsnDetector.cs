@@ -6,7 +6,12 @@ namespace Parley.Engine.Redaction.Detectors;
 /// <summary>
 /// US Social Security numbers: 3-2-4 digits with one kind of separator (dash, space or dot), or nine bare
 /// digits when "SSN"/"social security" is close by (bare nine-digit numbers are too common to take alone).
-/// Numbers the SSA never issues are rejected: area 000, 666 or 9xx, group 00, serial 0000.
+/// <para>
+/// The customer's own label decides: a number they call their SSN is redacted whatever the SSA rules say,
+/// because people type published sample numbers, typos and made-up test values next to real ones, and a
+/// checksum cannot tell which. The SSA rules (no area 000, 666 or 9xx, group 00, serial 0000, no famous
+/// sample) only lower confidence: an unlabelled 3-2-4 number that breaks them is left alone.
+/// </para>
 /// </summary>
 internal sealed partial class UsSsnDetector : IPiiDetector
 {
@@ -19,8 +24,14 @@ internal sealed partial class UsSsnDetector : IPiiDetector
 
         foreach (Match match in SsnShape().Matches(text))
         {
-            var separated = match.Groups["sep"].Length > 0;
-            if (!separated && !Cues.Before(text, match.Index, 40, SsnCue()))
+            var labelled = Cues.Before(text, match.Index, 40, SsnCue());
+            if (labelled)
+            {
+                yield return new PiiSpan(PiiTypes.UsSsn, match.Index, match.Index + match.Length, PiiPriority.Validated);
+                continue;
+            }
+
+            if (match.Groups["sep"].Length == 0)
             {
                 continue;
             }

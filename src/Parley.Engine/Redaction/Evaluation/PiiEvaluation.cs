@@ -172,6 +172,8 @@ public static class PiiEvaluation
     {
         PiiTypes.StreetAddress => "LOCATION",
         PiiTypes.AccountNumber => "US_BANK_NUMBER",
+        PiiTypes.DateOfBirth => "DATE_TIME",
+        PiiTypes.Passport => "US_PASSPORT",
         _ => type,
     };
 

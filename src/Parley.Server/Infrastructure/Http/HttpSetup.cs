@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.Json;
 
@@ -36,22 +37,47 @@ public static class HttpSetup
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Empty lists would make the middleware trust every sender, so UseParleyHttp adds it
+            // only when a proxy is configured. Addresses are read from the right and the first
+            // one not sent by a trusted proxy is the client: chains of trusted proxies work.
+            o.ForwardLimit = null;
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
             foreach (var proxy in http.TrustedProxies)
             {
-                o.KnownProxies.Add(IPAddress.Parse(proxy));
+                if (IPAddress.TryParse(proxy, out var address))
+                {
+                    o.KnownProxies.Add(address);
+                }
+            }
+
+            foreach (var network in http.TrustedNetworks)
+            {
+                if (System.Net.IPNetwork.TryParse(network, out var parsed))
+                {
+                    o.KnownIPNetworks.Add(parsed);
+                }
             }
         });
         builder.Services.AddHsts(o => { o.MaxAge = TimeSpan.FromDays(365); o.IncludeSubDomains = true; });
+        builder.AddParleyLogging();
         return builder;
     }
 
-    /// <summary>The cross-cutting front of the pipeline, in order: ids, errors, headers, CORS.</summary>
+    /// <summary>The cross-cutting front of the pipeline, in order: ids, access log, errors, headers, CORS.</summary>
     public static WebApplication UseParleyHttp(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        if (app.Services.GetRequiredService<IOptions<HttpOptions>>().Value.TrustsProxies)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseMiddleware<RequestIdMiddleware>();
+        if (app.Services.GetRequiredService<IOptions<HttpOptions>>().Value.AccessLog)
+        {
+            app.UseHttpLogging();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages(ctx =>
         {

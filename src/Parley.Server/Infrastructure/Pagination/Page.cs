@@ -47,7 +47,8 @@ public sealed class PagedResult<T>(PageOf<T> page) : IResult, IEndpointMetadataP
 
 /// <summary>
 /// A page written as a bare JSON array, for the endpoints a document shows returning one
-/// (000's <c>GET /chat/sessions</c>); the paging figures travel in the headers only.
+/// (000's <c>GET /chat/sessions</c>); the paging figures travel in the headers only. A caller that
+/// asks for a page explicitly (<c>page</c> or <c>size</c>) gets 000's pagination envelope instead.
 /// </summary>
 public sealed class ArrayPageResult<T>(PageOf<T> page) : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult
 {
@@ -55,6 +56,11 @@ public sealed class ArrayPageResult<T>(PageOf<T> page) : IResult, IEndpointMetad
 
     public Task ExecuteAsync(HttpContext httpContext)
     {
+        if (PageQuery.AsksForPage(httpContext.Request.Query))
+        {
+            return new PagedResult<T>(page).ExecuteAsync(httpContext);
+        }
+
         PagedResult<T>.WriteHeaders(httpContext, page.Total, page.Page, page.Size, page.Pages);
         return TypedResults.Ok(page.Items).ExecuteAsync(httpContext);
     }

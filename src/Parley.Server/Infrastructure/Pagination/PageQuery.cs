@@ -24,6 +24,9 @@ public sealed class PageQuery
 
     public static ValueTask<PageQuery?> BindAsync(HttpContext context, ParameterInfo parameter) => ValueTask.FromResult<PageQuery?>(Parse(context.Request.Query));
 
+    /// <summary>Whether the caller named a page (document 000: explicit <c>page</c>/<c>size</c> get the page envelope).</summary>
+    public static bool AsksForPage(IQueryCollection query) => query.ContainsKey("page") || query.ContainsKey("size");
+
     public static PageQuery Parse(IQueryCollection query)
     {
         var errors = new List<FieldError>();

@@ -11,6 +11,12 @@ public interface ICounterStore
     ValueTask<CounterWindow> IncrementAsync(string key, TimeSpan window, CancellationToken cancellationToken);
     ValueTask<CounterWindow> PeekAsync(string key, TimeSpan window, CancellationToken cancellationToken);
     ValueTask ResetAsync(string key, TimeSpan window, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gives back one count taken by <see cref="IncrementAsync"/> in the window that resets at
+    /// <paramref name="resetsAt"/>; nothing when that window has ended.
+    /// </summary>
+    ValueTask DecrementAsync(string key, TimeSpan window, DateTimeOffset resetsAt, CancellationToken cancellationToken);
 }
 
 internal static class Windows

@@ -37,6 +37,17 @@ public sealed class MemoryCounterStore(TimeProvider clock) : ICounterStore
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask DecrementAsync(string key, TimeSpan window, DateTimeOffset resetsAt, CancellationToken cancellationToken)
+    {
+        var (index, current) = Windows.Current(clock.GetUtcNow(), window);
+        if (current == resetsAt && _counters.TryGetValue((key, index), out var counter))
+        {
+            Interlocked.Decrement(ref counter.Count);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     // Drop finished windows at most once a minute so memory stays bounded by active callers.
     private void SweepExpired(DateTimeOffset now)
     {

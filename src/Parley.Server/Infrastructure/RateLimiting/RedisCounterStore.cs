@@ -30,6 +30,17 @@ public sealed class RedisCounterStore(IConnectionMultiplexer redis, IOptions<Red
         return new CounterWindow(value.HasValue ? (long)value : 0, resetsAt);
     }
 
+    public async ValueTask DecrementAsync(string key, TimeSpan window, DateTimeOffset resetsAt, CancellationToken cancellationToken)
+    {
+        // The key outlives its window by 5 s, so while the window is current it still exists and
+        // DECR never creates a stray negative counter.
+        var (index, current) = Windows.Current(clock.GetUtcNow(), window);
+        if (current == resetsAt)
+        {
+            await redis.GetDatabase().StringDecrementAsync($"{_prefix}{key}:{index}");
+        }
+    }
+
     public async ValueTask ResetAsync(string key, TimeSpan window, CancellationToken cancellationToken)
     {
         var (index, _) = Windows.Current(clock.GetUtcNow(), window);

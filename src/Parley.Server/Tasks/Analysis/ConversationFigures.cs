@@ -3,29 +3,24 @@ using Microsoft.EntityFrameworkCore;
 using Parley.Server.Analytics;
 using Parley.Server.Conversations;
 using Parley.Server.Storage;
-using Parley.Server.Users;
 
 namespace Parley.Server.Tasks.Analysis;
 
-/// <summary>
-/// Figures over the tenant's conversations, messages, intents, escalations and feedback in a window;
-/// for a task submitted by a plain user, over that user's own conversations only.
-/// </summary>
+/// <summary>Figures over the tenant's conversations, messages, intents, escalations and feedback in a window.</summary>
 public sealed class ConversationFigures(ParleyDb db, TimeProvider clock)
 {
-    public async Task<Figures> ComputeAsync(JsonElement parameters, Guid? submittedBy, CancellationToken cancellationToken)
+    /// <param name="userId">Only this user's conversations (what a plain user may analyse); null for the whole tenant.</param>
+    public async Task<Figures> ComputeAsync(JsonElement parameters, Guid? userId, CancellationToken cancellationToken)
     {
         var (start, end) = Fmt.Window(parameters, clock.GetUtcNow().UtcDateTime);
-        var conversations = db.Conversations.AsNoTracking().Where(c => c.CreatedAt >= start && c.CreatedAt < end);
+        var owned = userId is null ? db.Conversations.AsNoTracking() : db.Conversations.AsNoTracking().Where(c => c.UserId == userId);
+        var conversations = owned.Where(c => c.CreatedAt >= start && c.CreatedAt < end);
         var messages = db.Messages.AsNoTracking().Where(m => m.CreatedAt >= start && m.CreatedAt < end);
-        var feedbackRows = db.MessageFeedback.AsNoTracking().Where(f => f.CreatedAt >= start && f.CreatedAt < end);
-        // The submitter's role when the task runs: a customer sees only their own conversations.
-        if (submittedBy is { } userId && !await db.Users.IgnoreQueryFilters().AnyAsync(u => u.Id == userId && (u.Role == Roles.Agent || u.Role == Roles.Admin), cancellationToken))
+        var ratings = db.MessageFeedback.AsNoTracking().Where(f => f.CreatedAt >= start && f.CreatedAt < end);
+        if (userId is not null)
         {
-            var own = db.Conversations.Where(c => c.UserId == userId).Select(c => c.Id);
-            conversations = conversations.Where(c => c.UserId == userId);
-            messages = messages.Where(m => own.Contains(m.ConversationId));
-            feedbackRows = feedbackRows.Where(f => own.Contains(f.ConversationId));
+            messages = messages.Where(m => owned.Any(c => c.Id == m.ConversationId));
+            ratings = ratings.Where(f => owned.Any(c => c.Id == f.ConversationId));
         }
 
         var total = await conversations.LongCountAsync(cancellationToken);
@@ -41,7 +36,7 @@ public sealed class ConversationFigures(ParleyDb db, TimeProvider clock)
             .OrderByDescending(g => g.Count).Take(10).ToListAsync(cancellationToken);
         var userMessages = byType.GetValueOrDefault(MessageTypes.User);
         var lowConfidence = await messages.LongCountAsync(m => m.MessageType == MessageTypes.User && m.Confidence < 0.5, cancellationToken);
-        var feedback = await feedbackRows
+        var feedback = await ratings
             .GroupBy(_ => 1).Select(g => new { Count = g.LongCount(), Average = g.Average(f => (double)f.Rating), Positive = g.LongCount(f => f.Rating >= 4), Negative = g.LongCount(f => f.Rating <= 2) })
             .FirstOrDefaultAsync(cancellationToken);
         var daily = await conversations.GroupBy(c => new { c.CreatedAt.Year, c.CreatedAt.Month, c.CreatedAt.Day })
@@ -56,6 +51,7 @@ public sealed class ConversationFigures(ParleyDb db, TimeProvider clock)
         {
             ["period_start"] = start,
             ["period_end"] = end,
+            ["scope"] = userId is null ? "tenant" : "own",
             ["total_conversations"] = total,
             ["total_messages"] = byType.Values.Sum(),
             ["messages_by_type"] = byType,

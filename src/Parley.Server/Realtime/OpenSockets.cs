@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using Parley.Server.Auth;
+using Parley.Server.Infrastructure.Errors;
+
+namespace Parley.Server.Realtime;
+
+/// <summary>The credentials an open socket was opened with.</summary>
+public sealed record SocketOwner(Guid TenantId, Guid UserId, Guid? SessionId, Guid? ApiKeyId);
+
+/// <summary>
+/// Credentials that no longer hold: every open socket opened with them is closed. <see cref="Kind"/>
+/// says what <see cref="Id"/> names: one login session, all sessions of a user (but
+/// <see cref="Except"/>), a user (every socket, API keys too), an API key or a tenant.
+/// </summary>
+public sealed record Revocation(string Kind, Guid Id, string Reason, Guid? UserId = null, Guid? Except = null)
+{
+    public const string Session = "session";
+    public const string Sessions = "sessions";
+    public const string User = "user";
+    public const string ApiKey = "api_key";
+    public const string Tenant = "tenant";
+
+    public bool Matches(SocketOwner owner) => Kind switch
+    {
+        Session => owner.SessionId == Id,
+        Sessions => owner.UserId == Id && owner.SessionId is { } session && session != Except,
+        User => owner.UserId == Id,
+        ApiKey => owner.ApiKeyId == Id,
+        Tenant => owner.TenantId == Id,
+        _ => false,
+    };
+
+    /// <summary>The close frame's reason (at most 123 bytes by RFC 6455).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string CloseReason => Kind switch
+    {
+        Session or Sessions => "session revoked",
+        ApiKey => "api key revoked",
+        Tenant => "tenant deactivated",
+        _ => "account changed",
+    };
+}
+
+/// <summary>
+/// Every socket open on this instance and whose credentials it speaks for. A revocation closes the
+/// matching sockets here at once (an <c>error</c> frame, then close 1008) and travels to the other
+/// instances over <see cref="IEventRelay"/>, which close theirs as soon as it arrives. Without this
+/// a socket outlived its credentials: the REST check runs per request, a socket authenticates once.
+/// </summary>
+public sealed class OpenSockets(IEventRelay relay, PrincipalCheck principals, ILogger<OpenSockets> logger)
+{
+    private readonly ConcurrentDictionary<Guid, (SocketOwner Owner, SocketConnection Connection)> _open = new();
+
+    public IDisposable Register(SocketOwner owner, SocketConnection connection)
+    {
+        var id = Guid.NewGuid();
+        _open[id] = (owner, connection);
+        return new Registration(() => _open.TryRemove(id, out _));
+    }
+
+    /// <summary>Closes the matching sockets on this instance and tells the other instances to close theirs.</summary>
+    public async Task RevokeAsync(Revocation revocation, CancellationToken cancellationToken)
+    {
+        CloseHere(revocation);
+        try
+        {
+            await relay.ForwardRevocationAsync(revocation, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The revocation itself is stored: other instances' REST checks refuse the credentials
+            // once their cached checks expire, but their open sockets stay until they close.
+            logger.LogWarning(e, "Could not tell other instances about revoked {Kind} {Id}", revocation.Kind, revocation.Id);
+        }
+    }
+
+    /// <summary>Closes the matching sockets on this instance only (a revocation announced by another instance).</summary>
+    public void CloseHere(Revocation revocation)
+    {
+        // The cached per-request check must not outlive the revocation either.
+        if (revocation.Kind is Revocation.Tenant || revocation.UserId is null && revocation.Kind is Revocation.Session or Revocation.ApiKey)
+        {
+            principals.ForgetAll();
+        }
+        else
+        {
+            principals.Forget(revocation.UserId ?? revocation.Id);
+        }
+
+        foreach (var (_, (owner, connection)) in _open)
+        {
+            if (revocation.Matches(owner))
+            {
+                logger.LogInformation("Closing a socket of user {UserId}: {Reason}", owner.UserId, revocation.Reason);
+                connection.Terminate(ErrorCodes.Authentication, $"Access revoked ({revocation.Reason}); authenticate again.", revocation.CloseReason);
+            }
+        }
+    }
+
+    public int Count => _open.Count;
+
+    private sealed class Registration(Action leave) : IDisposable
+    {
+        public void Dispose() => leave();
+    }
+}
