@@ -34,8 +34,8 @@ public static class AnalyticsApi
         var group = api.MapGroup("/analytics").WithTags("Analytics");
         group.MapGet("/stats", StatsApi.StatsAsync);
         group.MapGet("/usage", StatsApi.UsageAsync);
+        group.MapGet("/conversations", ConversationsAsync);
         var staff = group.MapGroup("").RequireAuthorization(AuthSetup.Policies.Agent);
-        staff.MapGet("/conversations", ConversationsAsync);
         staff.MapGet("/dashboard", DashboardAsync);
         staff.MapGet("/performance", PerformanceAsync);
         return group;
@@ -54,6 +54,12 @@ public static class AnalyticsApi
         if (scope is null)
         {
             return error!;
+        }
+
+        // Document 002 gives this to every user: a user's figures are of their own conversations.
+        if (!me.IsAgentOrAdmin)
+        {
+            return TypedResults.Ok(await OwnConversationAnalytics.ComputeAsync(db, me.RequiredUserId, scope, timeframe, cancellationToken));
         }
 
         await rollups.CatchUpAsync(cancellationToken);

@@ -28,6 +28,8 @@ public sealed class Assistant : ITenantOwned
     public string? Category { get; set; }
     public bool IsDefault { get; set; }
     public Guid? CreatedBy { get; set; }
+    /// <summary>The user this row is private to (a plain user made it); null for the tenant's shared rows.</summary>
+    public Guid? OwnerUserId { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

@@ -30,6 +30,7 @@ public sealed class AssistantChanges(
             TenantId = me.RequiredTenantId,
             Name = request.Name!.Trim(),
             CreatedBy = me.UserId,
+            OwnerUserId = me.IsAgentOrAdmin ? null : me.UserId,
             CreatedAt = now,
         };
         Apply(assistant, request, now);
@@ -68,7 +69,7 @@ public sealed class AssistantChanges(
         var data = new StatusChanged(assistant.Id, assistant.Name, assistant.Status, previousStatus);
         if (statusChanged)
         {
-            await events.RaiseAsync(db, assistant.TenantId, EventTypes.AssistantStatusChanged, data, cancellationToken);
+            await events.RaiseAsync(db, assistant.TenantId, EventTypes.AssistantStatusChanged, data, assistant.OwnerUserId, cancellationToken);
         }
 
         await db.SaveChangesAsync(cancellationToken);

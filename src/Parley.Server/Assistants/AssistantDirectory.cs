@@ -81,7 +81,7 @@ public sealed class AssistantDirectory(ParleyDb db, CurrentUser me, IServiceScop
             return ((await DefaultAsync(me.RequiredTenantId, cancellationToken)).Id, null);
         }
 
-        var assistant = await db.Set<Assistant>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == requested, cancellationToken);
+        var assistant = await AssistantsApi.Visible(db, me).AsNoTracking().FirstOrDefaultAsync(a => a.Id == requested, cancellationToken);
         return assistant switch
         {
             null => (null, ErrorResult.NotFound("Assistant")),

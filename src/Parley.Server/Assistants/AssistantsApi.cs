@@ -7,7 +7,11 @@ using Parley.Server.Storage;
 
 namespace Parley.Server.Assistants;
 
-/// <summary>Document 003: <c>/assistants</c>. Everyone in a tenant reads its assistants; admins change them.</summary>
+/// <summary>
+/// Document 003: <c>/assistants</c>, for every role. Agents and admins read and change all of the
+/// tenant's assistants; a user reads the tenant's shared ones and their own, and changes only their
+/// own (which stay private to them). Choosing the tenant's default is for agents and admins.
+/// </summary>
 public static class AssistantsApi
 {
     private static readonly ListSpec<Assistant> ListSpec = new ListSpec<Assistant>(a => a.Id)
@@ -30,10 +34,10 @@ public static class AssistantsApi
         var group = api.MapGroup("/assistants").WithTags("Assistants");
         group.MapGet("", ListAsync);
         group.MapGet("/{id:guid}", GetAsync);
-        group.MapPost("", CreateAsync).RequireAuthorization(AuthSetup.Policies.Admin);
-        group.MapPut("/{id:guid}", UpdateAsync).RequireAuthorization(AuthSetup.Policies.Admin);
-        group.MapPatch("/{id:guid}", UpdateAsync).RequireAuthorization(AuthSetup.Policies.Admin);
-        group.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(AuthSetup.Policies.Admin);
+        group.MapPost("", CreateAsync);
+        group.MapPut("/{id:guid}", UpdateAsync);
+        group.MapPatch("/{id:guid}", UpdateAsync);
+        group.MapDelete("/{id:guid}", DeleteAsync);
         return group;
     }
 
@@ -47,7 +51,7 @@ public static class AssistantsApi
         }
 
         await directory.DefaultAsync(me.RequiredTenantId, cancellationToken);
-        var rows = db.Set<Assistant>().AsNoTracking();
+        var rows = Visible(db, me).AsNoTracking();
         if (status is not null)
         {
             rows = rows.Where(a => a.Status == status);
@@ -58,21 +62,27 @@ public static class AssistantsApi
             rows = rows.Where(a => a.Category == category);
         }
 
-        var showPrompt = me.IsAgentOrAdmin;
-        return await ListSpec.ToPageAsync(rows, query, a => AssistantView.From(a, showPrompt), cancellationToken);
+        var staff = me.IsAgentOrAdmin;
+        var userId = me.UserId;
+        return await ListSpec.ToPageAsync(rows, query, a => AssistantView.From(a, staff || (userId != null && a.OwnerUserId == userId)), cancellationToken);
     }
 
     private static async Task<Results<Ok<AssistantView>, ErrorResult>> GetAsync(Guid id, ParleyDb db, CurrentUser me, CancellationToken cancellationToken)
-        => await db.Set<Assistant>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken) is { } assistant
-            ? TypedResults.Ok(AssistantView.From(assistant, me.IsAgentOrAdmin))
+        => await Visible(db, me).AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken) is { } assistant
+            ? TypedResults.Ok(AssistantView.From(assistant, me.IsAgentOrAdmin || assistant.OwnerUserId == me.UserId))
             : ErrorResult.NotFound("Assistant");
 
     private static async Task<Results<Created<AssistantView>, ErrorResult>> CreateAsync(
-        AssistantRequest request, AssistantChanges changes, Tools.ToolRegistry tools, CancellationToken cancellationToken)
+        AssistantRequest request, CurrentUser me, AssistantChanges changes, Tools.ToolRegistry tools, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Name))
         {
             return ErrorResult.Validation("name", "Field required.");
+        }
+
+        if (request.IsDefault == true && !me.IsAgentOrAdmin)
+        {
+            return ErrorResult.Forbidden(DefaultIsForStaff);
         }
 
         var (resolved, error) = await WithToolIdsAsync(request, tools, cancellationToken);
@@ -87,11 +97,21 @@ public static class AssistantsApi
     }
 
     private static async Task<Results<Ok<AssistantView>, ErrorResult>> UpdateAsync(
-        Guid id, AssistantRequest request, ParleyDb db, AssistantChanges changes, Tools.ToolRegistry tools, CancellationToken cancellationToken)
+        Guid id, AssistantRequest request, ParleyDb db, CurrentUser me, AssistantChanges changes, Tools.ToolRegistry tools, CancellationToken cancellationToken)
     {
-        if (await db.Set<Assistant>().FirstOrDefaultAsync(a => a.Id == id, cancellationToken) is not { } assistant)
+        if (await Visible(db, me).FirstOrDefaultAsync(a => a.Id == id, cancellationToken) is not { } assistant)
         {
             return ErrorResult.NotFound("Assistant");
+        }
+
+        if (Refused(assistant, me) is { } refused)
+        {
+            return refused;
+        }
+
+        if (request.IsDefault == true && !me.IsAgentOrAdmin)
+        {
+            return ErrorResult.Forbidden(DefaultIsForStaff);
         }
 
         var (resolved, error) = await WithToolIdsAsync(request, tools, cancellationToken);
@@ -124,11 +144,16 @@ public static class AssistantsApi
         return error is null ? (request with { Tools = ids }, null) : (request, ErrorResult.Validation([error]));
     }
 
-    private static async Task<Results<NoContent, ErrorResult>> DeleteAsync(Guid id, ParleyDb db, AssistantChanges changes, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ErrorResult>> DeleteAsync(Guid id, ParleyDb db, CurrentUser me, AssistantChanges changes, CancellationToken cancellationToken)
     {
-        if (await db.Set<Assistant>().FirstOrDefaultAsync(a => a.Id == id, cancellationToken) is not { } assistant)
+        if (await Visible(db, me).FirstOrDefaultAsync(a => a.Id == id, cancellationToken) is not { } assistant)
         {
             return ErrorResult.NotFound("Assistant");
+        }
+
+        if (Refused(assistant, me) is { } refused)
+        {
+            return refused;
         }
 
         if (assistant.IsDefault)
@@ -139,4 +164,18 @@ public static class AssistantsApi
         await changes.DeleteAsync(assistant, cancellationToken);
         return TypedResults.NoContent();
     }
+
+    private const string DefaultIsForStaff = "Choosing the tenant's default assistant is for agents and admins.";
+
+    /// <summary>
+    /// The assistants the caller may see: all of the tenant's for agents and admins; for a user the
+    /// shared ones and their own (another user's private assistant answers 404).
+    /// </summary>
+    public static IQueryable<Assistant> Visible(ParleyDb db, CurrentUser me)
+        => me.IsAgentOrAdmin ? db.Set<Assistant>() : db.Set<Assistant>().Where(a => a.OwnerUserId == null || a.OwnerUserId == me.UserId);
+
+    /// <summary>A user sees the tenant's shared assistants but changes only their own.</summary>
+    private static ErrorResult? Refused(Assistant assistant, CurrentUser me)
+        => me.IsAgentOrAdmin || assistant.OwnerUserId == me.UserId ? null
+            : ErrorResult.Forbidden("The tenant's shared assistants are changed by agents and admins; create one of your own instead.");
 }

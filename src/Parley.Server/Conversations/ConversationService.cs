@@ -95,7 +95,7 @@ public sealed class ConversationService(
 
         var conversation = Start(null);
         conversation.ExternalId = sessionId;
-        await events.RaiseAsync(db, conversation.TenantId, EventTypes.ConversationCreated, ConversationEventData.From(conversation), cancellationToken);
+        await events.RaiseAsync(db, conversation.TenantId, EventTypes.ConversationCreated, ConversationEventData.From(conversation), conversation.UserId, cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -141,7 +141,7 @@ public sealed class ConversationService(
     public async Task<Conversation> StartAsync(string? title, string channel = Channels.Web, string? customerId = null, Guid? assistantId = null, JsonElement? metadata = null, CancellationToken cancellationToken = default)
     {
         var conversation = Start(title, channel, customerId, assistantId, metadata);
-        await events.RaiseAsync(db, conversation.TenantId, EventTypes.ConversationCreated, ConversationEventData.From(conversation), cancellationToken);
+        await events.RaiseAsync(db, conversation.TenantId, EventTypes.ConversationCreated, ConversationEventData.From(conversation), conversation.UserId, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return conversation;
     }
@@ -153,7 +153,7 @@ public sealed class ConversationService(
             conversation.Status = ConversationStatus.Ended;
             conversation.EndedAt = conversation.UpdatedAt = clock.GetUtcNow().UtcDateTime;
             await Tickets.EscalationTickets.ResolveForEndedAsync(db, events, conversation.Id, conversation.EndedAt.Value, cancellationToken);
-            await events.RaiseAsync(db, conversation.TenantId, EventTypes.ConversationEnded, ConversationEventData.From(conversation), cancellationToken);
+            await events.RaiseAsync(db, conversation.TenantId, EventTypes.ConversationEnded, ConversationEventData.From(conversation), conversation.UserId, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
     }

@@ -115,7 +115,7 @@ public static class MessagesApi
         // Like the handoff's agent replies: what people write is received, system notes are not.
         if (type is MessageTypes.User or MessageTypes.Agent)
         {
-            await events.RaiseAsync(db, conversation.TenantId, Infrastructure.Events.EventTypes.MessageReceived, MessageEventData.From(message), cancellationToken);
+            await events.RaiseAsync(db, conversation.TenantId, Infrastructure.Events.EventTypes.MessageReceived, MessageEventData.From(message), conversation.UserId, cancellationToken);
         }
 
         await db.SaveChangesAsync(cancellationToken);

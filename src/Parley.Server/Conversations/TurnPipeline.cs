@@ -91,7 +91,7 @@ public sealed class TurnPipeline(
         var assistant = await assistants.ForConversationAsync(conversation, cancellationToken);
         // Retrieval stays inside the knowledge categories the conversation's assistant may use.
         var passages = await knowledge.SearchAsync(conversation.TenantId,
-            new KnowledgeQuery(redaction.Text, 5) { Categories = Assistants.AssistantView.Strings(assistant.KnowledgeCategories) }, cancellationToken);
+            new KnowledgeQuery(redaction.Text, 5) { Categories = Assistants.AssistantView.Strings(assistant.KnowledgeCategories), Viewer = conversation.UserId }, cancellationToken);
         var previousStatus = conversation.Status;
 
         var (escalating, reason) = EscalationPolicy.BeforeAnswer(conversation, understanding, settings);
@@ -188,7 +188,7 @@ public sealed class TurnPipeline(
         }
 
         db.Messages.AddRange(userMessage, botMessage);
-        await events.RaiseAsync(db, conversation.TenantId, Infrastructure.Events.EventTypes.MessageReceived, MessageEventData.From(userMessage), CancellationToken.None);
+        await events.RaiseAsync(db, conversation.TenantId, Infrastructure.Events.EventTypes.MessageReceived, MessageEventData.From(userMessage), conversation.UserId, CancellationToken.None);
         // Once generation is done the turn is stored even if the caller has gone away.
         await writes.SaveAsync(db);
 
@@ -227,7 +227,7 @@ public sealed class TurnPipeline(
         conversation.MessageCount++;
         conversation.LastMessageAt = conversation.UpdatedAt = now;
         db.Messages.Add(userMessage);
-        await events.RaiseAsync(db, conversation.TenantId, Infrastructure.Events.EventTypes.MessageReceived, MessageEventData.From(userMessage), CancellationToken.None);
+        await events.RaiseAsync(db, conversation.TenantId, Infrastructure.Events.EventTypes.MessageReceived, MessageEventData.From(userMessage), conversation.UserId, CancellationToken.None);
         await writes.SaveAsync(db);
 
         var silent = new Answer(string.Empty, 0, [], "human_agent", 0, new Dictionary<string, object?>

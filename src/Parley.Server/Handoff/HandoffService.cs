@@ -29,7 +29,7 @@ public sealed class HandoffService(
         conversation.EscalatedAt = clock.GetUtcNow().UtcDateTime;
         conversation.EscalationReason = reason;
         var ticket = await tickets.AddForEscalationAsync(conversation, reason, lastCustomerMessage, me.UserId, cancellationToken);
-        await events.RaiseAsync(db, conversation.TenantId, EventTypes.ConversationUpdated, ConversationEventData.From(conversation, previousStatus, reason), cancellationToken);
+        await events.RaiseAsync(db, conversation.TenantId, EventTypes.ConversationUpdated, ConversationEventData.From(conversation, previousStatus, reason), conversation.UserId, cancellationToken);
         return ticket;
     }
 
@@ -91,7 +91,7 @@ public sealed class HandoffService(
             {
                 ticket.AssigneeId = agent;
                 ticket.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-                await events.RaiseAsync(db, ticket.TenantId, EventTypes.TicketUpdated, TicketEventData.From(ticket, null, ticket.Status), cancellationToken);
+                await events.RaiseAsync(db, ticket.TenantId, EventTypes.TicketUpdated, TicketEventData.From(ticket, null, ticket.Status), ticket.CustomerUserId ?? ticket.CreatedBy, cancellationToken);
             }
 
             var message = await StepAsync(conversation, ConversationStatus.Escalated, "An agent has joined the conversation.", cancellationToken);
@@ -113,7 +113,7 @@ public sealed class HandoffService(
             }
 
             var message = Append(conversation, MessageTypes.Agent, content.Trim());
-            await events.RaiseAsync(db, conversation.TenantId, EventTypes.MessageReceived, MessageEventData.From(message), cancellationToken);
+            await events.RaiseAsync(db, conversation.TenantId, EventTypes.MessageReceived, MessageEventData.From(message), conversation.UserId, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await notifier.MessageStoredAsync(conversation, message, CancellationToken.None);
             return (message, null);
@@ -152,7 +152,7 @@ public sealed class HandoffService(
                 close ? "The agent has closed the conversation." : "The agent has handed the conversation back to the assistant.", cancellationToken);
             if (close)
             {
-                await events.RaiseAsync(db, conversation.TenantId, EventTypes.ConversationEnded, ConversationEventData.From(conversation, previous), cancellationToken);
+                await events.RaiseAsync(db, conversation.TenantId, EventTypes.ConversationEnded, ConversationEventData.From(conversation, previous), conversation.UserId, cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
             }
 
@@ -164,7 +164,7 @@ public sealed class HandoffService(
     private async Task<Message> StepAsync(Conversation conversation, string previousStatus, string text, CancellationToken cancellationToken)
     {
         var message = Append(conversation, MessageTypes.System, text);
-        await events.RaiseAsync(db, conversation.TenantId, EventTypes.ConversationUpdated, ConversationEventData.From(conversation, previousStatus), cancellationToken);
+        await events.RaiseAsync(db, conversation.TenantId, EventTypes.ConversationUpdated, ConversationEventData.From(conversation, previousStatus), conversation.UserId, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return message;
     }

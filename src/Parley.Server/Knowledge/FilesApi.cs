@@ -16,6 +16,7 @@ namespace Parley.Server.Knowledge;
 /// <c>POST /files/upload</c> (documents 003 and 004): multipart with <c>file</c>, optional
 /// <c>category</c>, <c>metadata</c> (a JSON object) and <c>name</c>. The bytes are checked before
 /// anything is stored; the file becomes a knowledge source of type <c>file</c>, indexed in the background.
+/// Every role may upload; a plain user's file is private to them (see docs/security.md).
 /// </summary>
 public static class FilesApi
 {
@@ -23,7 +24,6 @@ public static class FilesApi
     {
         var group = api.MapGroup("/files").WithTags("Files");
         group.MapPost("/upload", UploadAsync)
-            .RequireAuthorization(AuthSetup.Policies.Admin)
             .RequireRateLimit(RateLimitPolicies.Upload)
             .DisableAntiforgery()
             .WithMetadata(new UploadLimit())
@@ -110,7 +110,16 @@ public static class FilesApi
         var name = form["name"].ToString() is { Length: > 0 and <= SourceRequest.MaxNameLength } given ? given : fileName;
         var category = form["category"].ToString() is { Length: > 0 } c ? c : null;
         var sourceRequest = new SourceRequest(name, SourceTypes.Document, "-", null, category, metadata, null, null, null);
-        var source = new KnowledgeSource { Id = Guid.NewGuid(), TenantId = me.RequiredTenantId, Name = "", Type = "", CreatedBy = me.UserId };
+        // A plain user's upload is theirs: searched for them (and by staff), never used to answer others.
+        var source = new KnowledgeSource
+        {
+            Id = Guid.NewGuid(),
+            TenantId = me.RequiredTenantId,
+            Name = "",
+            Type = "",
+            CreatedBy = me.UserId,
+            OwnerUserId = me.IsAgentOrAdmin ? null : me.UserId,
+        };
         writes.Apply(source, sourceRequest);
         source.Type = SourceTypes.File;
         source.Content = "";

@@ -32,6 +32,12 @@ public sealed record KnowledgeQuery(string Text, int Limit = 5)
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
     public Guid? SourceId { get; init; }
 
+    /// <summary>Who asks: a user's private uploads are found only for them (or for staff, below).</summary>
+    public Guid? Viewer { get; init; }
+
+    /// <summary>Agents and admins searching the API see every user's uploads; answers to a user never do.</summary>
+    public bool SeesEveryonesFiles { get; init; }
+
     /// <summary>The categories a passage may come from: null for any, empty for none.</summary>
     public IReadOnlyCollection<string>? AllowedCategories() => (Category, Categories.Count) switch
     {

@@ -14,8 +14,10 @@ using Parley.Server.Storage;
 namespace Parley.Server.Knowledge;
 
 /// <summary>
-/// Document 004's <c>/knowledge/*</c>: sources (admins write, every user of the tenant reads) and
-/// search. Writes answer 202 with a status URL; the worker indexes in the background.
+/// Document 004's <c>/knowledge/*</c>: sources (agents and admins write the tenant's knowledge base,
+/// every user of the tenant reads it) and search. A user's uploaded files are theirs: listed, read,
+/// changed and searched by them and by agents and admins only. Writes answer 202 with a status URL;
+/// the worker indexes in the background.
 /// </summary>
 public static class KnowledgeApi
 {
@@ -35,27 +37,27 @@ public static class KnowledgeApi
     {
         var group = api.MapGroup("/knowledge").WithTags("Knowledge");
         group.MapGet("/sources", ListAsync);
-        group.MapPost("/sources", CreateAsync).RequireAuthorization(AuthSetup.Policies.Admin).WithMetadata(new RequestSizeLimitAttribute(MaxJsonBodyBytes));
+        group.MapPost("/sources", CreateAsync).RequireAuthorization(AuthSetup.Policies.Agent).WithMetadata(new RequestSizeLimitAttribute(MaxJsonBodyBytes));
         group.MapGet("/sources/{id:guid}", GetAsync);
         group.MapGet("/sources/{id:guid}/status", StatusAsync);
-        group.MapPut("/sources/{id:guid}", UpdateAsync).RequireAuthorization(AuthSetup.Policies.Admin).WithMetadata(new RequestSizeLimitAttribute(MaxJsonBodyBytes));
-        group.MapPatch("/sources/{id:guid}", UpdateAsync).RequireAuthorization(AuthSetup.Policies.Admin).WithMetadata(new RequestSizeLimitAttribute(MaxJsonBodyBytes));
-        group.MapDelete("/sources/{id:guid}", DeleteAsync).RequireAuthorization(AuthSetup.Policies.Admin);
+        group.MapPut("/sources/{id:guid}", UpdateAsync).WithMetadata(new RequestSizeLimitAttribute(MaxJsonBodyBytes));
+        group.MapPatch("/sources/{id:guid}", UpdateAsync).WithMetadata(new RequestSizeLimitAttribute(MaxJsonBodyBytes));
+        group.MapDelete("/sources/{id:guid}", DeleteAsync);
         group.MapGet("/search", SearchAsync);
         api.MapFiles();
         return group;
     }
 
-    private static Task<Results<PagedResult<SourceResponse>, ErrorResult>> ListAsync(ParleyDb db, PageQuery query, CancellationToken cancellationToken)
-        => ListSpec.ToPageAsync(db.Set<KnowledgeSource>().AsNoTracking(), query, s => SourceResponse.From(s, withContent: false), cancellationToken);
+    private static Task<Results<PagedResult<SourceResponse>, ErrorResult>> ListAsync(ParleyDb db, CurrentUser me, PageQuery query, CancellationToken cancellationToken)
+        => ListSpec.ToPageAsync(Visible(db, me).AsNoTracking(), query, s => SourceResponse.From(s, withContent: false), cancellationToken);
 
-    private static async Task<Results<Ok<SourceResponse>, ErrorResult>> GetAsync(Guid id, ParleyDb db, CancellationToken cancellationToken)
-        => await db.Set<KnowledgeSource>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken) is { } source
+    private static async Task<Results<Ok<SourceResponse>, ErrorResult>> GetAsync(Guid id, ParleyDb db, CurrentUser me, CancellationToken cancellationToken)
+        => await Visible(db, me).AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken) is { } source
             ? TypedResults.Ok(SourceResponse.From(source))
             : ErrorResult.NotFound("Knowledge source");
 
-    private static async Task<Results<Ok<SourceStatusResponse>, ErrorResult>> StatusAsync(Guid id, ParleyDb db, CancellationToken cancellationToken)
-        => await db.Set<KnowledgeSource>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken) is { } s
+    private static async Task<Results<Ok<SourceStatusResponse>, ErrorResult>> StatusAsync(Guid id, ParleyDb db, CurrentUser me, CancellationToken cancellationToken)
+        => await Visible(db, me).AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken) is { } s
             ? TypedResults.Ok(new SourceStatusResponse(s.Id, s.Status, s.Error, s.ChunkCount, s.Version, s.IndexedAt, s.UpdatedAt))
             : ErrorResult.NotFound("Knowledge source");
 
@@ -74,13 +76,18 @@ public static class KnowledgeApi
     }
 
     private static async Task<Results<Accepted<AcceptedSource>, ErrorResult>> UpdateAsync(
-        Guid id, SourceUpdateRequest update, ParleyDb db, KnowledgeWrites writes, CancellationToken cancellationToken)
+        Guid id, SourceUpdateRequest update, ParleyDb db, CurrentUser me, KnowledgeWrites writes, CancellationToken cancellationToken)
     {
         var request = update.ToRequest();
-        var source = await db.Set<KnowledgeSource>().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        var source = await Visible(db, me).FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (source is null)
         {
             return ErrorResult.NotFound("Knowledge source");
+        }
+
+        if (Refused(source, me) is { } forbidden)
+        {
+            return forbidden;
         }
 
         // An update may leave out what it does not change: fill from the stored source, then check.
@@ -119,12 +126,17 @@ public static class KnowledgeApi
     }
 
     private static async Task<Results<NoContent, ErrorResult>> DeleteAsync(
-        Guid id, ParleyDb db, KnowledgeWrites writes, CancellationToken cancellationToken)
+        Guid id, ParleyDb db, CurrentUser me, KnowledgeWrites writes, CancellationToken cancellationToken)
     {
-        var source = await db.Set<KnowledgeSource>().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        var source = await Visible(db, me).FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (source is null)
         {
             return ErrorResult.NotFound("Knowledge source");
+        }
+
+        if (Refused(source, me) is { } forbidden)
+        {
+            return forbidden;
         }
 
         await writes.DeleteAsync(db, source, cancellationToken);
@@ -197,6 +209,8 @@ public static class KnowledgeApi
             ConfidenceThreshold = threshold,
             Metadata = metadata.Count > 0 ? metadata : null,
             SourceId = sourceId,
+            Viewer = me.UserId,
+            SeesEveryonesFiles = me.IsAgentOrAdmin,
         }, cancellationToken);
         var hits = passages.Select(p =>
         {
@@ -205,6 +219,18 @@ public static class KnowledgeApi
         }).ToList();
         return TypedResults.Ok(new SearchResponse(q, hits, hits.Count, limit, category, threshold));
     }
+
+    /// <summary>
+    /// The sources the caller may see: all of the tenant's for agents and admins; for a user the shared
+    /// knowledge base and their own uploads (another user's file answers 404).
+    /// </summary>
+    private static IQueryable<KnowledgeSource> Visible(ParleyDb db, CurrentUser me)
+        => me.IsAgentOrAdmin ? db.Set<KnowledgeSource>() : db.Set<KnowledgeSource>().Where(s => s.OwnerUserId == null || s.OwnerUserId == me.UserId);
+
+    /// <summary>A user reads the shared knowledge base but changes only their own files.</summary>
+    private static ErrorResult? Refused(KnowledgeSource source, CurrentUser me)
+        => me.IsAgentOrAdmin || source.OwnerUserId == me.UserId ? null
+            : ErrorResult.Forbidden("The tenant's knowledge base is changed by agents and admins.");
 }
 
 /// <summary>The write side shared by the JSON and upload endpoints: checks, applies, queues, deletes.</summary>

@@ -80,13 +80,14 @@ public sealed class KnowledgeSearch(
         }
 
         var rows = await db.Set<KnowledgeChunk>().AsNoTracking().Where(c => order.Contains(c.Id))
-            .Join(db.Set<KnowledgeSource>(), c => c.SourceId, s => s.Id, (c, s) => new { c.Id, c.SourceId, c.Title, c.Text, s.Name, s.Url, s.Metadata })
+            .Join(db.Set<KnowledgeSource>(), c => c.SourceId, s => s.Id, (c, s) => new { c.Id, c.SourceId, c.Title, c.Text, s.Name, s.Url, s.Metadata, s.OwnerUserId })
             .ToListAsync(cancellationToken);
         var byId = rows.ToDictionary(r => r.Id);
         var passages = new List<Passage>();
         foreach (var id in order)
         {
-            if (!byId.TryGetValue(id, out var row) || !MetadataMatches(row.Metadata, query.Metadata))
+            if (!byId.TryGetValue(id, out var row) || !MetadataMatches(row.Metadata, query.Metadata)
+                || (row.OwnerUserId is { } owner && owner != query.Viewer && !query.SeesEveryonesFiles))
             {
                 continue;
             }

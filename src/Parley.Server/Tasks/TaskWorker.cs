@@ -159,11 +159,11 @@ public sealed class TaskWorker(TaskQueue queue, IServiceScopeFactory scopes, IOp
             var events = services.GetRequiredService<DomainEvents>();
             if (results is null)
             {
-                await events.RaiseAsync(db, task.TenantId, TaskFailedEvent, new TaskEvent(task.Id, TaskStatusView.PublicId(task.Id), task.UserId, task.TaskType, status, error), cancellationToken);
+                await events.RaiseAsync(db, task.TenantId, TaskFailedEvent, new TaskEvent(task.Id, TaskStatusView.PublicId(task.Id), task.UserId, task.TaskType, status, error), task.UserId, cancellationToken);
             }
             else
             {
-                await events.RaiseAsync(db, task.TenantId, EventTypes.TaskCompleted, new TaskEvent(task.Id, TaskStatusView.PublicId(task.Id), task.UserId, task.TaskType, status, null), cancellationToken);
+                await events.RaiseAsync(db, task.TenantId, EventTypes.TaskCompleted, new TaskEvent(task.Id, TaskStatusView.PublicId(task.Id), task.UserId, task.TaskType, status, null), task.UserId, cancellationToken);
             }
 
             await db.SaveChangesAsync(cancellationToken);

@@ -68,9 +68,9 @@ public static class TasksApi
             return ErrorResult.Validation("dataset", "Upload a CSV (multipart field 'file', or 'dataset' as text) to analyse a dataset.");
         }
 
-        // 001's description-only request from a plain user analyses that user's own conversations.
-        var own = source == DataSources.Conversations && request.DataSource is null && !me.IsAgentOrAdmin;
-        if (source is DataSources.Conversations or DataSources.Tickets && !me.IsAgentOrAdmin && !own)
+        // A plain user's analysis of conversations covers only their own (001's description-only request).
+        var own = source == DataSources.Conversations && !me.IsAgentOrAdmin;
+        if (source == DataSources.Tickets && !me.IsAgentOrAdmin)
         {
             return ErrorResult.Forbidden("Analysing the tenant's data takes an agent or admin; upload a dataset to analyse your own data.");
         }

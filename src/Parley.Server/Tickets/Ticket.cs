@@ -104,7 +104,7 @@ public static class EscalationTickets
             var previous = ticket.Status;
             ticket.Status = TicketStatus.Resolved;
             ticket.ResolvedAt = ticket.UpdatedAt = now;
-            await events.RaiseAsync(db, ticket.TenantId, Infrastructure.Events.EventTypes.TicketUpdated, TicketEventData.From(ticket, ticket.AssigneeId, previous), cancellationToken);
+            await events.RaiseAsync(db, ticket.TenantId, Infrastructure.Events.EventTypes.TicketUpdated, TicketEventData.From(ticket, ticket.AssigneeId, previous), ticket.CustomerUserId ?? ticket.CreatedBy, cancellationToken);
         }
     }
 }

@@ -78,7 +78,7 @@ public sealed class TicketService(ParleyDb db, CurrentUser me, DomainEvents even
     public async Task AddAsync(Ticket ticket, CancellationToken cancellationToken)
     {
         db.Set<Ticket>().Add(ticket);
-        await events.RaiseAsync(db, ticket.TenantId, EventTypes.TicketCreated, TicketEventData.From(ticket), cancellationToken);
+        await events.RaiseAsync(db, ticket.TenantId, EventTypes.TicketCreated, TicketEventData.From(ticket), ticket.CustomerUserId ?? ticket.CreatedBy, cancellationToken);
     }
 
     /// <summary>The ticket an escalation opens, linked to its conversation; the caller saves it with the escalation.</summary>
@@ -138,7 +138,7 @@ public sealed class TicketService(ParleyDb db, CurrentUser me, DomainEvents even
         }
 
         ticket.UpdatedAt = now;
-        await events.RaiseAsync(db, ticket.TenantId, EventTypes.TicketUpdated, TicketEventData.From(ticket, previousAssignee, previousStatus), cancellationToken);
+        await events.RaiseAsync(db, ticket.TenantId, EventTypes.TicketUpdated, TicketEventData.From(ticket, previousAssignee, previousStatus), ticket.CustomerUserId ?? ticket.CreatedBy, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return null;
     }
@@ -148,7 +148,7 @@ public sealed class TicketService(ParleyDb db, CurrentUser me, DomainEvents even
         var now = clock.GetUtcNow().UtcDateTime;
         var comment = AddComment(ticket, content, now);
         ticket.UpdatedAt = now;
-        await events.RaiseAsync(db, ticket.TenantId, EventTypes.TicketUpdated, TicketEventData.From(ticket, ticket.AssigneeId, ticket.Status), cancellationToken);
+        await events.RaiseAsync(db, ticket.TenantId, EventTypes.TicketUpdated, TicketEventData.From(ticket, ticket.AssigneeId, ticket.Status), ticket.CustomerUserId ?? ticket.CreatedBy, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return comment;
     }

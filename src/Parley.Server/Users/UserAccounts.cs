@@ -103,7 +103,7 @@ public sealed class UserAccounts(ParleyDb db, PasswordHashing hashing, Principal
         {
             var user = entry.Entity;
             await events.RaiseAsync(db, user.TenantId, entry.State == EntityState.Added ? EventTypes.UserCreated : EventTypes.UserUpdated,
-                new { user_id = user.Id, email = user.Email, username = user.Username, full_name = user.FullName, role = user.Role, is_active = user.IsActive }, cancellationToken);
+                new { user_id = user.Id, email = user.Email, username = user.Username, full_name = user.FullName, role = user.Role, is_active = user.IsActive }, user.Id, cancellationToken);
         }
 
         try

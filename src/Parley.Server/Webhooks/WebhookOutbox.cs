@@ -20,7 +20,7 @@ public sealed class WebhookOutbox(WebhookSubscriptions subscriptions, WebhookSig
         }
 
         var wanted = (await subscriptions.ForTenantAsync(db, domainEvent.TenantId, cancellationToken))
-            .Where(s => s.Events.Contains(domainEvent.Type))
+            .Where(s => s.Events.Contains(domainEvent.Type) && (s.OwnerUserId is null || s.OwnerUserId == domainEvent.OwnerUserId))
             .ToList();
         if (wanted.Count == 0)
         {

@@ -14,7 +14,8 @@ namespace Parley.Server.Webhooks;
 /// </summary>
 public sealed class WebhookSubscriptions(IOptions<WebhookOptions> options, TimeProvider clock) : Infrastructure.Caching.ITenantCache
 {
-    public sealed record Subscription(Guid WebhookId, IReadOnlySet<string> Events);
+    /// <summary>A subscription; one with an owner (a plain user's) hears only events about that user's resources.</summary>
+    public sealed record Subscription(Guid WebhookId, IReadOnlySet<string> Events, Guid? OwnerUserId);
 
     private sealed record Entry(Subscription[] Subscriptions, DateTimeOffset Expires);
 
@@ -30,9 +31,9 @@ public sealed class WebhookSubscriptions(IOptions<WebhookOptions> options, TimeP
 
         var rows = await db.Set<Webhook>().IgnoreQueryFilters().AsNoTracking()
             .Where(w => w.TenantId == tenantId && w.IsActive)
-            .Select(w => new { w.Id, w.Events })
+            .Select(w => new { w.Id, w.Events, w.OwnerUserId })
             .ToListAsync(cancellationToken);
-        var subscriptions = rows.Select(r => new Subscription(r.Id, ParseEvents(r.Events))).ToArray();
+        var subscriptions = rows.Select(r => new Subscription(r.Id, ParseEvents(r.Events), r.OwnerUserId)).ToArray();
         _cache[tenantId] = new Entry(subscriptions, now.AddSeconds(options.Value.SubscriptionCacheSeconds));
         return subscriptions;
     }

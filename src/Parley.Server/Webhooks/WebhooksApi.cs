@@ -10,7 +10,10 @@ using Parley.Server.Storage;
 
 namespace Parley.Server.Webhooks;
 
-/// <summary>Outgoing webhook subscriptions (documents 002, 003), their delivery log and redelivery. Admins only.</summary>
+/// <summary>
+/// Outgoing webhook subscriptions (documents 002, 003), their delivery log and redelivery. Agents and
+/// admins manage the tenant's; a plain user manages their own, which hear only events about what they own.
+/// </summary>
 public static class WebhooksApi
 {
     private static readonly ListSpec<Webhook> ListSpec = new ListSpec<Webhook>(w => w.Id)
@@ -27,7 +30,7 @@ public static class WebhooksApi
 
     public static RouteGroupBuilder MapWebhooks(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/webhooks").WithTags("Webhooks").RequireAuthorization(AuthSetup.Policies.Admin);
+        var group = api.MapGroup("/webhooks").WithTags("Webhooks");
         group.MapPost("", CreateAsync);
         group.MapGet("", ListAsync);
         group.MapGet("/{id:guid}", GetAsync);
@@ -62,6 +65,7 @@ public static class WebhooksApi
             SecretProtected = protector.Protect(secret),
             IsActive = request.IsActive ?? true,
             CreatedBy = me.UserId,
+            OwnerUserId = me.IsAgentOrAdmin ? null : me.UserId,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -71,22 +75,22 @@ public static class WebhooksApi
         return TypedResults.Created($"/api/v1/webhooks/{webhook.Id}", WebhookResponse.From(webhook, now, secret));
     }
 
-    private static Task<Results<PagedResult<WebhookResponse>, ErrorResult>> ListAsync(ParleyDb db, PageQuery query, TimeProvider clock, CancellationToken cancellationToken)
+    private static Task<Results<PagedResult<WebhookResponse>, ErrorResult>> ListAsync(ParleyDb db, CurrentUser me, PageQuery query, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        return ListSpec.ToPageAsync(db.Set<Webhook>().AsNoTracking(), query, w => WebhookResponse.From(w, now), cancellationToken);
+        return ListSpec.ToPageAsync(Visible(db, me).AsNoTracking(), query, w => WebhookResponse.From(w, now), cancellationToken);
     }
 
-    private static async Task<Results<Ok<WebhookResponse>, ErrorResult>> GetAsync(Guid id, ParleyDb db, TimeProvider clock, CancellationToken cancellationToken)
-        => await db.Set<Webhook>().AsNoTracking().FirstOrDefaultAsync(w => w.Id == id, cancellationToken) is { } webhook
+    private static async Task<Results<Ok<WebhookResponse>, ErrorResult>> GetAsync(Guid id, ParleyDb db, CurrentUser me, TimeProvider clock, CancellationToken cancellationToken)
+        => await Visible(db, me).AsNoTracking().FirstOrDefaultAsync(w => w.Id == id, cancellationToken) is { } webhook
             ? TypedResults.Ok(WebhookResponse.From(webhook, clock.GetUtcNow().UtcDateTime))
             : ErrorResult.NotFound("Webhook");
 
     private static async Task<Results<Ok<WebhookResponse>, ErrorResult>> UpdateAsync(
-        Guid id, UpdateWebhookRequest request, ParleyDb db, OutboundGuard guard, SecretProtector protector, Infrastructure.Caching.TenantChanges changes,
+        Guid id, UpdateWebhookRequest request, ParleyDb db, CurrentUser me, OutboundGuard guard, SecretProtector protector, Infrastructure.Caching.TenantChanges changes,
         TimeProvider clock, CancellationToken cancellationToken)
     {
-        var webhook = await db.Set<Webhook>().FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
+        var webhook = await Visible(db, me).FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
         if (webhook is null)
         {
             return ErrorResult.NotFound("Webhook");
@@ -116,9 +120,9 @@ public static class WebhooksApi
         return TypedResults.Ok(WebhookResponse.From(webhook, webhook.UpdatedAt));
     }
 
-    private static async Task<Results<NoContent, ErrorResult>> DeleteAsync(Guid id, ParleyDb db, Infrastructure.Caching.TenantChanges changes, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ErrorResult>> DeleteAsync(Guid id, ParleyDb db, CurrentUser me, Infrastructure.Caching.TenantChanges changes, CancellationToken cancellationToken)
     {
-        var webhook = await db.Set<Webhook>().FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
+        var webhook = await Visible(db, me).FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
         if (webhook is null)
         {
             return ErrorResult.NotFound("Webhook");
@@ -132,9 +136,9 @@ public static class WebhooksApi
 
     /// <summary>A new generated secret, shown in this answer only; the old one stops signing at once.</summary>
     private static async Task<Results<Ok<WebhookResponse>, ErrorResult>> RotateSecretAsync(
-        Guid id, ParleyDb db, SecretProtector protector, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, ParleyDb db, CurrentUser me, SecretProtector protector, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var webhook = await db.Set<Webhook>().FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
+        var webhook = await Visible(db, me).FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
         if (webhook is null)
         {
             return ErrorResult.NotFound("Webhook");
@@ -148,9 +152,9 @@ public static class WebhooksApi
     }
 
     private static async Task<Results<PagedResult<DeliveryResponse>, ErrorResult>> DeliveriesAsync(
-        Guid id, ParleyDb db, PageQuery query, CancellationToken cancellationToken)
+        Guid id, ParleyDb db, CurrentUser me, PageQuery query, CancellationToken cancellationToken)
     {
-        if (!await db.Set<Webhook>().AnyAsync(w => w.Id == id, cancellationToken))
+        if (!await Visible(db, me).AnyAsync(w => w.Id == id, cancellationToken))
         {
             return ErrorResult.NotFound("Webhook");
         }
@@ -158,16 +162,18 @@ public static class WebhooksApi
         return await DeliverySpec.ToPageAsync(db.Set<WebhookDelivery>().AsNoTracking().Where(d => d.WebhookId == id), query, DeliveryResponse.From, cancellationToken);
     }
 
-    private static async Task<Results<Ok<DeliveryResponse>, ErrorResult>> DeliveryAsync(Guid id, Guid deliveryId, ParleyDb db, CancellationToken cancellationToken)
-        => await db.Set<WebhookDelivery>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == deliveryId && d.WebhookId == id, cancellationToken) is { } delivery
+    private static async Task<Results<Ok<DeliveryResponse>, ErrorResult>> DeliveryAsync(Guid id, Guid deliveryId, ParleyDb db, CurrentUser me, CancellationToken cancellationToken)
+        => await db.Set<WebhookDelivery>().AsNoTracking()
+            .FirstOrDefaultAsync(d => d.Id == deliveryId && d.WebhookId == id && Visible(db, me).Any(w => w.Id == id), cancellationToken) is { } delivery
             ? TypedResults.Ok(DeliveryResponse.From(delivery))
             : ErrorResult.NotFound("Delivery");
 
     /// <summary>Sends a delivery again (same body, same <c>webhook-id</c>, fresh signature), whatever its status; 409 while an attempt is in flight.</summary>
     private static async Task<Results<Accepted<DeliveryResponse>, ErrorResult>> RedeliverAsync(
-        Guid id, Guid deliveryId, ParleyDb db, WebhookSignal signal, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, Guid deliveryId, ParleyDb db, CurrentUser me, WebhookSignal signal, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var delivery = await db.Set<WebhookDelivery>().FirstOrDefaultAsync(d => d.Id == deliveryId && d.WebhookId == id, cancellationToken);
+        var delivery = await db.Set<WebhookDelivery>()
+            .FirstOrDefaultAsync(d => d.Id == deliveryId && d.WebhookId == id && Visible(db, me).Any(w => w.Id == id), cancellationToken);
         if (delivery is null)
         {
             return ErrorResult.NotFound("Delivery");
@@ -193,4 +199,8 @@ public static class WebhooksApi
         signal.Wake();
         return TypedResults.Accepted($"/api/v1/webhooks/{id}/deliveries/{delivery.Id}", DeliveryResponse.From(delivery));
     }
+
+    /// <summary>The webhooks the caller manages: the tenant's for agents and admins, a user's own otherwise (others answer 404).</summary>
+    private static IQueryable<Webhook> Visible(ParleyDb db, CurrentUser me)
+        => me.IsAgentOrAdmin ? db.Set<Webhook>() : db.Set<Webhook>().Where(w => w.OwnerUserId == me.UserId);
 }

@@ -115,7 +115,8 @@ public abstract class TasksTests(TaskApp app)
     {
         var admin = await app.CreateTenantWithAdminAsync();
         var customer = await app.CreateUserAsync(admin);
-        await Json.ReadErrorAsync(await customer.Client.PostAsJsonAsync("/api/v1/tasks/analyze", new { description = "all data", data_source = "conversations" }), 403);
+        // Issue 19: a customer analyses their own conversations (RoleOwnershipTests); the tenant's tickets stay staff-only.
+        await Json.ReadErrorAsync(await customer.Client.PostAsJsonAsync("/api/v1/tasks/analyze", new { description = "all data", data_source = "tickets" }), 403);
         await Json.ReadErrorAsync(await admin.Client.PostAsJsonAsync("/api/v1/tasks/analyze", new { description = "x", data_source = "sales_database" }), 422);
         await Json.ReadErrorAsync(await admin.Client.PostAsJsonAsync("/api/v1/tasks/analyze", new { data_source = "conversations" }), 422);
         await Json.ReadErrorAsync(await admin.Client.PostAsJsonAsync("/api/v1/tasks/analyze", new { description = 5 }), 422);

@@ -90,17 +90,19 @@ public abstract class WebhookTests(ParleyApp app, WebhookReceiver receiver)
     }
 
     [Fact]
-    public async Task Only_admins_manage_webhooks_and_other_tenants_get_404()
+    public async Task Users_manage_only_their_own_webhooks_and_other_tenants_get_404()
     {
         var admin = await app.CreateTenantWithAdminAsync();
         var agent = await app.CreateUserAsync(admin, "agent");
         var customer = await app.CreateUserAsync(admin, "user");
         var (id, _) = await SubscribeAsync(admin, "https://hooks.example.com/a", "user.created");
+        // Issue 19: documents 002 and 003 give webhooks to every user; agents manage the tenant's, a user their own.
+        await Json.ReadAsync(await agent.Client.GetAsync($"/webhooks/{id}/deliveries"), 200);
+        await Json.ReadAsync(await customer.Client.PostAsJsonAsync("/webhooks", new { url = "https://hooks.example.com/b", events = new[] { "user.created" } }), 201);
+        Assert.Equal(1, (await Json.ReadAsync(await customer.Client.GetAsync("/webhooks"), 200)).GetProperty("items").GetArrayLength());
+        await Json.ReadErrorAsync(await customer.Client.GetAsync($"/webhooks/{id}/deliveries"), 404);
         foreach (var caller in new[] { agent, customer })
         {
-            await Json.ReadErrorAsync(await caller.Client.PostAsJsonAsync("/webhooks", new { url = "https://hooks.example.com/b", events = new[] { "user.created" } }), 403);
-            await Json.ReadErrorAsync(await caller.Client.GetAsync("/webhooks"), 403);
-            await Json.ReadErrorAsync(await caller.Client.GetAsync($"/webhooks/{id}/deliveries"), 403);
             await Json.ReadErrorAsync(await caller.Client.PostAsync("/webhooks/inbound/secret", null), 403);
         }
 

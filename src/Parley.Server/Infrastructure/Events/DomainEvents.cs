@@ -3,8 +3,12 @@ using Parley.Server.Storage;
 
 namespace Parley.Server.Infrastructure.Events;
 
-/// <summary>Something that happened in a tenant, as webhooks and notifications see it.</summary>
-public sealed record DomainEvent(Guid Id, Guid TenantId, string Type, object Data, DateTimeOffset OccurredAt);
+/// <summary>
+/// Something that happened in a tenant, as webhooks and notifications see it. <see cref="OwnerUserId"/>
+/// is the user the resource belongs to (a conversation's customer, a ticket's customer, a task's
+/// submitter...): a plain user's webhooks hear only events they own.
+/// </summary>
+public sealed record DomainEvent(Guid Id, Guid TenantId, string Type, object Data, DateTimeOffset OccurredAt, Guid? OwnerUserId = null);
 
 /// <summary>The event names webhook subscribers choose from (documents 002 and 003).</summary>
 public static class EventTypes
@@ -45,14 +49,18 @@ public sealed class DomainEvents(IEnumerable<IDomainEventSink> sinks, TimeProvid
 {
     private readonly IDomainEventSink[] _sinks = sinks.ToArray();
 
-    public async ValueTask RaiseAsync(ParleyDb db, Guid tenantId, string type, object data, CancellationToken cancellationToken)
+    public ValueTask RaiseAsync(ParleyDb db, Guid tenantId, string type, object data, CancellationToken cancellationToken)
+        => RaiseAsync(db, tenantId, type, data, null, cancellationToken);
+
+    /// <summary>An event about a resource owned by <paramref name="ownerUserId"/> (null: a tenant-wide event).</summary>
+    public async ValueTask RaiseAsync(ParleyDb db, Guid tenantId, string type, object data, Guid? ownerUserId, CancellationToken cancellationToken)
     {
         if (_sinks.Length == 0)
         {
             return;
         }
 
-        var domainEvent = new DomainEvent(Guid.NewGuid(), tenantId, type, data, clock.GetUtcNow());
+        var domainEvent = new DomainEvent(Guid.NewGuid(), tenantId, type, data, clock.GetUtcNow(), ownerUserId);
         foreach (var sink in _sinks)
         {
             await sink.AddAsync(db, domainEvent, cancellationToken);
