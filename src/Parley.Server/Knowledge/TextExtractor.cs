@@ -55,7 +55,7 @@ public sealed partial class TextExtractor(IOptions<KnowledgeOptions> options)
 
     private static string FromText(FileKind kind, string text, TextBudget budget) => kind switch
     {
-        FileKind.Html => Html(text),
+        FileKind.Html => Html(text, budget.MaxDepth * HtmlDepthFactor),
         FileKind.Csv => Csv(text, budget),
         FileKind.Json => Json(text, budget),
         FileKind.Xml => XmlTags().Replace(text, " "),
@@ -65,8 +65,13 @@ public sealed partial class TextExtractor(IOptions<KnowledgeOptions> options)
 
     private static string Decode(byte[] data) => Encoding.UTF8.GetString(data).TrimStart('\uFEFF');
 
-    public static string Html(string html)
+    // An HTML page's depth is counted from its tags, an upper bound (see HtmlDepth): it gets four times
+    // the nesting the exact DOCX and JSON readers allow.
+    private const int HtmlDepthFactor = 4;
+
+    public static string Html(string html, int maxDepth)
     {
+        HtmlDepth.Check(html, maxDepth);
         var document = new HtmlParser().ParseDocument(html);
         foreach (var element in document.QuerySelectorAll("script, style, noscript, nav, template, svg").ToList())
         {

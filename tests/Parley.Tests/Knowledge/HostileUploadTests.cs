@@ -22,6 +22,19 @@ public abstract class HostileUploadTests(ParleyApp app)
     }
 
     [Fact]
+    public async Task An_html_page_nested_a_hundred_thousand_deep_fails_with_a_reason_and_the_server_stays_up()
+    {
+        var admin = await app.CreateTenantWithAdminAsync();
+        var html = "<html><body>" + string.Concat(Enumerable.Repeat("<div>", 100_000)) + "deep" + "</body></html>";
+        var failed = await UploadAndSettleAsync(admin, "nested.html", System.Text.Encoding.UTF8.GetBytes(html));
+
+        Assert.Equal("failed", failed.GetProperty("status").GetString());
+        Assert.Contains("nested more than", failed.GetProperty("error").GetString());
+        Assert.Equal(0, failed.GetProperty("chunk_count").GetInt32());
+        await StillIngestsAsync(admin);
+    }
+
+    [Fact]
     public async Task A_zip_bomb_docx_fails_with_a_reason_the_source_reads_and_the_server_stays_up()
     {
         var admin = await app.CreateTenantWithAdminAsync();
