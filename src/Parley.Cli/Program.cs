@@ -18,6 +18,7 @@ root.Subcommands.Add(AuthCommands.WhoAmI());
 root.Subcommands.Add(StatusCommand.Create());
 root.Subcommands.Add(ChatCommand.Create());
 root.Subcommands.Add(KnowledgeCommands.Create());
+root.Subcommands.Add(EvalCommand.Create());
 foreach (var command in OperatorCommands.Create())
 {
     root.Subcommands.Add(command);
