@@ -9,6 +9,8 @@ using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.RateLimiting;
 using Parley.Server.Storage;
 
+using Parley.Server.Widget;
+
 namespace Parley.Server.Realtime;
 
 /// <summary>
@@ -20,8 +22,8 @@ public static class StreamingApi
 {
     public static RouteGroupBuilder MapStreaming(this RouteGroupBuilder api)
     {
-        api.MapPost("/chat/stream", StreamTurnAsync).RequireRateLimit(RateLimitPolicies.Chat).WithTags("Chat");
-        api.MapGet("/conversations/{id:guid}/events", FollowAsync).WithTags("Conversations");
+        api.MapPost("/chat/stream", StreamTurnAsync).RequireRateLimit(RateLimitPolicies.Chat).WithTags("Chat").AllowVisitors();
+        api.MapGet("/conversations/{id:guid}/events", FollowAsync).WithTags("Conversations").AllowVisitors();
         return api;
     }
 
