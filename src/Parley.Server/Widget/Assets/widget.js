@@ -409,7 +409,12 @@ label{font-size:13px;display:flex;flex-direction:column;gap:3px}
         if (!this.wanted) return;
         if (!opened) this.socketFailures++;
         if (e.code === 1008 && /not found/.test(e.reason)) { this.state.conversation = null; this.save(); this.clearLog(); this.start(); return; }
-        if (!navigator.onLine) { this.setStatus(t('offline')); return; }
+        if (!navigator.onLine) {
+          this.setStatus(t('offline'));
+          const wait = () => { if (this.ws || !this.wanted) return; if (navigator.onLine) { this.setStatus(''); this.connect(true); } else setTimeout(wait, 1000); };
+          setTimeout(wait, 1000);
+          return;
+        }
         const renew = e.code === 1008 || (this.state.visitor && this.state.visitor.expires_at - 60000 < Date.now());
         this.setStatus(t('reconnecting'));
         this.retryLater(async () => {
