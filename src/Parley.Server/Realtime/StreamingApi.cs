@@ -28,8 +28,14 @@ public static class StreamingApi
     }
 
     private static async Task<Results<ServerSentEventsResult<object>, ErrorResult>> StreamTurnAsync(
-        ChatMessageRequest request, ConversationService conversations, TurnPipeline turns, ParleyDb db, ILoggerFactory loggers, CancellationToken cancellationToken)
+        ChatMessageRequest request, ConversationService conversations, TurnPipeline turns, ParleyDb db, ILoggerFactory loggers, Auth.CurrentUser me, CancellationToken cancellationToken)
     {
+        if (me.Role == Users.Roles.Visitor && !Guid.TryParse(request.SessionId, out _))
+        {
+            // A visitor's conversations are the widget channel's, started there; never a new one of channel "web".
+            return ErrorResult.Validation("session_id", "A widget visitor streams into a conversation started with POST /widget/{website_token}/conversations.");
+        }
+
         var (target, error) = await conversations.ForSessionTurnAsync(request.SessionId, cancellationToken);
         if (target is null)
         {

@@ -114,6 +114,9 @@ public abstract class WidgetChannelTests(ParleyApp app)
         using var follow = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/conversations/{alices}/events");
         await Json.ReadErrorAsync(await bob.Client.SendAsync(follow), 404);
         await Json.ReadErrorAsync(await bob.Client.PostAsJsonAsync("/api/v1/chat/stream", new { session_id = alices, message = "hi" }), 404);
+        // No conversation of another channel either: /chat/stream needs one of the visitor's widget conversations.
+        await Json.ReadErrorAsync(await bob.Client.PostAsJsonAsync("/api/v1/chat/stream", new { message = "hi" }), 422);
+        await Json.ReadErrorAsync(await bob.Client.PostAsJsonAsync("/api/v1/chat/stream", new { session_id = "my-own-id", message = "hi" }), 422);
         // Another channel's routes refuse the token, even in the same tenant.
         await Json.ReadErrorAsync(await alice.Client.GetAsync($"/api/v1/widget/{second.WebsiteToken}/conversations"), 403);
         // A user's token is no visitor token.

@@ -471,7 +471,9 @@ label{font-size:13px;display:flex;flex-direction:column;gap:3px}
     }
 
     onToken(e) {
-      if (!this.streaming) {
+      const first = !this.streaming;
+      if (first) {
+        mark('first-token-socket');
         this.setTyping('');
         const body = el('div', {});
         const bubble = el('div', { class: 'msg bot', 'aria-busy': 'true' }, el('span', { class: 'who', text: t('bot') }), body);
@@ -479,7 +481,7 @@ label{font-size:13px;display:flex;flex-direction:column;gap:3px}
         this.log.append(bubble);
       }
       this.streaming.body.append(e.content || '');
-      if ((e.metadata?.token_index ?? 1) === 0) { mark('first-token-socket'); requestAnimationFrame(() => mark('first-token-visible')); }
+      if (first) requestAnimationFrame(() => mark('first-token-visible'));
       this.scroll();
     }
 
