@@ -27,6 +27,7 @@ using Parley.Server.Tools;
 using Parley.Server.Understanding;
 using Parley.Server.Users;
 using Parley.Server.Webhooks;
+using Parley.Server.Widget;
 
 // `eval <kind> --data <path>` measures the engine on labelled data: no host, no database.
 if (args is ["eval", .. var evaluation])
@@ -71,6 +72,7 @@ builder.AddParleyHttp()
     .AddParleyAnalytics()
     .AddParleyWebhooks()
     .AddParleyNotifications()
+    .AddParleyWidget()
     .AddParleyOperations();
 
 var app = builder.Build();
@@ -85,18 +87,22 @@ if (args.Contains("migrate"))
 if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart)
 {
     await app.Services.MigrateParleyDatabaseAsync();
+    await app.Services.EnsureDefaultWidgetChannelAsync();
 }
 
+app.UseParleyWidgetCors();
 app.UseParleyHttp();
 app.UseParleyRealtime();
 app.UseParleyDocs();
 app.UseAuthentication();
+app.UseParleyVisitorGate();
 app.UseMiddleware<RateLimitMiddleware>();
 app.UseParleyPlans();
 app.UseAuthorization();
 
 app.MapOperations();
 app.MapRealtime();
+app.MapWidgetAssets();
 app.MapParleyApi(api =>
 {
     api.MapHealth();
@@ -122,6 +128,8 @@ app.MapParleyApi(api =>
     api.MapKnowledge();
     api.MapIntegrations();
     api.MapTools();
+    api.MapWidgetChannels();
+    api.MapWidget();
 });
 
 await app.RunAsync();

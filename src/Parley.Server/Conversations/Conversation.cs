@@ -43,12 +43,15 @@ public static class ConversationStatus
 
 public static class Channels
 {
-    public static readonly string[] All = [Web, Mobile, Email, Chat, Api];
+    public static readonly string[] All = [Web, Mobile, Email, Chat, Api, WebWidget];
     public const string Web = "web";
     public const string Mobile = "mobile";
     public const string Email = "email";
     public const string Chat = "chat";
     public const string Api = "api";
+
+    /// <summary>Conversations started from the embeddable chat widget (Widget/).</summary>
+    public const string WebWidget = "web_widget";
 }
 
 public sealed class Message : ITenantOwned

@@ -94,7 +94,7 @@ public sealed class HandoffService(
                 await events.RaiseAsync(db, ticket.TenantId, EventTypes.TicketUpdated, TicketEventData.From(ticket, null, ticket.Status), ticket.CustomerUserId ?? ticket.CreatedBy, cancellationToken);
             }
 
-            var message = await StepAsync(conversation, ConversationStatus.Escalated, "An agent has joined the conversation.", cancellationToken);
+            var message = await StepAsync(conversation, ConversationStatus.Escalated, "An agent has joined the conversation.", cancellationToken, await SenderNameAsync(cancellationToken));
             await transaction.CommitAsync(cancellationToken);
             await AnnounceAsync(conversation, message, "claimed", "joined");
             return null;
@@ -112,7 +112,7 @@ public sealed class HandoffService(
                 return (null, ErrorResult.Conflict("Claim this escalated conversation before replying in it."));
             }
 
-            var message = Append(conversation, MessageTypes.Agent, content.Trim());
+            var message = Append(conversation, MessageTypes.Agent, content.Trim(), await SenderNameAsync(cancellationToken));
             await events.RaiseAsync(db, conversation.TenantId, EventTypes.MessageReceived, MessageEventData.From(message), conversation.UserId, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await notifier.MessageStoredAsync(conversation, message, CancellationToken.None);
@@ -161,19 +161,28 @@ public sealed class HandoffService(
         }
     }
 
-    private async Task<Message> StepAsync(Conversation conversation, string previousStatus, string text, CancellationToken cancellationToken)
+    private async Task<Message> StepAsync(Conversation conversation, string previousStatus, string text, CancellationToken cancellationToken, string? senderName = null)
     {
-        var message = Append(conversation, MessageTypes.System, text);
+        var message = Append(conversation, MessageTypes.System, text, senderName);
         await events.RaiseAsync(db, conversation.TenantId, EventTypes.ConversationUpdated, ConversationEventData.From(conversation, previousStatus), conversation.UserId, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return message;
     }
 
-    private Message Append(Conversation conversation, string type, string content)
+    /// <summary>The acting agent's display name, which customers see (the chat widget shows it when a person joins).</summary>
+    private async Task<string?> SenderNameAsync(CancellationToken cancellationToken)
+        => await db.Users.AsNoTracking().Where(u => u.Id == me.UserId).Select(u => u.FullName ?? u.Username).FirstOrDefaultAsync(cancellationToken);
+
+    private Message Append(Conversation conversation, string type, string content, string? senderName = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var message = TurnPipeline.NewMessage(conversation, type, content, now);
         message.SenderId = me.UserId;
+        if (senderName is not null)
+        {
+            message.Metadata = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["sender_name"] = senderName });
+        }
+
         conversation.LastSequence = message.Sequence;
         conversation.MessageCount++;
         conversation.LastMessageAt = conversation.UpdatedAt = now;

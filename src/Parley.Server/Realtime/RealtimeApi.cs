@@ -6,6 +6,7 @@ using Parley.Server.Auth;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.RateLimiting;
 using Parley.Server.Storage;
+using Parley.Server.Widget;
 
 namespace Parley.Server.Realtime;
 
@@ -21,9 +22,9 @@ public static class RealtimeApi
         var group = app.MapGroup("").AllowAnonymous().RequireRateLimit(RateLimitPolicies.None).WithTags("Realtime").ExcludeFromDescription();
         foreach (var prefix in new[] { "", "/api/v1" })
         {
-            group.Map(prefix + "/chat/ws/{id:guid}", ConversationAsync);
-            group.Map(prefix + "/ws/conversations/{id:guid}", ConversationAsync);
-            group.Map(prefix + "/ws/chat/{id:guid}", ConversationAsync);
+            group.Map(prefix + "/chat/ws/{id:guid}", ConversationAsync).AllowVisitors();
+            group.Map(prefix + "/ws/conversations/{id:guid}", ConversationAsync).AllowVisitors();
+            group.Map(prefix + "/ws/chat/{id:guid}", ConversationAsync).AllowVisitors();
             group.Map(prefix + "/ws", TenantAsync);
         }
 
@@ -141,6 +142,7 @@ public static class RealtimeApi
         }
 
         http.User = principal;
-        return true;
+        // A visitor's token in the first frame meets the checks the HTTP pipeline would have made.
+        return await Widget.VisitorGate.CheckAsync(http, http.RequestServices.GetRequiredService<Widget.WidgetDirectory>()) is null;
     }
 }

@@ -9,6 +9,8 @@ using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.RateLimiting;
 using Parley.Server.Storage;
 
+using Parley.Server.Widget;
+
 namespace Parley.Server.Realtime;
 
 /// <summary>
@@ -20,14 +22,20 @@ public static class StreamingApi
 {
     public static RouteGroupBuilder MapStreaming(this RouteGroupBuilder api)
     {
-        api.MapPost("/chat/stream", StreamTurnAsync).RequireRateLimit(RateLimitPolicies.Chat).WithTags("Chat");
-        api.MapGet("/conversations/{id:guid}/events", FollowAsync).WithTags("Conversations");
+        api.MapPost("/chat/stream", StreamTurnAsync).RequireRateLimit(RateLimitPolicies.Chat).WithTags("Chat").AllowVisitors();
+        api.MapGet("/conversations/{id:guid}/events", FollowAsync).WithTags("Conversations").AllowVisitors();
         return api;
     }
 
     private static async Task<Results<ServerSentEventsResult<object>, ErrorResult>> StreamTurnAsync(
-        ChatMessageRequest request, ConversationService conversations, TurnPipeline turns, ParleyDb db, ILoggerFactory loggers, CancellationToken cancellationToken)
+        ChatMessageRequest request, ConversationService conversations, TurnPipeline turns, ParleyDb db, ILoggerFactory loggers, Auth.CurrentUser me, CancellationToken cancellationToken)
     {
+        if (me.Role == Users.Roles.Visitor && !Guid.TryParse(request.SessionId, out _))
+        {
+            // A visitor's conversations are the widget channel's, started there; never a new one of channel "web".
+            return ErrorResult.Validation("session_id", "A widget visitor streams into a conversation started with POST /widget/{website_token}/conversations.");
+        }
+
         var (target, error) = await conversations.ForSessionTurnAsync(request.SessionId, cancellationToken);
         if (target is null)
         {

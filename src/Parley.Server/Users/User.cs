@@ -33,6 +33,12 @@ public static class Roles
     public const string User = "user";
     public static readonly string[] All = [Admin, Agent, User];
 
+    /// <summary>
+    /// An anonymous or host-identified website visitor of one widget channel (Widget/): never made
+    /// through /users, and refused on every route but the widget's (VisitorGate).
+    /// </summary>
+    public const string Visitor = "visitor";
+
     /// <summary>admin > agent > user; used to cap what an API key may do.</summary>
     public static int Rank(string role) => role switch { Admin => 3, Agent => 2, User => 1, _ => 0 };
 }

@@ -16,6 +16,9 @@ public sealed class RateLimitingOptions
     public RateLimitPolicyOptions Chat { get; set; } = new() { PerUser = 50, PerIp = 50 };
     public RateLimitPolicyOptions Upload { get; set; } = new() { PerUser = 10, PerIp = 10 };
 
+    /// <summary>New and refreshed widget visitors (anonymous, so counted per client IP).</summary>
+    public RateLimitPolicyOptions WidgetVisitors { get; set; } = new() { PerUser = 30, PerIp = 30 };
+
     /// <summary>Concurrent WebSocket connections one user may hold (document 002).</summary>
     [Range(1, 100_000)] public int WebSocketConnectionsPerUser { get; set; } = 10;
 
@@ -25,6 +28,7 @@ public sealed class RateLimitingOptions
         RateLimitPolicies.Auth => Auth,
         RateLimitPolicies.Chat => Chat,
         RateLimitPolicies.Upload => Upload,
+        RateLimitPolicies.WidgetVisitors => WidgetVisitors,
         _ => null,
     };
 }
@@ -42,6 +46,7 @@ public static class RateLimitPolicies
     public const string Auth = "auth";
     public const string Chat = "chat";
     public const string Upload = "upload";
+    public const string WidgetVisitors = "widget_visitors";
 
     /// <summary>Exempt: health probes must never be throttled.</summary>
     public const string None = "none";

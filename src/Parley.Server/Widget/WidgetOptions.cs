@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Parley.Server.Widget;
+
+public sealed class WidgetOptions : IValidatableObject
+{
+    public const string Section = "Parley:Widget";
+
+    /// <summary>On start, give the platform tenant a "Default website" channel when it has none (so /demo works at once).</summary>
+    public bool CreateDefaultChannel { get; set; } = true;
+
+    /// <summary>Origins the default channel allows besides the server's own (set when it is created).</summary>
+    public string[] DefaultChannelOrigins { get; set; } = [];
+
+    /// <summary>Serve the demo page at /demo (the default channel's widget on a sample page).</summary>
+    public bool Demo { get; set; } = true;
+
+    /// <summary>How long browsers may cache widget.js.</summary>
+    [Range(0, 86_400)] public int ScriptCacheSeconds { get; set; } = 300;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var origin in DefaultChannelOrigins.Where(o => WidgetOrigins.Normalize(o) is null))
+        {
+            yield return new ValidationResult($"Parley:Widget:DefaultChannelOrigins: '{origin}' is not an origin (scheme://host[:port]) or \"*\".", [nameof(DefaultChannelOrigins)]);
+        }
+    }
+}
