@@ -26,6 +26,7 @@ using Parley.Server.Tickets;
 using Parley.Server.Tools;
 using Parley.Server.Understanding;
 using Parley.Server.Users;
+using Parley.Server.WebConsole;
 using Parley.Server.Webhooks;
 
 // `eval <kind> --data <path>` measures the engine on labelled data: no host, no database.
@@ -72,6 +73,7 @@ builder.AddParleyHttp()
     .AddParleyWebhooks()
     .AddParleyNotifications()
     .AddParleyOperations();
+builder.AddParleyConsole();
 
 var app = builder.Build();
 
@@ -96,6 +98,7 @@ app.UseParleyPlans();
 app.UseAuthorization();
 
 app.MapOperations();
+app.MapParleyConsole();
 app.MapRealtime();
 app.MapParleyApi(api =>
 {

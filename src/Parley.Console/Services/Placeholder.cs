@@ -1,0 +1,3 @@
+namespace Parley.ConsoleApp.Services;
+
+internal static class Placeholder;
