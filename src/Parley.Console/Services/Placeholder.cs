@@ -1,3 +1,0 @@
-namespace Parley.ConsoleApp.Services;
-
-internal static class Placeholder;
