@@ -13,6 +13,8 @@
 # Tests that need ../shared/data (the labelled evaluation data beside the
 # repository, not part of it) are listed as "not run: <test> (<reason>)" when it is
 # absent; PARLEY_REQUIRE_SHARED_DATA=1 (set by .ci/run) makes them fail instead.
+# Browser tests (Playwright driving Debian's chromium, installed with apt as root)
+# likewise; PARLEY_REQUIRE_BROWSER=1 (set by .ci/run) makes them fail without it.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -62,6 +64,12 @@ fi
 # PDF uploads are read with pdftotext; the knowledge tests cover both its presence and its absence.
 if ! command -v pdftotext >/dev/null 2>&1 && svc_is_root; then
   svc_apt_install poppler-utils || echo "test.sh: poppler-utils not installed; PDF uploads will be refused with 503" >&2
+fi
+
+# Browser tests drive Debian's chromium through Playwright for .NET (which never downloads a
+# browser here). Without it they are listed as "not run"; PARLEY_REQUIRE_BROWSER=1 (.ci/run) fails them.
+if [ -z "${PARLEY_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1 && svc_is_root; then
+  svc_apt_install chromium || echo "test.sh: chromium not installed; browser tests will not run" >&2
 fi
 
 echo "PARLEY_TEST_POSTGRES=$PARLEY_TEST_POSTGRES"
