@@ -86,6 +86,7 @@ await using (var context = await browser.NewContextAsync(new() { BaseURL = baseU
 // Inbox open with the seeded conversations, signed in (tokens in the tab's sessionStorage).
 var inboxLoad = new List<double>();
 var inboxSwitch = new List<double>();
+var badgeLatency = new List<double>();
 await using (var context = await browser.NewContextAsync(new() { BaseURL = baseUrl.ToString() }))
 {
     var page = await context.NewPageAsync();
@@ -114,6 +115,22 @@ await using (var context = await browser.NewContextAsync(new() { BaseURL = baseU
             await page.Locator("[data-testid=inbox-row]").Filter(new() { HasText = marker }).First.WaitForAsync(new() { Timeout = 60_000 });
         }));
     }
+
+    // A new escalation reaching an open inbox: from the escalate call until the badge shows the new count.
+    for (var i = 0; i < Math.Min(loads, 10); i++)
+    {
+        using var created = await http.PostAsJsonAsync("/api/v1/conversations", new { title = $"Badge probe {i}" });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var badge = page.GetByTestId("waiting-badge");
+        var before = await badge.CountAsync() == 0 ? 0 : int.Parse(await badge.InnerTextAsync(), CultureInfo.InvariantCulture);
+        badgeLatency.Add(await TimeAsync(async () =>
+        {
+            using var escalated = await http.PostAsJsonAsync($"/api/v1/conversations/{id}/escalate", new { reason = "bench" });
+            escalated.EnsureSuccessStatusCode();
+            await page.WaitForFunctionAsync(
+                "n => document.querySelector('[data-testid=waiting-badge]')?.textContent === String(n)", before + 1, new() { Timeout = 60_000 });
+        }));
+    }
 }
 
 static string Line(string name, List<double> ms)
@@ -127,3 +144,4 @@ Console.WriteLine(Line("console load to interactive, cold cache", cold));
 Console.WriteLine(Line("console load to interactive, warm cache", warm));
 Console.WriteLine(Line($"inbox open (page load), {conversations} convs", inboxLoad));
 Console.WriteLine(Line($"inbox view switch (in page), {conversations} convs", inboxSwitch));
+Console.WriteLine(Line("escalation to badge (API call to badge shown)", badgeLatency));

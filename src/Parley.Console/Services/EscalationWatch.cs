@@ -52,11 +52,13 @@ public sealed class EscalationWatch(ConsoleSession session, IJSRuntime js) : IAs
 
     private async Task RunAsync(CancellationToken stop)
     {
-        await RecountAsync(notify: false, stop);
         while (!stop.IsCancellationRequested && session.IsSignedIn)
         {
             try
             {
+                // Counting first also renews an expired access token (a 401 refreshes), which the
+                // socket's upgrade, carrying the token in its query, cannot do by itself.
+                await RecountAsync(notify: false, stop);
                 await using var socket = await TenantSocket.ConnectAsync(session.Client, stop);
                 await RecountAsync(notify: false, stop);
                 await foreach (var e in socket.ReadEventsAsync(stop))

@@ -54,8 +54,13 @@ public sealed class ConsoleBrowserTests(WebhookSqliteApp app, WebhookReceiverFix
             await Assertions.Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Webhooks" })).ToBeVisibleAsync();
 
             // Signing out ends the login on the server too: the tokens the tab held stop working.
+            var kept = await session.Page.EvaluateAsync<string>("() => sessionStorage.getItem('parley.console.tokens')");
+            var accessToken = JsonDocument.Parse(kept).RootElement.GetProperty("AccessToken").GetString()!;
+            Assert.Equal(200, (int)(await app.Authorized(accessToken).GetAsync("/api/v1/auth/me")).StatusCode);
             await session.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
             await Assertions.Expect(session.Page.GetByLabel("Email or username")).ToBeVisibleAsync();
+            Assert.Null(await session.Page.EvaluateAsync<string?>("() => sessionStorage.getItem('parley.console.tokens')"));
+            Assert.Equal(401, (int)(await app.Authorized(accessToken).GetAsync("/api/v1/auth/me")).StatusCode);
             session.AssertNoPageErrors();
         }
     }
