@@ -62,7 +62,7 @@ for (var i = 0; i < loads; i++)
     cold.Add(await TimeAsync(async () =>
     {
         await page.GotoAsync("/app/");
-        await page.GetByLabel("Email or username").FillAsync(email, new() { Timeout = 60_000 });
+        await page.GetByLabel("Email or username").FillAsync(email, new() { Timeout = 180_000 });
     }));
 }
 
@@ -72,13 +72,13 @@ await using (var context = await browser.NewContextAsync(new() { BaseURL = baseU
 {
     var page = await context.NewPageAsync();
     await page.GotoAsync("/app/");
-    await page.GetByLabel("Email or username").WaitForAsync(new() { Timeout = 60_000 });
+    await page.GetByLabel("Email or username").WaitForAsync(new() { Timeout = 180_000 });
     for (var i = 0; i < loads; i++)
     {
         warm.Add(await TimeAsync(async () =>
         {
             await page.GotoAsync("/app/");
-            await page.GetByLabel("Email or username").FillAsync(email, new() { Timeout = 60_000 });
+            await page.GetByLabel("Email or username").FillAsync(email, new() { Timeout = 180_000 });
         }));
     }
 }
@@ -91,16 +91,16 @@ await using (var context = await browser.NewContextAsync(new() { BaseURL = baseU
 {
     var page = await context.NewPageAsync();
     await page.GotoAsync("/app/");
-    await page.GetByLabel("Email or username").FillAsync(email, new() { Timeout = 60_000 });
+    await page.GetByLabel("Email or username").FillAsync(email, new() { Timeout = 180_000 });
     await page.GetByLabel("Password").FillAsync(password);
     await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-    await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).WaitForAsync(new() { Timeout = 60_000 });
+    await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).WaitForAsync(new() { Timeout = 180_000 });
     for (var i = 0; i < loads; i++)
     {
         inboxLoad.Add(await TimeAsync(async () =>
         {
             await page.GotoAsync("/app/inbox?view=open");
-            await page.Locator("[data-testid=inbox-row]").First.WaitForAsync(new() { Timeout = 60_000 });
+            await page.Locator("[data-testid=inbox-row]").First.WaitForAsync(new() { Timeout = 180_000 });
         }));
     }
 
@@ -112,7 +112,7 @@ await using (var context = await browser.NewContextAsync(new() { BaseURL = baseU
         {
             await page.GetByTestId("view-" + view).ClickAsync();
             await page.WaitForURLAsync($"**/inbox?view={view}");
-            await page.Locator("[data-testid=inbox-row]").Filter(new() { HasText = marker }).First.WaitForAsync(new() { Timeout = 60_000 });
+            await page.Locator("[data-testid=inbox-row]").Filter(new() { HasText = marker }).First.WaitForAsync(new() { Timeout = 180_000 });
         }));
     }
 
@@ -128,7 +128,7 @@ await using (var context = await browser.NewContextAsync(new() { BaseURL = baseU
             using var escalated = await http.PostAsJsonAsync($"/api/v1/conversations/{id}/escalate", new { reason = "bench" });
             escalated.EnsureSuccessStatusCode();
             await page.WaitForFunctionAsync(
-                "n => document.querySelector('[data-testid=waiting-badge]')?.textContent === String(n)", before + 1, new() { Timeout = 60_000 });
+                "n => document.querySelector('[data-testid=waiting-badge]')?.textContent === String(n)", before + 1, new() { Timeout = 180_000 });
         }));
     }
 }
