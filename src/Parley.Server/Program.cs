@@ -26,6 +26,7 @@ using Parley.Server.Tickets;
 using Parley.Server.Tools;
 using Parley.Server.Understanding;
 using Parley.Server.Users;
+using Parley.Server.WebConsole;
 using Parley.Server.Webhooks;
 using Parley.Server.Widget;
 
@@ -74,6 +75,7 @@ builder.AddParleyHttp()
     .AddParleyNotifications()
     .AddParleyWidget()
     .AddParleyOperations();
+builder.AddParleyConsole();
 
 var app = builder.Build();
 
@@ -101,6 +103,7 @@ app.UseParleyPlans();
 app.UseAuthorization();
 
 app.MapOperations();
+app.MapParleyConsole();
 app.MapRealtime();
 app.MapWidgetAssets();
 app.MapParleyApi(api =>

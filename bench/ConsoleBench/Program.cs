@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+// dotnet ConsoleBench.dll BASE_URL ADMIN_EMAIL PASSWORD [CONVERSATIONS] [LOADS]
+// Seeds CONVERSATIONS conversations through the API, then measures in a headless chromium:
+//  - load to interactive: a fresh browser context opens /app/ until the sign-in form can be typed in (LOADS times);
+//  - inbox open: a signed-in agent opens the inbox (full page load, and switching views in the page)
+//    until the first row of the list is shown.
+var baseUrl = new Uri(args[0]);
+var (email, password) = (args[1], args[2]);
+var conversations = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 10_000;
+var loads = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 20;
+
+using var http = new HttpClient { BaseAddress = baseUrl };
+var login = await (await http.PostAsJsonAsync("/api/v1/auth/login", new { email, password })).Content.ReadFromJsonAsync<JsonElement>();
+http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.GetProperty("access_token").GetString());
+
+var seed = Stopwatch.StartNew();
+var next = 0;
+await Parallel.ForEachAsync(Enumerable.Range(0, 8), async (_, ct) =>
+{
+    int n;
+    while ((n = Interlocked.Increment(ref next)) <= conversations)
+    {
+        using var response = await http.PostAsJsonAsync("/api/v1/conversations", new { title = $"Seeded conversation {n}" }, ct);
+        response.EnsureSuccessStatusCode();
+        if (n % 50 == 0)
+        {
+            // Some wait for a person, so the waiting view has rows too.
+            using var escalated = await http.PostAsJsonAsync($"/api/v1/conversations/{(await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetString()}/escalate", new { reason = "bench" }, ct);
+            escalated.EnsureSuccessStatusCode();
+        }
+    }
+});
+Console.WriteLine($"seeded {conversations} conversations ({conversations / 50} escalated) in {seed.Elapsed.TotalSeconds:0.0} s");
+
+using var playwright = await Playwright.CreateAsync();
+await using var browser = await playwright.Chromium.LaunchAsync(new()
+{
+    ExecutablePath = Environment.GetEnvironmentVariable("PARLEY_CHROMIUM") ?? "/usr/bin/chromium",
+    Headless = true,
+    Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+});
+
+async Task<double> TimeAsync(Func<Task> act)
+{
+    var watch = Stopwatch.StartNew();
+    await act();
+    return watch.Elapsed.TotalMilliseconds;
+}
+
+// Load to interactive, cold: every load in a new context (empty cache), as a first visit.
+var cold = new List<double>();
+for (var i = 0; i < loads; i++)
+{
+    await using var context = await browser.NewContextAsync(new() { BaseURL = baseUrl.ToString() });
+    var page = await context.NewPageAsync();
+    cold.Add(await TimeAsync(async () =>
+    {
+        await page.GotoAsync("/app/");
+        await page.GetByLabel("Email or username").FillAsync(email, new() { Timeout = 180_000 });
+    }));
+}
+
+// Load to interactive, warm: one context, the browser's cache filled by the first load (a returning agent).
+var warm = new List<double>();
+await using (var context = await browser.NewContextAsync(new() { BaseURL = baseUrl.ToString() }))
+{
+    var page = await context.NewPageAsync();
+    await page.GotoAsync("/app/");
+    await page.GetByLabel("Email or username").WaitForAsync(new() { Timeout = 180_000 });
+    for (var i = 0; i < loads; i++)
+    {
+        warm.Add(await TimeAsync(async () =>
+        {
+            await page.GotoAsync("/app/");
+            await page.GetByLabel("Email or username").FillAsync(email, new() { Timeout = 180_000 });
+        }));
+    }
+}
+
+// Inbox open with the seeded conversations, signed in (tokens in the tab's sessionStorage).
+var inboxLoad = new List<double>();
+var inboxSwitch = new List<double>();
+var badgeLatency = new List<double>();
+await using (var context = await browser.NewContextAsync(new() { BaseURL = baseUrl.ToString() }))
+{
+    var page = await context.NewPageAsync();
+    await page.GotoAsync("/app/");
+    await page.GetByLabel("Email or username").FillAsync(email, new() { Timeout = 180_000 });
+    await page.GetByLabel("Password").FillAsync(password);
+    await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).WaitForAsync(new() { Timeout = 180_000 });
+    for (var i = 0; i < loads; i++)
+    {
+        inboxLoad.Add(await TimeAsync(async () =>
+        {
+            await page.GotoAsync("/app/inbox?view=open");
+            await page.Locator("[data-testid=inbox-row]").First.WaitForAsync(new() { Timeout = 180_000 });
+        }));
+    }
+
+    for (var i = 0; i < loads; i++)
+    {
+        var view = i % 2 == 0 ? "waiting" : "open";
+        var marker = view == "waiting" ? "bench" : "";
+        inboxSwitch.Add(await TimeAsync(async () =>
+        {
+            await page.GetByTestId("view-" + view).ClickAsync();
+            await page.WaitForURLAsync($"**/inbox?view={view}");
+            await page.Locator("[data-testid=inbox-row]").Filter(new() { HasText = marker }).First.WaitForAsync(new() { Timeout = 180_000 });
+        }));
+    }
+
+    // A new escalation reaching an open inbox: from the escalate call until the badge shows the new count.
+    for (var i = 0; i < Math.Min(loads, 10); i++)
+    {
+        using var created = await http.PostAsJsonAsync("/api/v1/conversations", new { title = $"Badge probe {i}" });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var badge = page.GetByTestId("waiting-badge");
+        var before = await badge.CountAsync() == 0 ? 0 : int.Parse(await badge.InnerTextAsync(), CultureInfo.InvariantCulture);
+        badgeLatency.Add(await TimeAsync(async () =>
+        {
+            using var escalated = await http.PostAsJsonAsync($"/api/v1/conversations/{id}/escalate", new { reason = "bench" });
+            escalated.EnsureSuccessStatusCode();
+            await page.WaitForFunctionAsync(
+                "n => document.querySelector('[data-testid=waiting-badge]')?.textContent === String(n)", before + 1, new() { Timeout = 180_000 });
+        }));
+    }
+}
+
+static string Line(string name, List<double> ms)
+{
+    var sorted = ms.Order().ToList();
+    double P(double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
+    return string.Create(CultureInfo.InvariantCulture, $"{name,-44} n={sorted.Count,3}  p50={P(0.5),7:0} ms  p90={P(0.9),7:0} ms  min={sorted[0],7:0} ms  max={sorted[^1],7:0} ms");
+}
+
+Console.WriteLine(Line("console load to interactive, cold cache", cold));
+Console.WriteLine(Line("console load to interactive, warm cache", warm));
+Console.WriteLine(Line($"inbox open (page load), {conversations} convs", inboxLoad));
+Console.WriteLine(Line($"inbox view switch (in page), {conversations} convs", inboxSwitch));
+Console.WriteLine(Line("escalation to badge (API call to badge shown)", badgeLatency));
