@@ -3,7 +3,7 @@ namespace Parley.Server.WebConsole;
 /// <summary>
 /// Serves the agent and admin console (src/Parley.Console, Blazor WebAssembly) at /app. The server
 /// only hands out its files: the console talks to Parley through the public API like any other
-/// client (decision 0012), so nothing here needs a sign-in and the API enforces every role.
+/// client (decision 0013), so nothing here needs a sign-in and the API enforces every role.
 /// </summary>
 public static class ConsoleHosting
 {
