@@ -46,7 +46,7 @@ public static class PlansApi
         => TypedResults.Ok(Parley.Server.Tenants.Plans.All.Select(p => new PlanView(p, PlanLimitsView.From(meter.Options.For(p)))).ToList());
 
     private static async Task<Results<Ok<TenantPlanView>, ErrorResult>> SetPlanAsync(
-        Guid id, SetPlanRequest request, ParleyDb db, UsageMeter meter, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, SetPlanRequest request, ParleyDb db, UsageMeter meter, PrincipalCheck principals, TimeProvider clock, CancellationToken cancellationToken)
     {
         var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
         if (tenant is null)
@@ -58,6 +58,8 @@ public static class PlansApi
         tenant.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
         meter.PlanChanged(id);
+        // Every user record shows the tenant's plan; cached callers must not show the old one.
+        principals.ForgetAll();
         return TypedResults.Ok(new TenantPlanView(tenant.Id, tenant.SubscriptionPlan, PlanLimitsView.From(meter.Options.For(tenant.SubscriptionPlan))));
     }
 }
