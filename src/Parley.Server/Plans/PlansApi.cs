@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Parley.Server.Auth;
 using Parley.Server.Infrastructure.Errors;
+using Parley.Server.Infrastructure.Pagination;
 using Parley.Server.Infrastructure.Validation;
 using Parley.Server.Storage;
 using Parley.Server.Tenants;
@@ -42,8 +43,8 @@ public static class PlansApi
         return api;
     }
 
-    private static Ok<List<PlanView>> ListPlans(UsageMeter meter)
-        => TypedResults.Ok(Parley.Server.Tenants.Plans.All.Select(p => new PlanView(p, PlanLimitsView.From(meter.Options.For(p)))).ToList());
+    private static Results<ArrayPageResult<PlanView>, ErrorResult> ListPlans(UsageMeter meter, PageQuery query)
+        => ListPages.Of(Parley.Server.Tenants.Plans.All.Select(p => new PlanView(p, PlanLimitsView.From(meter.Options.For(p)))).ToList(), query);
 
     private static async Task<Results<Ok<TenantPlanView>, ErrorResult>> SetPlanAsync(
         Guid id, SetPlanRequest request, ParleyDb db, UsageMeter meter, PrincipalCheck principals, TimeProvider clock, CancellationToken cancellationToken)
