@@ -19,11 +19,15 @@ public sealed record SystemHealth(IReadOnlyDictionary<string, string> Databases,
 
 public sealed record StatsResponse(GlobalStats GlobalStats, UserStats UserStats, SystemHealth SystemHealth);
 
-public sealed record UsageDay(string Date, long Conversations, long Messages, long UserMessages, long BackgroundTasks, long ApiCalls);
+public sealed record UsageDay(string Date, long Conversations, long Messages, long UserMessages, long BackgroundTasks, long? ApiCalls);
 
-public sealed record UsageResponse(string Period, DateTime StartDate, DateTime EndDate, long Conversations, long Messages, long BackgroundTasks, long ApiCalls, IReadOnlyList<UsageDay> Daily, string Scope);
+public sealed record UsageResponse(string Period, DateTime StartDate, DateTime EndDate, long Conversations, long Messages, long BackgroundTasks, long? ApiCalls, IReadOnlyList<UsageDay> Daily, string Scope);
 
-/// <summary>001 <c>/analytics/stats</c> and <c>/analytics/usage</c>: any signed-in user; figures are the caller's tenant (platform with scope=platform for platform admins).</summary>
+/// <summary>
+/// 001 <c>/analytics/stats</c> and <c>/analytics/usage</c>: any signed-in user. Agents and admins get
+/// their tenant's figures (the platform's with scope=platform for platform admins), a plain user
+/// their own (<see cref="OwnStats"/>).
+/// </summary>
 public static partial class StatsApi
 {
     public static async Task<Results<Ok<StatsResponse>, ErrorResult>> StatsAsync(
@@ -37,9 +41,18 @@ public static partial class StatsApi
         }
 
         await rollups.CatchUpAsync(cancellationToken);
-        var all = await AnalyticsScope.TotalsAsync(scope.Hours(db), cancellationToken);
-        var users = await (scope.PlatformWide ? db.Users.IgnoreQueryFilters() : db.Users).LongCountAsync(cancellationToken);
         var lastDay = await AnalyticsScope.TotalsAsync((scope with { Start = now.AddDays(-1), End = now.AddHours(1) }).Hours(db), cancellationToken);
+        GlobalStats global;
+        if (me.IsAgentOrAdmin)
+        {
+            var all = await AnalyticsScope.TotalsAsync(scope.Hours(db), cancellationToken);
+            var users = await (scope.PlatformWide ? db.Users.IgnoreQueryFilters() : db.Users).LongCountAsync(cancellationToken);
+            global = new GlobalStats(users, all.ConversationsStarted, all.Messages, Totals.Rate(all.CachedBotMessages, all.BotMessages), scope.PlatformWide ? "platform" : "tenant");
+        }
+        else
+        {
+            global = await OwnStats.GlobalAsync(db, me.RequiredUserId, scope, cancellationToken);
+        }
 
         var caller = me.RequiredUserId;
         var own = await db.Set<DailyUser>().AsNoTracking().Where(u => u.TenantId == me.RequiredTenantId && u.UserId == caller).GroupBy(u => u.UserId)
@@ -55,7 +68,7 @@ public static partial class StatsApi
         databases["redis"] = redis is null ? "not_configured" : redis.IsConnected ? "healthy" : "unhealthy";
 
         return TypedResults.Ok(new StatsResponse(
-            new GlobalStats(users, all.ConversationsStarted, all.Messages, Totals.Rate(all.CachedBotMessages, all.BotMessages), scope.PlatformWide ? "platform" : "tenant"),
+            global,
             new UserStats(own?.Sent ?? 0, own?.Sessions ?? 0, tasks, own?.CacheHits ?? 0),
             new SystemHealth(databases, lastDay.AverageResponseMs)));
     }
@@ -80,11 +93,18 @@ public static partial class StatsApi
         }
 
         scope = scope with { Start = DateTime.SpecifyKind(start, DateTimeKind.Utc), End = now.AddHours(1) };
+        var periods = Enumerable.Range(0, days).Select(i => start.AddDays(i).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
+        if (!me.IsAgentOrAdmin)
+        {
+            var own = await OwnStats.DailyAsync(db, me.RequiredUserId, scope.Start, periods, cancellationToken);
+            return TypedResults.Ok(new UsageResponse(period, scope.Start, now, own.Sum(d => d.Conversations), own.Sum(d => d.Messages), own.Sum(d => d.BackgroundTasks),
+                null, own, "own"));
+        }
+
         await rollups.CatchUpAsync(cancellationToken);
         var perHour = await scope.Hours(db).GroupBy(h => h.HourStart)
             .Select(g => new { g.Key, Conversations = g.Sum(h => h.ConversationsStarted), Users = g.Sum(h => h.UserMessages), Messages = g.Sum(h => h.UserMessages + h.BotMessages + h.AgentMessages) })
             .ToListAsync(cancellationToken);
-        var periods = Enumerable.Range(0, days).Select(i => start.AddDays(i).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
         var calls = db.Set<UsageCounter>().AsNoTracking().Where(c => c.Metric == UsageMetrics.ApiCalls && periods.Contains(c.Period));
         var tasks = (scope.PlatformWide ? db.Set<BackgroundTask>().IgnoreQueryFilters() : db.Set<BackgroundTask>()).Where(t => t.CreatedAt >= scope.Start);
         if (scope.TenantId is { } tenant)
@@ -101,7 +121,7 @@ public static partial class StatsApi
             return new UsageDay(p, hours.Sum(h => h.Conversations), hours.Sum(h => h.Messages), hours.Sum(h => h.Users), tasksByDay.GetValueOrDefault(p), callsByDay.GetValueOrDefault(p));
         }).ToList();
         return TypedResults.Ok(new UsageResponse(period, scope.Start, now, daily.Sum(d => d.Conversations), daily.Sum(d => d.Messages), daily.Sum(d => d.BackgroundTasks),
-            daily.Sum(d => d.ApiCalls), daily, scope.PlatformWide ? "platform" : "tenant"));
+            daily.Sum(d => d.ApiCalls ?? 0), daily, scope.PlatformWide ? "platform" : "tenant"));
     }
 
     [GeneratedRegex("^([0-9]{1,3})([dw])$")]

@@ -66,7 +66,7 @@ public static class AuthApi
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Created($"/api/v1/users/{user.Id}", RegisterResponse.For(user, pair));
+        return TypedResults.Created($"/api/v1/users/{user.Id}", RegisterResponse.For(user, pair, await db.PlanOfAsync(user.TenantId, cancellationToken)));
     }
 
     private static async Task<Results<Ok<LoginResponse>, ErrorResult>> LoginAsync(
@@ -138,7 +138,7 @@ public static class AuthApi
         user.LastLoginAt = clock.GetUtcNow().UtcDateTime;
         var pair = tokens.StartSession(user, request.Headers.UserAgent, ip);
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(new LoginResponse(pair.AccessToken, pair.RefreshToken, "bearer", pair.ExpiresIn, UserResponse.From(user)));
+        return TypedResults.Ok(new LoginResponse(pair.AccessToken, pair.RefreshToken, "bearer", pair.ExpiresIn, UserResponse.From(user, await db.PlanOfAsync(user.TenantId, cancellationToken))));
     }
 
     private static async Task<Results<Ok<TokenResponse>, ErrorResult>> RefreshAsync(
@@ -155,7 +155,7 @@ public static class AuthApi
             var (pair, user, problem) = await tokens.RotateAsync(refreshToken, cancellationToken);
             return pair is null
                 ? ErrorResult.Unauthorized(problem!)
-                : TypedResults.Ok(new TokenResponse(pair.AccessToken, pair.RefreshToken, "bearer", pair.ExpiresIn, UserResponse.From(user!)));
+                : TypedResults.Ok(new TokenResponse(pair.AccessToken, pair.RefreshToken, "bearer", pair.ExpiresIn, UserResponse.From(user!, await db.PlanOfAsync(user!.TenantId, cancellationToken))));
         }
 
         // Document 000 refreshes with the current access token as Bearer: a new access token for
@@ -163,7 +163,7 @@ public static class AuthApi
         if (me.IsAuthenticated && me.SessionId is { } sessionId)
         {
             var current = await db.Users.FirstAsync(u => u.Id == me.RequiredUserId, cancellationToken);
-            return TypedResults.Ok(new TokenResponse(tokens.CreateAccessToken(current, sessionId), null, "bearer", tokens.AccessTokenSeconds, UserResponse.From(current)));
+            return TypedResults.Ok(new TokenResponse(tokens.CreateAccessToken(current, sessionId), null, "bearer", tokens.AccessTokenSeconds, UserResponse.From(current, await db.PlanOfAsync(current.TenantId, cancellationToken))));
         }
 
         return ErrorResult.Unauthorized("Send refresh_token in the body, or a valid access token as Bearer.");

@@ -46,8 +46,8 @@ public sealed record RegisterResponse(
     int ExpiresIn,
     UserResponse User)
 {
-    public static RegisterResponse For(User u, TokenPair t) => new(u.Id, u.Email, u.Username, u.FullName, u.FullName, u.Role, u.TenantId,
-        u.SubscriptionPlan, u.IsActive, u.IsVerified, u.CreatedAt, t.AccessToken, t.RefreshToken, "bearer", t.ExpiresIn, UserResponse.From(u));
+    public static RegisterResponse For(User u, TokenPair t, string tenantPlan) => new(u.Id, u.Email, u.Username, u.FullName, u.FullName, u.Role, u.TenantId,
+        tenantPlan, u.IsActive, u.IsVerified, u.CreatedAt, t.AccessToken, t.RefreshToken, "bearer", t.ExpiresIn, UserResponse.From(u, tenantPlan));
 }
 
 public sealed record LoginResponse(string AccessToken, string RefreshToken, string TokenType, int ExpiresIn, UserResponse User);

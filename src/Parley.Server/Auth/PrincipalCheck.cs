@@ -30,12 +30,17 @@ public sealed class PrincipalCheck(IOptions<AuthOptions> options, TimeProvider c
     private readonly TimeSpan _ttl = TimeSpan.FromSeconds(options.Value.PrincipalCacheSeconds);
     private long _nextSweep;
 
-    private readonly Func<ParleyDb, Guid, Guid, CancellationToken, Task<User?>> _load =
+    private sealed record Caller(User User, string TenantPlan);
+
+    // The plan shown is the tenant's (one plan per tenant), read in the same query.
+    private readonly Func<ParleyDb, Guid, Guid, CancellationToken, Task<Caller?>> _load =
         EF.CompileAsyncQuery((ParleyDb db, Guid userId, Guid sessionId, CancellationToken _) =>
             db.Users.IgnoreQueryFilters().AsNoTracking()
-                .FirstOrDefault(u => u.Id == userId && u.IsActive
+                .Where(u => u.Id == userId && u.IsActive
                     && db.Tenants.Any(t => t.Id == u.TenantId && t.IsActive)
-                    && db.AuthSessions.IgnoreQueryFilters().Any(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null)));
+                    && db.AuthSessions.IgnoreQueryFilters().Any(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null))
+                .Select(u => new Caller(u, db.Tenants.Where(t => t.Id == u.TenantId).Select(t => t.SubscriptionPlan).First()))
+                .FirstOrDefault());
 
     /// <summary>The caller as stored now, or null when the user, tenant or session is no longer active.</summary>
     public async Task<Snapshot?> LoadAsync(ParleyDb db, Guid userId, Guid sessionId, CancellationToken cancellationToken)
@@ -46,14 +51,15 @@ public sealed class PrincipalCheck(IOptions<AuthOptions> options, TimeProvider c
             return cached.Snapshot;
         }
 
-        var user = await _load(db, userId, sessionId, cancellationToken);
-        if (user is null)
+        var caller = await _load(db, userId, sessionId, cancellationToken);
+        if (caller is null)
         {
             _cache.TryRemove((userId, sessionId), out _);
             return null;
         }
 
-        var snapshot = new Snapshot(user.TenantId, user.Role, UserResponse.From(user));
+        var user = caller.User;
+        var snapshot = new Snapshot(user.TenantId, user.Role, UserResponse.From(user, caller.TenantPlan));
         if (_ttl > TimeSpan.Zero)
         {
             _cache[(userId, sessionId)] = new Entry(snapshot, now + (long)(_ttl.TotalSeconds * clock.TimestampFrequency));

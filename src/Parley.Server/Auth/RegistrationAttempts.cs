@@ -38,7 +38,7 @@ public static class RegistrationAttempts
         db.AfterSave(() => pusher.Push([notification]));
         await db.SaveChangesAsync(cancellationToken);
         logger.LogWarning("Registration attempted with the email of existing account {UserId}; the owner was notified", owner.Id);
-        return TypedResults.Created($"/api/v1/users/{unsaved.Id}", RegisterResponse.For(unsaved, pair));
+        return TypedResults.Created($"/api/v1/users/{unsaved.Id}", RegisterResponse.For(unsaved, pair, await db.PlanOfAsync(unsaved.TenantId, cancellationToken)));
     }
 }
 

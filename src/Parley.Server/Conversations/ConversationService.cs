@@ -114,6 +114,32 @@ public sealed class ConversationService(
         }
     }
 
+    /// <summary>
+    /// The caller's own conversation with this client-chosen external id (000's
+    /// <c>/chat/ws/session_123</c>), started on first use as <see cref="ForSessionTurnAsync"/> does.
+    /// </summary>
+    public async Task<Guid> OwnByExternalIdOrStartAsync(string externalId, CancellationToken cancellationToken)
+    {
+        if (await OwnByExternalIdAsync(externalId, cancellationToken) is { } known)
+        {
+            return known;
+        }
+
+        var conversation = Start(null);
+        conversation.ExternalId = externalId;
+        await events.RaiseAsync(db, conversation.TenantId, EventTypes.ConversationCreated, ConversationEventData.From(conversation), conversation.UserId, cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return conversation.Id;
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            return await OwnByExternalIdAsync(externalId, cancellationToken) ?? throw new InvalidOperationException("The conversation could not be started.");
+        }
+    }
+
     private Task<Guid?> OwnByExternalIdAsync(string externalId, CancellationToken cancellationToken)
         => db.Conversations.AsNoTracking().Where(c => c.UserId == me.UserId && c.ExternalId == externalId).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(cancellationToken);
 

@@ -28,7 +28,9 @@ public static class IntegrationsApi
 
     public static RouteGroupBuilder MapIntegrations(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/integrations").WithTags("Integrations").RequireAuthorization(AuthSetup.Policies.Agent).AddEndpointFilter<ValidationFilter>();
+        // 000's client lists "the user's integrations" as a plain user: a user sees the ones they
+        // made (none: only admins make them), agents and admins the tenant's.
+        var group = api.MapGroup("/integrations").WithTags("Integrations").AddEndpointFilter<ValidationFilter>();
         group.MapGet("", ListAsync);
         group.MapGet("/{id:guid}", GetAsync);
         group.MapPost("", CreateAsync).RequireAuthorization(AuthSetup.Policies.Admin);
@@ -39,14 +41,17 @@ public static class IntegrationsApi
         return group;
     }
 
-    private static async Task<Results<ArrayPageResult<IntegrationView>, ErrorResult>> ListAsync(ParleyDb db, PageQuery query, CancellationToken cancellationToken)
+    private static IQueryable<Integration> Visible(ParleyDb db, CurrentUser me)
+        => me.IsAgentOrAdmin ? db.Set<Integration>().AsNoTracking() : db.Set<Integration>().AsNoTracking().Where(i => i.CreatedBy == me.UserId);
+
+    private static async Task<Results<ArrayPageResult<IntegrationView>, ErrorResult>> ListAsync(ParleyDb db, CurrentUser me, PageQuery query, CancellationToken cancellationToken)
     {
-        var page = await ListSpec.ToPageAsync(db.Set<Integration>().AsNoTracking(), query, IntegrationView.From, cancellationToken);
+        var page = await ListSpec.ToPageAsync(Visible(db, me), query, IntegrationView.From, cancellationToken);
         return page.Result is PagedResult<IntegrationView> ok ? new ArrayPageResult<IntegrationView>(ok.Value) : (ErrorResult)page.Result;
     }
 
-    private static async Task<Results<Ok<IntegrationView>, ErrorResult>> GetAsync(Guid id, ParleyDb db, CancellationToken cancellationToken)
-        => await db.Set<Integration>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken) is { } integration
+    private static async Task<Results<Ok<IntegrationView>, ErrorResult>> GetAsync(Guid id, ParleyDb db, CurrentUser me, CancellationToken cancellationToken)
+        => await Visible(db, me).FirstOrDefaultAsync(i => i.Id == id, cancellationToken) is { } integration
             ? TypedResults.Ok(IntegrationView.From(integration))
             : ErrorResult.NotFound("Integration");
 

@@ -1,6 +1,7 @@
 using Microsoft.OpenApi;
 using Parley.Server.Infrastructure.Redis;
 using Parley.Server.Operations.Metrics;
+using Parley.Server.Operations.OpenApi;
 
 namespace Parley.Server.Operations;
 
@@ -23,7 +24,7 @@ public static class OperationsSetup
                 {
                     Title = "Parley API",
                     Version = OperationsApi.Version,
-                    Description = "Self-hosted AI customer support and assistant platform. Every route is served under /api/v1 and at the root path.",
+                    Description = "Self-hosted AI customer support and assistant platform.",
                 };
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
@@ -46,6 +47,7 @@ public static class OperationsSetup
                 ];
                 return Task.CompletedTask;
             });
+            ParleyOpenApi.Configure(o);
         });
         return builder;
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Parley.Server.Auth;
 using Parley.Server.Infrastructure.Errors;
+using Parley.Server.Infrastructure.Pagination;
 using Parley.Server.Infrastructure.Validation;
 using Parley.Server.Storage;
 using Parley.Server.Tenants;
@@ -42,11 +43,11 @@ public static class PlansApi
         return api;
     }
 
-    private static Ok<List<PlanView>> ListPlans(UsageMeter meter)
-        => TypedResults.Ok(Parley.Server.Tenants.Plans.All.Select(p => new PlanView(p, PlanLimitsView.From(meter.Options.For(p)))).ToList());
+    private static Results<ArrayPageResult<PlanView>, ErrorResult> ListPlans(UsageMeter meter, PageQuery query)
+        => ListPages.Of(Parley.Server.Tenants.Plans.All.Select(p => new PlanView(p, PlanLimitsView.From(meter.Options.For(p)))).ToList(), query);
 
     private static async Task<Results<Ok<TenantPlanView>, ErrorResult>> SetPlanAsync(
-        Guid id, SetPlanRequest request, ParleyDb db, UsageMeter meter, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, SetPlanRequest request, ParleyDb db, UsageMeter meter, PrincipalCheck principals, TimeProvider clock, CancellationToken cancellationToken)
     {
         var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
         if (tenant is null)
@@ -58,6 +59,8 @@ public static class PlansApi
         tenant.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
         meter.PlanChanged(id);
+        // Every user record shows the tenant's plan; cached callers must not show the old one.
+        principals.ForgetAll();
         return TypedResults.Ok(new TenantPlanView(tenant.Id, tenant.SubscriptionPlan, PlanLimitsView.From(meter.Options.For(tenant.SubscriptionPlan))));
     }
 }

@@ -26,6 +26,10 @@ public static class RealtimeApi
             group.Map(prefix + "/ws/conversations/{id:guid}", ConversationAsync).AllowVisitors();
             group.Map(prefix + "/ws/chat/{id:guid}", ConversationAsync).AllowVisitors();
             group.Map(prefix + "/ws", TenantAsync);
+            // A client-chosen session id (000's session_123, 002's conv_123), as on REST's session_id.
+            group.Map(prefix + "/chat/ws/{externalId}", ExternalConversationAsync);
+            group.Map(prefix + "/ws/conversations/{externalId}", ExternalConversationAsync);
+            group.Map(prefix + "/ws/chat/{externalId}", ExternalConversationAsync);
         }
 
         return app;
@@ -33,6 +37,27 @@ public static class RealtimeApi
 
     private static Task ConversationAsync(HttpContext http, Guid id)
         => RunAsync(http, (connection, ct) => ActivatorUtilities.CreateInstance<ConversationSocket>(http.RequestServices, connection).RunAsync(id, ct));
+
+    /// <summary>
+    /// The caller's own conversation with that external id, started on first use; resolved after
+    /// authentication, so another user's same string is never joined.
+    /// </summary>
+    private static Task ExternalConversationAsync(HttpContext http, string externalId)
+        => RunAsync(http, async (connection, ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(externalId) || externalId.Length > MaxExternalIdLength)
+            {
+                connection.SendError(ErrorCodes.Validation, $"A session id is a conversation id or a string of 1-{MaxExternalIdLength} characters.");
+                await connection.CloseAsync(WebSocketCloseStatus.PolicyViolation, "invalid session id");
+                return;
+            }
+
+            var id = await http.RequestServices.GetRequiredService<Conversations.ConversationService>().OwnByExternalIdOrStartAsync(externalId, ct);
+            await ActivatorUtilities.CreateInstance<ConversationSocket>(http.RequestServices, connection).RunAsync(id, ct);
+        });
+
+    /// <summary>The same bound as REST's <c>session_id</c> (docs/security.md).</summary>
+    private const int MaxExternalIdLength = 200;
 
     private static Task TenantAsync(HttpContext http)
         => RunAsync(http, (connection, ct) => ActivatorUtilities.CreateInstance<TenantSocket>(http.RequestServices, connection).RunAsync(ct));

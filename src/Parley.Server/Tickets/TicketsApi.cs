@@ -84,10 +84,10 @@ public static class TicketsApi
             : TypedResults.Ok(TicketView.From(ticket, await tickets.CommentsAsync(id, cancellationToken)));
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<TicketCommentView>>, ErrorResult>> CommentsAsync(Guid id, TicketService tickets, CancellationToken cancellationToken)
+    private static async Task<Results<ArrayPageResult<TicketCommentView>, ErrorResult>> CommentsAsync(Guid id, PageQuery query, TicketService tickets, CancellationToken cancellationToken)
         => await tickets.FindAsync(id, cancellationToken) is null
             ? ErrorResult.NotFound("Ticket")
-            : TypedResults.Ok<IReadOnlyList<TicketCommentView>>((await tickets.CommentsAsync(id, cancellationToken)).Select(TicketCommentView.From).ToList());
+            : ListPages.Of((await tickets.CommentsAsync(id, cancellationToken)).Select(TicketCommentView.From).ToList(), query);
 
     private static async Task<Results<Created<TicketCommentView>, ErrorResult>> AddCommentAsync(
         Guid id, AddCommentRequest request, TicketService tickets, CancellationToken cancellationToken)

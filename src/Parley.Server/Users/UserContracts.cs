@@ -6,7 +6,8 @@ namespace Parley.Server.Users;
 
 /// <summary>
 /// A user as every document shows it: 000's username/full_name/is_verified, 001's
-/// subscription_plan/is_active, 002's name, 004's role/tenant_id.
+/// subscription_plan/is_active, 002's name, 004's role/tenant_id. The plan is the tenant's
+/// (<see cref="TenantPlans"/>), the same one the dashboard and the quotas use.
 /// </summary>
 public sealed record UserResponse(
     Guid Id,
@@ -23,8 +24,8 @@ public sealed record UserResponse(
     DateTime UpdatedAt,
     DateTime? LastLoginAt)
 {
-    public static UserResponse From(User u) => new(u.Id, u.Email, u.Username, u.FullName, u.FullName, u.Role, u.TenantId,
-        u.SubscriptionPlan, u.IsActive, u.IsVerified, u.CreatedAt, u.UpdatedAt, u.LastLoginAt);
+    public static UserResponse From(User u, string tenantPlan) => new(u.Id, u.Email, u.Username, u.FullName, u.FullName, u.Role, u.TenantId,
+        tenantPlan, u.IsActive, u.IsVerified, u.CreatedAt, u.UpdatedAt, u.LastLoginAt);
 }
 
 /// <summary>Fields a person may change about themselves. Role and tenant are not among them.</summary>

@@ -47,7 +47,7 @@ public static class UsersApi
         => PrincipalCheck.Current(http) is { } snapshot
             ? TypedResults.Ok(snapshot.Profile)
             : await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == me.RequiredUserId, cancellationToken) is { } user
-            ? TypedResults.Ok(UserResponse.From(user))
+            ? TypedResults.Ok(UserResponse.From(user, await db.PlanOfAsync(user.TenantId, cancellationToken)))
             : ErrorResult.NotFound("User");
 
     private static async Task<Results<Ok<UserResponse>, ErrorResult>> UpdateMeAsync(
@@ -77,18 +77,27 @@ public static class UsersApi
             await tokens.RevokeAllSessionsAsync(user.Id, "password_changed", me.SessionId, cancellationToken);
         }
 
-        return await ApplyProfileAsync(user, request.Email, request.Username, request.DisplayName, accounts, clock, cancellationToken);
+        return await ApplyProfileAsync(user, request.Email, request.Username, request.DisplayName, db, accounts, clock, cancellationToken);
     }
 
-    private static Task<Results<PagedResult<UserResponse>, ErrorResult>> ListAsync(ParleyDb db, PageQuery query, CancellationToken cancellationToken)
-        => ListSpec.ToPageAsync(db.Users.AsNoTracking(), query, UserResponse.From, cancellationToken);
+    private static async Task<Results<PagedResult<UserResponse>, ErrorResult>> ListAsync(ParleyDb db, CurrentUser me, PageQuery query, CancellationToken cancellationToken)
+    {
+        var plan = await db.PlanOfAsync(me.RequiredTenantId, cancellationToken);
+        return await ListSpec.ToPageAsync(db.Users.AsNoTracking(), query, u => UserResponse.From(u, plan), cancellationToken);
+    }
 
     private static async Task<Results<Created<UserResponse>, ErrorResult>> CreateAsync(
-        CreateUserRequest request, CurrentUser me, UserAccounts accounts, CancellationToken cancellationToken)
+        CreateUserRequest request, ParleyDb db, CurrentUser me, UserAccounts accounts, CancellationToken cancellationToken)
     {
         if (accounts.CheckPassword(request.Password) is { } weak)
         {
             return ErrorResult.Validation([weak]);
+        }
+
+        var plan = await db.PlanOfAsync(me.RequiredTenantId, cancellationToken);
+        if (OtherPlan(request.SubscriptionPlan, plan, me.RequiredTenantId) is { } planError)
+        {
+            return planError;
         }
 
         if (await accounts.CheckUniqueAsync(request.Email, request.Username, null, cancellationToken) is { } conflict)
@@ -97,11 +106,18 @@ public static class UsersApi
         }
 
         var user = accounts.Add(me.RequiredTenantId, request.Email!, request.Username, request.FullName ?? request.Name, request.Password!,
-            request.Role ?? Roles.User, request.SubscriptionPlan ?? Plans.Free, request.IsVerified ?? false);
+            request.Role ?? Roles.User, plan, request.IsVerified ?? false);
         return await accounts.SaveAsync(cancellationToken) is { } error
             ? error
-            : TypedResults.Created($"/api/v1/users/{user.Id}", UserResponse.From(user));
+            : TypedResults.Created($"/api/v1/users/{user.Id}", UserResponse.From(user, plan));
     }
+
+    /// <summary>The plan is the tenant's: a user record may repeat it, never set another.</summary>
+    private static ErrorResult? OtherPlan(string? requested, string tenantPlan, Guid tenantId)
+        => requested is null || requested == tenantPlan
+            ? null
+            : ErrorResult.Validation("subscription_plan",
+                $"The plan belongs to the tenant ('{tenantPlan}'), not to a user; a platform admin changes it with PUT /api/v1/tenants/{tenantId}/plan.");
 
     /// <summary>Admins and agents see any user of their tenant; a user sees only themselves.</summary>
     private static async Task<Results<Ok<UserResponse>, ErrorResult>> GetAsync(Guid id, ParleyDb db, CurrentUser me, CancellationToken cancellationToken)
@@ -112,7 +128,7 @@ public static class UsersApi
         }
 
         return await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken) is { } user
-            ? TypedResults.Ok(UserResponse.From(user))
+            ? TypedResults.Ok(UserResponse.From(user, await db.PlanOfAsync(user.TenantId, cancellationToken)))
             : ErrorResult.NotFound("User");
     }
 
@@ -123,6 +139,11 @@ public static class UsersApi
         if (user is null)
         {
             return ErrorResult.NotFound("User");
+        }
+
+        if (OtherPlan(request.SubscriptionPlan, await db.PlanOfAsync(user.TenantId, cancellationToken), user.TenantId) is { } planError)
+        {
+            return planError;
         }
 
         var losesAdmin = (request.Role is not null && request.Role != Roles.Admin) || request.IsActive == false;
@@ -147,10 +168,9 @@ public static class UsersApi
         }
 
         user.Role = request.Role ?? user.Role;
-        user.SubscriptionPlan = request.SubscriptionPlan ?? user.SubscriptionPlan;
         user.IsActive = request.IsActive ?? user.IsActive;
         user.IsVerified = request.IsVerified ?? user.IsVerified;
-        return await ApplyProfileAsync(user, request.Email, request.Username, request.FullName ?? request.Name, accounts, clock, cancellationToken);
+        return await ApplyProfileAsync(user, request.Email, request.Username, request.FullName ?? request.Name, db, accounts, clock, cancellationToken);
     }
 
     private static async Task<Results<NoContent, ErrorResult>> DeleteAsync(Guid id, ParleyDb db, CurrentUser me, UserAccounts accounts, CancellationToken cancellationToken)
@@ -171,7 +191,7 @@ public static class UsersApi
     }
 
     private static async Task<Results<Ok<UserResponse>, ErrorResult>> ApplyProfileAsync(
-        User user, string? email, string? username, string? fullName, UserAccounts accounts, TimeProvider clock, CancellationToken cancellationToken)
+        User user, string? email, string? username, string? fullName, ParleyDb db, UserAccounts accounts, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (await accounts.CheckUniqueAsync(email, username, user.Id, cancellationToken) is { } conflict)
         {
@@ -190,6 +210,6 @@ public static class UsersApi
 
         user.FullName = fullName?.Trim() ?? user.FullName;
         user.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-        return await accounts.SaveAsync(cancellationToken) is { } error ? error : TypedResults.Ok(UserResponse.From(user));
+        return await accounts.SaveAsync(cancellationToken) is { } error ? error : TypedResults.Ok(UserResponse.From(user, await db.PlanOfAsync(user.TenantId, cancellationToken)));
     }
 }

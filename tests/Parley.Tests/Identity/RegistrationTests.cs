@@ -28,7 +28,10 @@ public abstract class RegistrationTests(ParleyApp app)
         var email = $"p{Guid.NewGuid():N}"[..16] + "@example.com";
         var first = await Json.ReadAsync(await app.Anonymous().PostAsJsonAsync("/auth/register",
             new { email, password = "securepassword123", subscription_plan = "free" }), 201);
-        Assert.Equal("free", first.GetProperty("user").GetProperty("subscription_plan").GetString());
+        // 001 asks for "free"; the plan shown is the tenant's, the one the quotas apply (issue 19).
+        var client = app.Authorized(first.GetProperty("access_token").GetString()!);
+        var dashboard = await Json.ReadAsync(await client.GetAsync("/auth/dashboard"), 200);
+        Assert.Equal(dashboard.GetProperty("usage").GetProperty("plan").GetString(), first.GetProperty("user").GetProperty("subscription_plan").GetString());
         Assert.True(first.GetProperty("user").GetProperty("is_active").GetBoolean());
 
         var other = $"n{Guid.NewGuid():N}"[..16] + "@example.com";

@@ -134,7 +134,9 @@ public sealed class MigrationTests
         Assert.Equal("admin", legacy.Role);
         var me = await Json.ReadAsync(await legacy.Client.GetAsync("/api/v1/auth/me"), 200);
         Assert.Equal("Legacy Admin", me.GetProperty("full_name").GetString());
-        Assert.Equal("pro", me.GetProperty("subscription_plan").GetString());
+        // Version 1 stored a plan per user ("pro" here); the plan shown is the tenant's, the platform
+        // tenant's "enterprise" (one plan per tenant, issue 19).
+        Assert.Equal("enterprise", me.GetProperty("subscription_plan").GetString());
 
         // Version 2's table works for the old account, and later sign-ups are plain users.
         await Json.ReadAsync(await legacy.Client.PostAsJsonAsync("/api/v1/api-keys", new { name = "after-upgrade" }), 201);

@@ -7,7 +7,8 @@ public static class ApiRoutes
 {
     /// <summary>
     /// Maps the API twice, under <c>/api/v1</c> and at the root path, because the reference
-    /// documents use both. Validation and the general rate limit apply once, here.
+    /// documents use both. Validation and the general rate limit apply once, here. /openapi.json lists
+    /// each operation once, in its <c>/api/v1</c> form, and notes the root aliases in its description.
     /// </summary>
     public static WebApplication MapParleyApi(this WebApplication app, Action<RouteGroupBuilder> map)
     {
@@ -16,6 +17,11 @@ public static class ApiRoutes
             var group = app.MapGroup(prefix)
                 .AddEndpointFilter<ValidationFilter>()
                 .RequireRateLimit(RateLimitPolicies.General);
+            if (prefix.Length == 0)
+            {
+                group.ExcludeFromDescription();
+            }
+
             map(group);
         }
 

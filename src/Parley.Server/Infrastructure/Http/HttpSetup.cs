@@ -61,6 +61,7 @@ public static class HttpSetup
         });
         builder.Services.AddHsts(o => { o.MaxAge = TimeSpan.FromDays(365); o.IncludeSubDomains = true; });
         builder.AddParleyLogging();
+        builder.Services.AddTransient<IStartupFilter, CurlJsonBodiesStartupFilter>();
         return builder;
     }
 
