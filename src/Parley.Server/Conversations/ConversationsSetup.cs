@@ -9,12 +9,6 @@ public static class ConversationsSetup
     {
         var services = builder.Services;
         services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RedactionSettings>().BindConfiguration(RedactionSettings.Section)
-            .Validate(r => (r.EnabledTypes ?? []).Concat(r.DisabledTypes).All(t => Parley.Engine.Redaction.PiiTypes.Normalize(t) is not null),
-                "Parley:Redaction names an unknown PII type; see docs/configuration.md for the list.")
-            .ValidateOnStart();
-        services.AddSingleton<MessageAnalyzer>();
-        services.AddHostedService<AnalyzerWarmUp>();
         services.AddSingleton<BuiltInAnswerEngine>();
         services.AddSingleton<IAnswerGenerator, BuiltInAnswerGenerator>();
         services.AddSingleton<ConversationLocks>();

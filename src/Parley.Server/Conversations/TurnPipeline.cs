@@ -60,7 +60,7 @@ public sealed class TurnPipeline(
 
         var profile = await tenantUnderstanding.ForTenantAsync(conversation.TenantId, cancellationToken);
         var redaction = analyzer.Redact(text, profile);
-        Understanding understanding;
+        MessageUnderstanding understanding;
         IDisposable? turn = null;
         if (target.Lock is null)
         {
@@ -213,7 +213,7 @@ public sealed class TurnPipeline(
     /// every surface, and the bot stays silent (no answer is generated or stored).
     /// </summary>
     private async Task<TurnResult> HeldAsync(
-        Conversation conversation, string text, IReadOnlyList<RedactionView> redactions, Understanding understanding, JsonElement? metadata, long started, ITurnObserver? observer)
+        Conversation conversation, string text, IReadOnlyList<RedactionView> redactions, MessageUnderstanding understanding, JsonElement? metadata, long started, ITurnObserver? observer)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var userMessage = NewMessage(conversation, MessageTypes.User, text, now);

@@ -6,6 +6,7 @@ using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.Outbound;
 using Parley.Server.Realtime;
 using Parley.Server.Storage;
+using Parley.Server.Understanding;
 
 namespace Parley.Server.Tools;
 

@@ -34,7 +34,7 @@ public sealed class ToolTurns(ToolExecutor executor, ToolRegistry registry, Tool
     /// When a route matches the message (the assistant's routes before the tenant's; intent before
     /// keywords), runs its tool and returns the answer made from the result; otherwise null.
     /// </summary>
-    public async Task<Answer?> TryRouteAsync(Conversation conversation, Conversations.Understanding understanding, string redactedText, CancellationToken cancellationToken)
+    public async Task<Answer?> TryRouteAsync(Conversation conversation, Understanding.MessageUnderstanding understanding, string redactedText, CancellationToken cancellationToken)
     {
         var all = catalog.FindRoutes(conversation.TenantId);
         if (all is null)
