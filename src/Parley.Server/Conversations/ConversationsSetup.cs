@@ -1,4 +1,5 @@
 using Parley.Server.Conversations.Llm;
+using Parley.Server.Infrastructure.Events;
 using Parley.Server.Knowledge;
 
 namespace Parley.Server.Conversations;
@@ -19,7 +20,12 @@ public static class ConversationsSetup
         services.AddSingleton<IKnowledgeSearch, EmptyKnowledgeSearch>();
         services.AddScoped<ConversationService>();
         services.AddSingleton<ConversationQueries>();
+        services.AddScoped<TurnAnswers>();
         services.AddScoped<TurnPipeline>();
+        // After a turn is stored, in this order (Realtime's fan-out registers after these).
+        services.AddSingleton<IStoredEventHandler<TurnStored>, RecentMessagesOnTurnStored>();
+        services.AddSingleton<IStoredEventHandler<TurnStored>, UsageOnTurnStored>();
+        services.AddSingleton<IStoredEventHandler<TurnStored>, MetricsOnTurnStored>();
         services.AddParleyLlm(builder.Configuration);
         return builder;
     }

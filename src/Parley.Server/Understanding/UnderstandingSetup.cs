@@ -12,6 +12,7 @@ public static class UnderstandingSetup
         builder.Services.AddSingleton<MessageAnalyzer>();
         builder.Services.AddHostedService<AnalyzerWarmUp>();
         builder.Services.AddSingleton<TenantUnderstanding>();
+        builder.Services.AddSingleton<IMessageReader, MessageReader>();
         builder.Services.AddSingleton<IntentTraining>();
         return builder;
     }
