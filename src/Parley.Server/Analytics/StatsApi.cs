@@ -23,7 +23,7 @@ public sealed record UsageDay(string Date, long Conversations, long Messages, lo
 
 public sealed record UsageResponse(string Period, DateTime StartDate, DateTime EndDate, long Conversations, long Messages, long BackgroundTasks, long ApiCalls, IReadOnlyList<UsageDay> Daily, string Scope);
 
-/// <summary>001 <c>/analytics/stats</c> and <c>/analytics/usage</c>: any signed-in user; figures are the caller's tenant (platform with scope=platform for platform admins).</summary>
+/// <summary>Three-Database Chatbot <c>/analytics/stats</c> and <c>/analytics/usage</c>: any signed-in user; figures are the caller's tenant (platform with scope=platform for platform admins).</summary>
 public static partial class StatsApi
 {
     public static async Task<Results<Ok<StatsResponse>, ErrorResult>> StatsAsync(

@@ -69,7 +69,7 @@ public sealed class AnalyzerWarmUp(MessageAnalyzer analyzer) : BackgroundService
 }
 
 /// <summary>
-/// Which PII types are redacted from customer messages (Presidio or document-004 names). By
+/// Which PII types are redacted from customer messages (Presidio or HeliosCS names). By
 /// default everything the engine detects except dates, URLs, titles and nationality/religion/party
 /// words, which carry what a support answer needs (order dates, links) and identify no one.
 /// </summary>

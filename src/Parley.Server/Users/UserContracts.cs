@@ -5,8 +5,8 @@ using Parley.Server.Tenants;
 namespace Parley.Server.Users;
 
 /// <summary>
-/// A user as every document shows it: 000's username/full_name/is_verified, 001's
-/// subscription_plan/is_active, 002's name, 004's role/tenant_id.
+/// A user as every document shows it: Integration Platform's username/full_name/is_verified, Three-Database Chatbot's
+/// subscription_plan/is_active, Customer Care AI's name, HeliosCS's role/tenant_id.
 /// </summary>
 public sealed record UserResponse(
     Guid Id,

@@ -11,7 +11,7 @@ namespace Parley.Server.Infrastructure.Events;
 /// </summary>
 public sealed record DomainEvent(Guid Id, Guid TenantId, string Type, object Data, DateTimeOffset OccurredAt, Guid? OwnerUserId = null);
 
-/// <summary>The event names webhook subscribers choose from (documents 002 and 003).</summary>
+/// <summary>The event names webhook subscribers choose from (the Customer Care AI and AI Assistant Platform documents).</summary>
 public static class EventTypes
 {
     public const string ConversationCreated = "conversation.created";

@@ -16,7 +16,7 @@ public sealed class RateLimitingOptions
     public RateLimitPolicyOptions Chat { get; set; } = new() { PerUser = 50, PerIp = 50 };
     public RateLimitPolicyOptions Upload { get; set; } = new() { PerUser = 10, PerIp = 10 };
 
-    /// <summary>Concurrent WebSocket connections one user may hold (document 002).</summary>
+    /// <summary>Concurrent WebSocket connections one user may hold (the Customer Care AI document).</summary>
     [Range(1, 100_000)] public int WebSocketConnectionsPerUser { get; set; } = 10;
 
     public RateLimitPolicyOptions? For(string policy) => policy switch
