@@ -3,7 +3,7 @@ namespace Parley.Engine.Redaction;
 /// <summary>
 /// Masked forms keep just enough for a person to recognise their own value (the last four digits of a
 /// card, the first letter of an email) and never enough to use it: the shape of the original, with
-/// separators, so <c>1234-5678-9012-3456</c> becomes <c>****-****-****-3456</c> as document 004 shows.
+/// separators, so <c>1234-5678-9012-3456</c> becomes <c>****-****-****-3456</c> as the HeliosCS document shows.
 /// </summary>
 internal static class Masking
 {

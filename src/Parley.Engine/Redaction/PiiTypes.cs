@@ -3,7 +3,7 @@ namespace Parley.Engine.Redaction;
 /// <summary>
 /// Entity type names. Internally Parley uses Presidio's names, so spans can be compared with
 /// Presidio's recognizers and evaluation data without translation; <see cref="ToApiName"/> gives the
-/// short names of the HeliosCS API (document 004: <c>ssn</c>, <c>account_number</c>, <c>email</c>, <c>phone</c>).
+/// short names of the HeliosCS API (the HeliosCS document: <c>ssn</c>, <c>account_number</c>, <c>email</c>, <c>phone</c>).
 /// </summary>
 public static class PiiTypes
 {
@@ -13,7 +13,7 @@ public static class PiiTypes
     public const string EmailAddress = "EMAIL_ADDRESS";
     public const string PhoneNumber = "PHONE_NUMBER";
 
-    /// <summary>Presidio's name for bank account numbers; document 004 calls it <c>account_number</c>.</summary>
+    /// <summary>Presidio's name for bank account numbers; the HeliosCS document calls it <c>account_number</c>.</summary>
     public const string AccountNumber = "US_BANK_NUMBER";
     public const string IpAddress = "IP_ADDRESS";
     public const string UsDriverLicense = "US_DRIVER_LICENSE";
@@ -69,7 +69,7 @@ public static class PiiTypes
 
     private static readonly Dictionary<string, string> FromAnyName = BuildReverse();
 
-    /// <summary>The document-004 style name (<c>ssn</c>, <c>account_number</c>, ...).</summary>
+    /// <summary>The HeliosCS style name (<c>ssn</c>, <c>account_number</c>, ...).</summary>
     public static string ToApiName(string type) =>
         ApiNames.TryGetValue(type, out var name) ? name : type.ToLowerInvariant();
 

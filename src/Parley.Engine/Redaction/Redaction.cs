@@ -2,7 +2,7 @@ namespace Parley.Engine.Redaction;
 
 /// <summary>
 /// One removed value. <see cref="Start"/> and <see cref="End"/> are offsets in the ORIGINAL text
-/// (end exclusive); <see cref="Type"/> uses Presidio's names, <see cref="ApiType"/> document 004's.
+/// (end exclusive); <see cref="Type"/> uses Presidio's names, <see cref="ApiType"/> the HeliosCS document's.
 /// </summary>
 public sealed record Redaction(string Type, string Original, string Masked, int Start, int End)
 {

@@ -26,7 +26,7 @@ public sealed record AgentPerformance(
 
 public sealed record PerformanceReport(IReadOnlyList<AgentPerformance> Agents, DateTime StartDate, DateTime EndDate, string Scope);
 
-/// <summary>Analytics of documents 001, 002 and 004; every metric is defined in docs/analytics.md.</summary>
+/// <summary>Analytics of the Three-Database Chatbot document, Customer Care AI and HeliosCS; every metric is defined in docs/analytics.md.</summary>
 public static class AnalyticsApi
 {
     public static RouteGroupBuilder MapAnalytics(this RouteGroupBuilder api)
@@ -56,7 +56,7 @@ public static class AnalyticsApi
             return error!;
         }
 
-        // Document 002 gives this to every user: a user's figures are of their own conversations.
+        // The Customer Care AI document gives this to every user: a user's figures are of their own conversations.
         if (!me.IsAgentOrAdmin)
         {
             return TypedResults.Ok(await OwnConversationAnalytics.ComputeAsync(db, me.RequiredUserId, scope, timeframe, cancellationToken));

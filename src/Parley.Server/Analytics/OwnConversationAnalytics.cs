@@ -5,7 +5,7 @@ using Parley.Server.Storage;
 namespace Parley.Server.Analytics;
 
 /// <summary>
-/// Document 002's <c>GET /analytics/conversations</c> for a plain user: the same figures over the
+/// The Customer Care AI document's <c>GET /analytics/conversations</c> for a plain user: the same figures over the
 /// caller's own conversations (<c>"scope": "own"</c>). The hourly rollups are per tenant, so these are
 /// read from the user's conversations and messages, which the (user_id) index keeps small.
 /// </summary>

@@ -24,9 +24,9 @@ public sealed record UsageDay(string Date, long Conversations, long Messages, lo
 public sealed record UsageResponse(string Period, DateTime StartDate, DateTime EndDate, long Conversations, long Messages, long BackgroundTasks, long? ApiCalls, IReadOnlyList<UsageDay> Daily, string Scope);
 
 /// <summary>
-/// 001 <c>/analytics/stats</c> and <c>/analytics/usage</c>: any signed-in user. Agents and admins get
-/// their tenant's figures (the platform's with scope=platform for platform admins), a plain user
-/// their own (<see cref="OwnStats"/>).
+/// Three-Database Chatbot <c>/analytics/stats</c> and <c>/analytics/usage</c>: any signed-in user.
+/// Agents and admins get their tenant's figures (the platform's with scope=platform for platform
+/// admins), a plain user their own (<see cref="OwnStats"/>).
 /// </summary>
 public static partial class StatsApi
 {

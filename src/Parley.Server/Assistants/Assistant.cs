@@ -5,7 +5,7 @@ using Parley.Server.Storage;
 namespace Parley.Server.Assistants;
 
 /// <summary>
-/// A bot persona of a tenant (003 <c>/assistants</c>): what it is told (system prompt, personality),
+/// A bot persona of a tenant (AI Assistant Platform <c>/assistants</c>): what it is told (system prompt, personality),
 /// which model settings replace the configured ones, which tools and knowledge categories it may use.
 /// Exactly one assistant per tenant is the default that conversations without one are bound to.
 /// </summary>

@@ -5,7 +5,7 @@ using Parley.Server.Infrastructure.Validation;
 namespace Parley.Server.Assistants;
 
 /// <summary>
-/// 003's assistant fields (<c>name, description, personality, system_prompt, tools, model,
+/// AI Assistant Platform's assistant fields (<c>name, description, personality, system_prompt, tools, model,
 /// temperature, status, category</c>) plus the knowledge categories it may search. On create
 /// <c>name</c> is required; on update every field is optional and only the ones sent change.
 /// </summary>
@@ -77,7 +77,7 @@ public sealed record AssistantRequest(
     }
 }
 
-/// <summary>An assistant as 003 shows it; <c>system_prompt</c> is shown to agents and admins only.</summary>
+/// <summary>An assistant as AI Assistant Platform shows it; <c>system_prompt</c> is shown to agents and admins only.</summary>
 public sealed record AssistantView(
     Guid Id,
     Guid AssistantId,

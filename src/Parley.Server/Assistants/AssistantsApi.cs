@@ -8,7 +8,7 @@ using Parley.Server.Storage;
 namespace Parley.Server.Assistants;
 
 /// <summary>
-/// Document 003: <c>/assistants</c>, for every role. Agents and admins read and change all of the
+/// The AI Assistant Platform document: <c>/assistants</c>, for every role. Agents and admins read and change all of the
 /// tenant's assistants; a user reads the tenant's shared ones and their own, and changes only their
 /// own (which stay private to them). Choosing the tenant's default is for agents and admins.
 /// </summary>
@@ -41,7 +41,7 @@ public static class AssistantsApi
         return group;
     }
 
-    /// <summary>003 filters with plain <c>status</c> and <c>category</c> parameters as well as <c>filter[...]</c>.</summary>
+    /// <summary>AI Assistant Platform filters with plain <c>status</c> and <c>category</c> parameters as well as <c>filter[...]</c>.</summary>
     private static async Task<Results<PagedResult<AssistantView>, ErrorResult>> ListAsync(
         ParleyDb db, CurrentUser me, AssistantDirectory directory, PageQuery query, string? status, string? category, CancellationToken cancellationToken)
     {

@@ -158,7 +158,7 @@ public static class AuthApi
                 : TypedResults.Ok(new TokenResponse(pair.AccessToken, pair.RefreshToken, "bearer", pair.ExpiresIn, UserResponse.From(user!, await db.PlanOfAsync(user!.TenantId, cancellationToken))));
         }
 
-        // Document 000 refreshes with the current access token as Bearer: a new access token for
+        // The Integration Platform document refreshes with the current access token as Bearer: a new access token for
         // the same (still active) session; the refresh token is not rotated.
         if (me.IsAuthenticated && me.SessionId is { } sessionId)
         {

@@ -5,7 +5,7 @@ using Parley.Server.Users;
 
 namespace Parley.Server.Auth;
 
-/// <summary>Every documented registration shape: 000 (username, full_name), 001 (subscription_plan), 002 (name).</summary>
+/// <summary>Every documented registration shape: Integration Platform (username, full_name), Three-Database Chatbot (subscription_plan), Customer Care AI (name).</summary>
 public sealed record RegisterRequest(string? Email, string? Username, string? Password, string? FullName, string? Name, string? SubscriptionPlan) : IValidatable
 {
     public IEnumerable<FieldError> Validate()
@@ -22,12 +22,12 @@ public sealed record RegisterRequest(string? Email, string? Username, string? Pa
     }
 }
 
-/// <summary>JSON (001-004) or form fields (000: <c>username</c> may hold the email).</summary>
+/// <summary>JSON (Three-Database Chatbot to HeliosCS) or form fields (Integration Platform: <c>username</c> may hold the email).</summary>
 public sealed record LoginRequest(string? Email, string? Username, string? Password);
 
 public sealed record RefreshRequest(string? RefreshToken);
 
-/// <summary>Registration answers with the user (000) and with tokens plus <c>user</c> (001).</summary>
+/// <summary>Registration answers with the user (Integration Platform) and with tokens plus <c>user</c> (Three-Database Chatbot).</summary>
 public sealed record RegisterResponse(
     Guid Id,
     string Email,
@@ -52,7 +52,7 @@ public sealed record RegisterResponse(
 
 public sealed record LoginResponse(string AccessToken, string RefreshToken, string TokenType, int ExpiresIn, UserResponse User);
 
-/// <summary>From /auth/refresh. <c>refresh_token</c> is null when the call was made with an access token (000's form).</summary>
+/// <summary>From /auth/refresh. <c>refresh_token</c> is null when the call was made with an access token (Integration Platform's form).</summary>
 public sealed record TokenResponse(string AccessToken, string? RefreshToken, string TokenType, int ExpiresIn, UserResponse User);
 
 public sealed record MessageResponse(string Message);

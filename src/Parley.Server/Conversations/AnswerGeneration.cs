@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Parley.Server.Knowledge;
+using Parley.Server.Understanding;
 
 namespace Parley.Server.Conversations;
 
@@ -8,7 +9,7 @@ public sealed record AnswerContext(
     Conversation Conversation,
     IReadOnlyList<Message> History,
     string Question,
-    Understanding Understanding,
+    MessageUnderstanding Understanding,
     IReadOnlyList<Passage> Passages,
     bool Escalating,
     Llm.LlmOverrides? Overrides = null,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Parley.Server.Knowledge;
+using Parley.Server.Understanding;
 
 namespace Parley.Server.Conversations;
 
@@ -33,7 +34,7 @@ public sealed class BuiltInAnswerEngine
     /// <summary>Whether the conversation already waits for (or is with) a person: the bot then stops offering one.</summary>
     public static bool PersonComing(Conversation conversation) => conversation.Status == ConversationStatus.Escalated;
 
-    public Answer Answer(Understanding understanding, IReadOnlyList<Passage> passages, bool escalating, bool personComing = false)
+    public Answer Answer(MessageUnderstanding understanding, IReadOnlyList<Passage> passages, bool escalating, bool personComing = false)
     {
         if (escalating)
         {

@@ -7,7 +7,7 @@ using Parley.Server.Storage;
 
 namespace Parley.Server.Conversations;
 
-/// <summary>The chat surfaces of documents 000 (<c>/chat/sessions</c>), 001 (<c>/chat/message</c>, <c>/chat/history</c>) and 004 (<c>/chat/process</c>).</summary>
+/// <summary>The chat surfaces of the Integration Platform document (<c>/chat/sessions</c>), Three-Database Chatbot (<c>/chat/message</c>, <c>/chat/history</c>) and HeliosCS (<c>/chat/process</c>).</summary>
 public static class ChatApi
 {
     public static RouteGroupBuilder MapChat(this RouteGroupBuilder api)

@@ -22,14 +22,14 @@ internal static class MessageRules
     }
 }
 
-/// <summary>000: <c>POST /chat/sessions</c> starts a session with its first message.</summary>
+/// <summary>Integration Platform: <c>POST /chat/sessions</c> starts a session with its first message.</summary>
 public sealed record CreateChatSessionRequest(string? Message, JsonElement? Metadata) : IValidatable
 {
     public IEnumerable<FieldError> Validate() => MessageRules.Text("message", Message);
 }
 
 /// <summary>
-/// 001 and 004 name a session by its id or by a string the client chose (001's
+/// Three-Database Chatbot and HeliosCS name a session by its id or by a string the client chose (Three-Database Chatbot's
 /// <c>"optional-session-id"</c>): a GUID is the conversation's id, anything else its external id.
 /// </summary>
 internal static class SessionIdRules
@@ -54,19 +54,19 @@ internal static class SessionIdRules
     }
 }
 
-/// <summary>001: <c>POST /chat/message</c>; a new session is made when <c>session_id</c> is absent.</summary>
+/// <summary>Three-Database Chatbot: <c>POST /chat/message</c>; a new session is made when <c>session_id</c> is absent.</summary>
 public sealed record ChatMessageRequest(string? Message, string? SessionId, JsonElement? Metadata) : IValidatable
 {
     public IEnumerable<FieldError> Validate() => MessageRules.Text("message", Message).Concat(SessionIdRules.Check(SessionId));
 }
 
-/// <summary>004: <c>POST /chat/process</c> with optional <c>context</c>, kept with the message.</summary>
+/// <summary>HeliosCS: <c>POST /chat/process</c> with optional <c>context</c>, kept with the message.</summary>
 public sealed record ChatProcessRequest(string? SessionId, string? Message, JsonElement? Context) : IValidatable
 {
     public IEnumerable<FieldError> Validate() => MessageRules.Text("message", Message).Concat(SessionIdRules.Check(SessionId));
 }
 
-/// <summary>003 (<c>assistant_id, title, initial_message</c>); 002 sends no body at all.</summary>
+/// <summary>AI Assistant Platform (<c>assistant_id, title, initial_message</c>); Customer Care AI sends no body at all.</summary>
 public sealed record CreateConversationRequest(Guid? AssistantId, string? Title, string? InitialMessage, JsonElement? Metadata) : IValidatable
 {
     public IEnumerable<FieldError> Validate()
@@ -75,7 +75,7 @@ public sealed record CreateConversationRequest(Guid? AssistantId, string? Title,
 
 public sealed record Attachment(string? Type, string? Url, string? Name);
 
-/// <summary>002 sends <c>message</c> and <c>metadata</c>; 003 sends <c>content</c> and <c>attachments</c>.</summary>
+/// <summary>Customer Care AI sends <c>message</c> and <c>metadata</c>; AI Assistant Platform sends <c>content</c> and <c>attachments</c>.</summary>
 public sealed record PostMessageRequest(string? Message, string? Content, JsonElement? Metadata, IReadOnlyList<Attachment>? Attachments) : IValidatable
 {
     public string? Text => Message ?? Content;
@@ -85,7 +85,7 @@ public sealed record PostMessageRequest(string? Message, string? Content, JsonEl
             .Concat(Attachments is { Count: > 10 } ? [new FieldError("attachments", "At most 10 attachments.")] : []);
 }
 
-/// <summary>004: <c>POST /sessions/create</c>.</summary>
+/// <summary>HeliosCS: <c>POST /sessions/create</c>.</summary>
 public sealed record CreateSessionRequest(string? CustomerId, string? Channel, JsonElement? Metadata) : IValidatable
 {
     public IEnumerable<FieldError> Validate()
@@ -102,7 +102,7 @@ public sealed record CreateSessionRequest(string? CustomerId, string? Channel, J
     }
 }
 
-/// <summary>004: <c>POST /messages/send</c> stores a message without asking the bot.</summary>
+/// <summary>HeliosCS: <c>POST /messages/send</c> stores a message without asking the bot.</summary>
 public sealed record SendMessageRequest(Guid? SessionId, string? Content, string? MessageType, JsonElement? Metadata) : IValidatable
 {
     public IEnumerable<FieldError> Validate()
@@ -124,7 +124,7 @@ public sealed record SendMessageRequest(Guid? SessionId, string? Content, string
     }
 }
 
-/// <summary>004: <c>POST /messages/{id}/feedback</c>.</summary>
+/// <summary>HeliosCS: <c>POST /messages/{id}/feedback</c>.</summary>
 public sealed record FeedbackRequest(int? Rating, string? Feedback, string? Category) : IValidatable
 {
     public IEnumerable<FieldError> Validate()

@@ -5,7 +5,7 @@ using Parley.Server.Storage;
 namespace Parley.Server.Conversations;
 
 /// <summary>
-/// One conversation, whatever a document calls it (000/001/004 "session", 002/003 "conversation").
+/// One conversation, whatever a document calls it (Integration Platform, Three-Database Chatbot and HeliosCS "session", Customer Care AI and AI Assistant Platform "conversation").
 /// <see cref="LastSequence"/> numbers its messages and realtime events so clients can resume.
 /// </summary>
 public sealed class Conversation : ITenantOwned
@@ -14,7 +14,7 @@ public sealed class Conversation : ITenantOwned
     public Guid TenantId { get; set; }
     public Guid? UserId { get; set; }
     public string? CustomerId { get; set; }
-    /// <summary>A session id the client chose (001's <c>"optional-session-id"</c>); unique per tenant and owner.</summary>
+    /// <summary>A session id the client chose (Three-Database Chatbot's <c>"optional-session-id"</c>); unique per tenant and owner.</summary>
     public string? ExternalId { get; set; }
     public Guid? AssistantId { get; set; }
     public required string Title { get; set; }

@@ -1,11 +1,12 @@
 using System.Text.Json;
+using Parley.Server.Understanding;
 
 namespace Parley.Server.Conversations;
 
 /// <summary>
-/// A stored message as every document shows one: 004's Message (<c>id, session_id, content,
-/// message_type, timestamp, status, metadata, citations, redactions</c>), 002's
-/// (<c>message_id, conversation_id, sender, message</c>) and 001's history (<c>actor</c>).
+/// A stored message as every document shows one: HeliosCS's Message (<c>id, session_id, content,
+/// message_type, timestamp, status, metadata, citations, redactions</c>), Customer Care AI's
+/// (<c>message_id, conversation_id, sender, message</c>) and Three-Database Chatbot's history (<c>actor</c>).
 /// </summary>
 public sealed record MessageView(
     Guid Id,
@@ -36,7 +37,7 @@ public sealed record MessageView(
     public static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement.Clone();
 }
 
-/// <summary>A conversation as 003 and 004 show it (and 002's <c>conversation_id</c>, 000's <c>session_id</c>).</summary>
+/// <summary>A conversation as AI Assistant Platform and HeliosCS show it (and Customer Care AI's <c>conversation_id</c>, Integration Platform's <c>session_id</c>).</summary>
 public sealed record ConversationView(
     Guid Id,
     Guid ConversationId,
@@ -66,9 +67,9 @@ public sealed record ConversationView(
 }
 
 /// <summary>
-/// One answered turn with every documented field: 001's <c>response, session_id, confidence,
-/// cached, response_time_ms</c>; 004's <c>citations, redactions, escalation_needed, intent,
-/// entities</c> (entities as 004's flat object; the full list is <c>entity_list</c>).
+/// One answered turn with every documented field: Three-Database Chatbot's <c>response, session_id, confidence,
+/// cached, response_time_ms</c>; HeliosCS's <c>citations, redactions, escalation_needed, intent,
+/// entities</c> (entities as HeliosCS's flat object; the full list is <c>entity_list</c>).
 /// </summary>
 public sealed record TurnResponse(
     string Response,
@@ -95,7 +96,7 @@ public sealed record TurnResponse(
         t.Answer.Citations, t.Redactions, t.EscalationNeeded, t.EscalationReason, t.Understanding.Intent,
         Flatten(t.Understanding.Entities), t.Understanding.Entities, t.Answer.TokensUsed, t.Answer.Engine, [database]);
 
-    /// <summary>004's <c>{"type": value}</c> form: the first value of each type.</summary>
+    /// <summary>HeliosCS's <c>{"type": value}</c> form: the first value of each type.</summary>
     public static Dictionary<string, object?> Flatten(IReadOnlyList<EntityView> entities)
     {
         var flat = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -108,11 +109,11 @@ public sealed record TurnResponse(
     }
 }
 
-/// <summary>002's <c>response</c> object inside a posted message's answer.</summary>
+/// <summary>Customer Care AI's <c>response</c> object inside a posted message's answer.</summary>
 public sealed record NluResponse(string Text, string Intent, double Confidence, IReadOnlyList<EntityView> Entities, IReadOnlyList<CitationView> Citations, bool EscalationNeeded);
 
 /// <summary>
-/// The answer to posting a message into a conversation (002 and 003): the stored user message
+/// The answer to posting a message into a conversation (Customer Care AI and AI Assistant Platform): the stored user message
 /// (<c>message_id, conversation_id, sender, message, content, timestamp</c>), the reply under
 /// <c>response</c>, and the reply as a message of its own.
 /// </summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Parley.Server.Understanding;
 
 namespace Parley.Server.Conversations;
 
@@ -24,10 +25,10 @@ public static class EscalationPolicy
 {
     public const string CustomerRequested = "customer_requested_human";
 
-    public static bool AsksForPerson(Understanding understanding) => understanding.Intent == "human_handoff" && understanding.Confidence >= 0.4;
+    public static bool AsksForPerson(MessageUnderstanding understanding) => understanding.Intent == "human_handoff" && understanding.Confidence >= 0.4;
 
     /// <summary>Decided from the message alone: the customer asks for a person, or complains angrily.</summary>
-    public static (bool Escalate, string? Reason) BeforeAnswer(Conversation conversation, Understanding understanding, ConversationOptions options)
+    public static (bool Escalate, string? Reason) BeforeAnswer(Conversation conversation, MessageUnderstanding understanding, ConversationOptions options)
     {
         if (conversation.Status == ConversationStatus.Escalated)
         {

@@ -76,7 +76,7 @@ public sealed class ConversationService(
     }
 
     /// <summary>
-    /// The conversation a session id names (001, 004): a GUID is a conversation id as in
+    /// The conversation a session id names (Three-Database Chatbot, HeliosCS): a GUID is a conversation id as in
     /// <see cref="ForTurnAsync"/>; any other string is an external id the client chose, looked up
     /// among the caller's own conversations in their tenant and started on first use. Another
     /// user's conversation with the same external id is never continued.

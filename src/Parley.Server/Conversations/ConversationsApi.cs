@@ -8,7 +8,7 @@ using Parley.Server.Storage;
 
 namespace Parley.Server.Conversations;
 
-/// <summary>Documents 002 and 003: <c>/conversations</c> and their messages.</summary>
+/// <summary>The Customer Care AI and AI Assistant Platform documents: <c>/conversations</c> and their messages.</summary>
 public static class ConversationsApi
 {
     internal static readonly ListSpec<Conversation> ListSpec = new ListSpec<Conversation>(c => c.Id)
@@ -34,7 +34,7 @@ public static class ConversationsApi
         return group;
     }
 
-    /// <summary>003 filters by <c>assistant_id</c> and <c>status</c> as plain parameters as well as <c>filter[...]</c>.</summary>
+    /// <summary>AI Assistant Platform filters by <c>assistant_id</c> and <c>status</c> as plain parameters as well as <c>filter[...]</c>.</summary>
     private static Task<Results<PagedResult<ConversationView>, ErrorResult>> ListAsync(
         ConversationService conversations, PageQuery query, [FromQuery(Name = "assistant_id")] Guid? assistantId, string? status, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Parley.Server.Conversations.Llm;
+using Parley.Server.Infrastructure.Events;
 using Parley.Server.Knowledge;
 
 namespace Parley.Server.Conversations;
@@ -9,12 +10,6 @@ public static class ConversationsSetup
     {
         var services = builder.Services;
         services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RedactionSettings>().BindConfiguration(RedactionSettings.Section)
-            .Validate(r => (r.EnabledTypes ?? []).Concat(r.DisabledTypes).All(t => Parley.Engine.Redaction.PiiTypes.Normalize(t) is not null),
-                "Parley:Redaction names an unknown PII type; see docs/configuration.md for the list.")
-            .ValidateOnStart();
-        services.AddSingleton<MessageAnalyzer>();
-        services.AddHostedService<AnalyzerWarmUp>();
         services.AddSingleton<BuiltInAnswerEngine>();
         services.AddSingleton<IAnswerGenerator, BuiltInAnswerGenerator>();
         services.AddSingleton<ConversationLocks>();
@@ -25,7 +20,12 @@ public static class ConversationsSetup
         services.AddSingleton<IKnowledgeSearch, EmptyKnowledgeSearch>();
         services.AddScoped<ConversationService>();
         services.AddSingleton<ConversationQueries>();
+        services.AddScoped<TurnAnswers>();
         services.AddScoped<TurnPipeline>();
+        // After a turn is stored, in this order (Realtime's fan-out registers after these).
+        services.AddSingleton<IStoredEventHandler<TurnStored>, RecentMessagesOnTurnStored>();
+        services.AddSingleton<IStoredEventHandler<TurnStored>, UsageOnTurnStored>();
+        services.AddSingleton<IStoredEventHandler<TurnStored>, MetricsOnTurnStored>();
         services.AddParleyLlm(builder.Configuration);
         return builder;
     }

@@ -9,7 +9,7 @@ using Parley.Server.Understanding;
 
 namespace Parley.Server.Conversations;
 
-/// <summary>Document 004: <c>/sessions/*</c> (the same conversations under 004's names).</summary>
+/// <summary>The HeliosCS document: <c>/sessions/*</c> (the same conversations under HeliosCS's names).</summary>
 public static class SessionsApi
 {
     public static RouteGroupBuilder MapSessions(this RouteGroupBuilder api)
@@ -50,7 +50,7 @@ public static class SessionsApi
     }
 }
 
-/// <summary>Document 004: <c>/messages/*</c>.</summary>
+/// <summary>The HeliosCS document: <c>/messages/*</c>.</summary>
 public static class MessagesApi
 {
     private static readonly ListSpec<Message> ListSpec = new ListSpec<Message>(m => m.Id)

@@ -16,7 +16,7 @@ namespace Parley.Server.Handoff;
 /// leaves a system message in the conversation and tells its sockets (<c>escalation</c>, <c>presence</c>).
 /// </summary>
 public sealed class HandoffService(
-    ParleyDb db, CurrentUser me, TicketService tickets, DomainEvents events, ConversationLocks locks, ConversationNotifier notifier, TimeProvider clock)
+    ParleyDb db, CurrentUser me, TicketService tickets, DomainEvents events, ConversationLocks locks, ConversationNotifier notifier, TimeProvider clock) : ITurnEscalation
 {
     /// <summary>
     /// Marks a conversation escalated inside the caller's unit of work (a turn, or <see cref="EscalateAsync"/>):
@@ -32,6 +32,9 @@ public sealed class HandoffService(
         await events.RaiseAsync(db, conversation.TenantId, EventTypes.ConversationUpdated, ConversationEventData.From(conversation, previousStatus, reason), conversation.UserId, cancellationToken);
         return ticket;
     }
+
+    Task ITurnEscalation.EscalateAsync(Conversation conversation, string previousStatus, string? reason, string lastCustomerMessage, CancellationToken cancellationToken)
+        => EscalatedAsync(conversation, previousStatus, reason, lastCustomerMessage, cancellationToken);
 
     /// <summary>Escalates on request (the customer, an agent, or the escalate_to_human tool); escalating twice changes nothing.</summary>
     public async Task<(Conversation? Conversation, Ticket? Ticket, ErrorResult? Error)> EscalateAsync(Conversation conversation, string? reason, CancellationToken cancellationToken)

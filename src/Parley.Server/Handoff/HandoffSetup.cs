@@ -1,3 +1,4 @@
+using Parley.Server.Conversations;
 using Parley.Server.Tools;
 
 namespace Parley.Server.Handoff;
@@ -7,6 +8,7 @@ public static class HandoffSetup
     public static WebApplicationBuilder AddParleyHandoff(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<HandoffService>();
+        builder.Services.AddScoped<ITurnEscalation>(sp => sp.GetRequiredService<HandoffService>());
         builder.Services.AddSingleton<IBuiltInTool, EscalateToHumanTool>();
         return builder;
     }

@@ -5,7 +5,7 @@ using Parley.Server.Storage;
 namespace Parley.Server.Integrations;
 
 /// <summary>
-/// A connection to a tenant's business system (000 <c>/integrations</c>). <see cref="Credentials"/>
+/// A connection to a tenant's business system (Integration Platform <c>/integrations</c>). <see cref="Credentials"/>
 /// holds the Data Protection ciphertext of a JSON object; it never leaves the server.
 /// </summary>
 public sealed class Integration : ITenantOwned

@@ -10,7 +10,7 @@ public static class IntegrationConfig
 {
     public const string DefaultGitHubEndpoint = "https://api.github.com";
 
-    /// <summary>Names accepted for the base URL; 000 shows <c>endpoint</c>, people also write the others.</summary>
+    /// <summary>Names accepted for the base URL; Integration Platform shows <c>endpoint</c>, people also write the others.</summary>
     private static readonly string[] EndpointKeys = ["endpoint", "base_url", "url"];
 
     public static JsonObject Parse(string? json)

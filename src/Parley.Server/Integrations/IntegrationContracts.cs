@@ -5,7 +5,7 @@ using Parley.Server.Infrastructure.Validation;
 
 namespace Parley.Server.Integrations;
 
-/// <summary>000's integration body. <c>credentials</c> is a JSON object of strings, write-only.</summary>
+/// <summary>Integration Platform's integration body. <c>credentials</c> is a JSON object of strings, write-only.</summary>
 public sealed record IntegrationRequest(string? Name, string? IntegrationType, string? Type, string? Status, JsonObject? Config, JsonObject? Credentials) : IValidatable
 {
     public string? EffectiveType => IntegrationType ?? Type;

@@ -12,8 +12,8 @@ using Parley.Server.Storage;
 namespace Parley.Server.Integrations;
 
 /// <summary>
-/// Document 000: <c>/integrations</c>. Admins and agents read (credentials never appear: only
-/// <c>has_credentials</c>); only admins write and test. The list is 000's bare array, with the
+/// The Integration Platform document: <c>/integrations</c>. Admins and agents read (credentials never appear: only
+/// <c>has_credentials</c>); only admins write and test. The list is Integration Platform's bare array, with the
 /// paging figures in headers.
 /// </summary>
 public static class IntegrationsApi

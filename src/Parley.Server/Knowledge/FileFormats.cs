@@ -26,7 +26,7 @@ public sealed record SniffResult(FileKind? Kind, int Status, string? Reason)
 /// <summary>
 /// Content checks for uploads. Executables and archives are refused (415) whatever their name;
 /// a file whose bytes contradict its name (a "report.pdf" that is a ZIP, a "notes.txt" with binary
-/// content) is refused as mismatched (422). Images are accepted by document 003 but hold no text to
+/// content) is refused as mismatched (422). Images are accepted by the AI Assistant Platform document but hold no text to
 /// index, so they are refused with 415 until OCR exists.
 /// </summary>
 public static class FileFormats
@@ -92,7 +92,7 @@ public static class FileFormats
         return SniffResult.Ok(kind);
     }
 
-    /// <summary>The size class of document 003: data files (CSV, JSON, XML) may be larger than documents.</summary>
+    /// <summary>The size class of the AI Assistant Platform document: data files (CSV, JSON, XML) may be larger than documents.</summary>
     public static bool IsData(FileKind kind) => kind is FileKind.Csv or FileKind.Json or FileKind.Xml;
 
     private static bool IsExecutable(ReadOnlySpan<byte> data)

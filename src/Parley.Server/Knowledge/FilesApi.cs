@@ -13,7 +13,7 @@ using Parley.Server.Storage;
 namespace Parley.Server.Knowledge;
 
 /// <summary>
-/// <c>POST /files/upload</c> (documents 003 and 004): multipart with <c>file</c>, optional
+/// <c>POST /files/upload</c> (the AI Assistant Platform and HeliosCS documents): multipart with <c>file</c>, optional
 /// <c>category</c>, <c>metadata</c> (a JSON object) and <c>name</c>. The bytes are checked before
 /// anything is stored; the file becomes a knowledge source of type <c>file</c>, indexed in the background.
 /// Every role may upload; a plain user's file is private to them (see docs/security.md).

@@ -14,7 +14,7 @@ using Parley.Server.Storage;
 namespace Parley.Server.Knowledge;
 
 /// <summary>
-/// Document 004's <c>/knowledge/*</c>: sources (agents and admins write the tenant's knowledge base,
+/// The HeliosCS document's <c>/knowledge/*</c>: sources (agents and admins write the tenant's knowledge base,
 /// every user of the tenant reads it) and search. A user's uploaded files are theirs: listed, read,
 /// changed and searched by them and by agents and admins only. Writes answer 202 with a status URL;
 /// the worker indexes in the background.

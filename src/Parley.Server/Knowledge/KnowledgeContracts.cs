@@ -5,7 +5,7 @@ using Parley.Server.Infrastructure.Validation;
 namespace Parley.Server.Knowledge;
 
 /// <summary>
-/// Create or replace a source (document 004's shape plus what the other types need). FAQ pairs
+/// Create or replace a source (the HeliosCS document's shape plus what the other types need). FAQ pairs
 /// come as <c>faqs</c> (or <c>pairs</c>, <c>questions</c>) or as <c>content</c> (a JSON array of
 /// {question, answer}, or <c>Q:</c>/<c>A:</c> lines). <c>category</c> may be top-level or in
 /// <c>metadata</c>.

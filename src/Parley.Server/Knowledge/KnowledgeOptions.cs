@@ -7,7 +7,7 @@ public sealed class KnowledgeOptions
 {
     public const string Section = "Parley:Knowledge";
 
-    /// <summary>Document 003's limits: images 10 MB, documents 50 MB, data files (CSV, JSON, XML) 100 MB.</summary>
+    /// <summary>The AI Assistant Platform document's limits: images 10 MB, documents 50 MB, data files (CSV, JSON, XML) 100 MB.</summary>
     [Range(1, long.MaxValue)]
     public long MaxImageBytes { get; set; } = 10L * 1024 * 1024;
 

@@ -5,13 +5,13 @@ using Parley.Server.Users;
 
 namespace Parley.Server.Notifications;
 
-/// <summary>A message to one user (document 001's <c>/notifications</c>), also pushed live on <c>/ws</c>.</summary>
+/// <summary>A message to one user (the Three-Database Chatbot document's <c>/notifications</c>), also pushed live on <c>/ws</c>.</summary>
 public sealed class Notification : ITenantOwned
 {
     public Guid Id { get; set; }
     public Guid TenantId { get; set; }
     public Guid UserId { get; set; }
-    /// <summary>How it should look: <c>success</c>, <c>info</c>, <c>warning</c> or <c>error</c> (001 shows <c>success</c>).</summary>
+    /// <summary>How it should look: <c>success</c>, <c>info</c>, <c>warning</c> or <c>error</c> (Three-Database Chatbot shows <c>success</c>).</summary>
     public required string Type { get; set; }
     /// <summary>What it is about: <c>task_completed</c>, <c>task_failed</c>, <c>escalation</c>, <c>ticket_assigned</c>, <c>quota_warning</c>, <c>registration_attempt</c>.</summary>
     public required string Category { get; set; }

@@ -10,6 +10,6 @@ public static class NotificationEvents
     public const string TaskFailed = "task.failed";
     public const string QuotaWarning = "quota.warning";
 
-    /// <summary>The <c>/ws</c> message type of a live notification (document 003).</summary>
+    /// <summary>The <c>/ws</c> message type of a live notification (the AI Assistant Platform document).</summary>
     public const string SocketType = "system_notification";
 }

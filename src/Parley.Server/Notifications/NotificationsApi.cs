@@ -12,7 +12,7 @@ public sealed record NotificationList(IReadOnlyList<NotificationView> Notificati
 
 public sealed record MarkReadResponse(int MarkedRead, int UnreadCount);
 
-/// <summary>Document 001's <c>/notifications</c>: every signed-in user sees and marks only their own.</summary>
+/// <summary>The Three-Database Chatbot document's <c>/notifications</c>: every signed-in user sees and marks only their own.</summary>
 public static class NotificationsApi
 {
     public const int DefaultLimit = 20;
@@ -79,7 +79,7 @@ public static class NotificationsApi
         return TypedResults.Ok(new MarkReadResponse(marked, unread));
     }
 
-    /// <summary>Null ids means "all". Ids may carry 001's <c>notif_</c> prefix.</summary>
+    /// <summary>Null ids means "all". Ids may carry Three-Database Chatbot's <c>notif_</c> prefix.</summary>
     private static async Task<(List<Guid>? Ids, ErrorResult? Error)> ReadIdsAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength == 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))

@@ -9,8 +9,8 @@ namespace Parley.Server.Operations;
 public sealed record RootResponse(string Message, string Version, string Status, string Docs, string Openapi);
 
 /// <summary>
-/// <c>status</c> is "healthy" (000) rather than 002's "ok", and <c>timestamp</c> is ISO 8601 (002)
-/// rather than 000's epoch float; <c>timestamp_unix</c> carries the latter (docs/api-conventions.md).
+/// <c>status</c> is "healthy" (Integration Platform) rather than Customer Care AI's "ok", and <c>timestamp</c> is ISO 8601 (Customer Care AI)
+/// rather than Integration Platform's epoch float; <c>timestamp_unix</c> carries the latter (docs/api-conventions.md).
 /// </summary>
 public sealed record HealthResponse(string Status, string Version, DateTime Timestamp, double TimestampUnix);
 

@@ -55,7 +55,7 @@ public static class OperationsSetup
     private const string RedocContentSecurityPolicy =
         "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
 
-    /// <summary>/openapi.json, Swagger UI at /docs and ReDoc at /redoc (documents 000, 001).</summary>
+    /// <summary>/openapi.json, Swagger UI at /docs and ReDoc at /redoc (the Integration Platform document, Three-Database Chatbot).</summary>
     public static WebApplication UseParleyDocs(this WebApplication app)
     {
         app.MapOpenApi("/openapi.json").AllowAnonymous();

@@ -21,7 +21,7 @@ public sealed record DashboardConversations(long TotalConversations, IReadOnlyLi
 public sealed record DashboardResponse(DashboardUser User, DashboardUsage Usage, DashboardSessions Sessions, DashboardConversations Conversations);
 
 /// <summary>
-/// 001 <c>GET /auth/dashboard</c>. Quotas belong to the tenant (its plan), so usage is the
+/// Three-Database Chatbot <c>GET /auth/dashboard</c>. Quotas belong to the tenant (its plan), so usage is the
 /// tenant's (<c>scope: "tenant"</c>); sessions and conversations are the caller's own.
 /// <c>quota_remaining</c> is the messages left this month (null when the plan is unlimited).
 /// </summary>

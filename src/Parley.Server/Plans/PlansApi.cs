@@ -32,7 +32,7 @@ public sealed record PlanView(string Name, PlanLimitsView Limits);
 
 public sealed record TenantPlanView(Guid TenantId, string SubscriptionPlan, PlanLimitsView Limits);
 
-/// <summary>Plans and their limits, per-tenant plan assignment by platform admins, and 001's <c>/auth/dashboard</c>.</summary>
+/// <summary>Plans and their limits, per-tenant plan assignment by platform admins, and Three-Database Chatbot's <c>/auth/dashboard</c>.</summary>
 public static class PlansApi
 {
     public static RouteGroupBuilder MapPlans(this RouteGroupBuilder api)

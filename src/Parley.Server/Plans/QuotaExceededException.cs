@@ -12,7 +12,8 @@ namespace Parley.Server.Quotas;
 /// <c>quota</c> object (metric, limit, used, plan, reset_at) and <c>Retry-After</c> until the reset.
 /// </summary>
 public sealed class QuotaExceededException(QuotaStatus status)
-    : Exception($"The {status.Plan} plan allows {status.Limit} {Describe(status.Metric)}; the quota resets at {status.ResetAt:yyyy-MM-ddTHH:mm:ssZ}.")
+    : Exception($"The {status.Plan} plan allows {status.Limit} {Describe(status.Metric)}; the quota resets at {status.ResetAt:yyyy-MM-ddTHH:mm:ssZ}."),
+      IWritesOwnResponse
 {
     public const string Code = "QUOTA_EXCEEDED";
 
@@ -24,8 +25,6 @@ public sealed class QuotaExceededException(QuotaStatus status)
         UsageMetrics.BackgroundTasks => "background tasks per month",
         _ => "API calls per day",
     };
-
-    public IResult ToResult() => new QuotaResult(this);
 
     public async Task WriteAsync(HttpContext context)
     {
@@ -47,11 +46,4 @@ public sealed class QuotaExceededException(QuotaStatus status)
     }
 
     private sealed record QuotaBody(string Metric, string Plan, long Limit, long Used, DateTime ResetAt, long RetryAfterSeconds);
-
-    private sealed class QuotaResult(QuotaExceededException exception) : IResult, IStatusCodeHttpResult
-    {
-        public int? StatusCode => 429;
-
-        public Task ExecuteAsync(HttpContext httpContext) => exception.WriteAsync(httpContext);
-    }
 }

@@ -2,11 +2,12 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Parley.Server.Conversations;
+using Parley.Server.Infrastructure.Events;
 
 namespace Parley.Server.Realtime;
 
 /// <summary>Turns stored changes into <see cref="ConversationEvent"/>s for every instance's subscribers.</summary>
-public sealed class ConversationNotifier(ConversationEventHub hub, IOptions<JsonOptions> json, TimeProvider clock)
+public sealed class ConversationNotifier(ConversationEventHub hub, IOptions<JsonOptions> json, TimeProvider clock) : IStoredEventHandler<TurnStored>
 {
     public Task MessageStoredAsync(Conversation conversation, Message message, CancellationToken cancellationToken)
         => hub.PublishAsync(ConversationEvent.ForMessage(message, conversation.UserId), cancellationToken);
@@ -16,8 +17,10 @@ public sealed class ConversationNotifier(ConversationEventHub hub, IOptions<Json
         => hub.PublishAsync(new ConversationEvent(conversation.TenantId, conversation.Id, conversation.UserId, conversation.LastSequence, type,
             JsonSerializer.SerializeToElement(data, json.Value.SerializerOptions), clock.GetUtcNow().UtcDateTime, actorId), cancellationToken);
 
-    public async Task TurnStoredAsync(TurnResult turn, CancellationToken cancellationToken)
+    /// <summary>A stored turn reaches every open surface: its messages, and the escalation it caused.</summary>
+    public async ValueTask HandleAsync(TurnStored stored, CancellationToken cancellationToken)
     {
+        var turn = stored.Turn;
         if (!hub.HasAudience(turn.Conversation.TenantId))
         {
             return;

@@ -260,7 +260,7 @@ public sealed class ConversationSocket(
     private static string? Text(JsonElement frame, string name)
         => frame.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString()) ? value.GetString() : null;
 
-    /// <summary>Streams a turn to the socket that asked for it (000's agent_event, token).</summary>
+    /// <summary>Streams a turn to the socket that asked for it (Integration Platform's agent_event, token).</summary>
     private sealed class SocketTurnObserver(SocketConnection connection, Guid conversationId, ConcurrentDictionary<Guid, byte> mine) : ITurnObserver
     {
         public ValueTask ThinkingAsync(CancellationToken cancellationToken)

@@ -11,8 +11,8 @@ using Parley.Server.Widget;
 namespace Parley.Server.Realtime;
 
 /// <summary>
-/// Every documented WebSocket path: <c>/api/v1/chat/ws/{session_id}</c> (000),
-/// <c>/ws/conversations/{id}</c> (002), <c>/ws/chat/{session_id}</c> (004) and <c>/ws</c> (003),
+/// Every documented WebSocket path: <c>/api/v1/chat/ws/{session_id}</c> (Integration Platform),
+/// <c>/ws/conversations/{id}</c> (Customer Care AI), <c>/ws/chat/{session_id}</c> (HeliosCS) and <c>/ws</c> (AI Assistant Platform),
 /// each also under the other prefix. They share one conversation protocol (see docs/realtime.md).
 /// </summary>
 public static class RealtimeApi

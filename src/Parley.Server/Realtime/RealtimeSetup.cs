@@ -13,6 +13,7 @@ public static class RealtimeSetup
         services.AddSingleton<ConversationEventHub>();
         services.AddSingleton<Infrastructure.Caching.TenantChanges>();
         services.AddSingleton<ConversationNotifier>();
+        services.AddSingleton<Infrastructure.Events.IStoredEventHandler<Conversations.TurnStored>>(sp => sp.GetRequiredService<ConversationNotifier>());
         services.AddSingleton<SocketLimits>();
         services.AddSingleton<OpenSockets>();
         services.AddSingleton<SocketAuthentication>();

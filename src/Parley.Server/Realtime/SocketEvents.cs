@@ -6,8 +6,8 @@ namespace Parley.Server.Realtime;
 public static class SocketEvents
 {
     /// <summary>
-    /// A stored message: 002's <c>{type:"message", content, timestamp, metadata:{intent, confidence}}</c>
-    /// and 004's <c>message</c>, with the full message under <c>message</c> and its sequence.
+    /// A stored message: Customer Care AI's <c>{type:"message", content, timestamp, metadata:{intent, confidence}}</c>
+    /// and HeliosCS's <c>message</c>, with the full message under <c>message</c> and its sequence.
     /// </summary>
     public static object Message(ConversationEvent e)
     {
@@ -59,7 +59,7 @@ public static class SocketEvents
     public static object ForConversation(ConversationEvent e) => e.Type == "message" ? Message(e) : Signal(e);
 
     /// <summary>
-    /// 003's tenant-wide socket: notifications as <c>system_notification</c>, tenant-wide events
+    /// AI Assistant Platform's tenant-wide socket: notifications as <c>system_notification</c>, tenant-wide events
     /// (assistant status) under their own type, conversation events as <c>conversation_update</c>.
     /// </summary>
     public static object ForTenant(ConversationEvent e) => e.Type == Notifications.NotificationEvents.SocketType ? Notifications.NotificationPusher.ToWire(e)

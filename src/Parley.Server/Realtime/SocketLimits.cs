@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 
 namespace Parley.Server.Realtime;
 
-/// <summary>Counts open sockets per user so one account cannot hold more than its share (document 002: 10).</summary>
+/// <summary>Counts open sockets per user so one account cannot hold more than its share (the Customer Care AI document: 10).</summary>
 public sealed class SocketLimits
 {
     private readonly ConcurrentDictionary<Guid, int> _open = new();

@@ -4,7 +4,7 @@ using Parley.Server.Auth;
 namespace Parley.Server.Realtime;
 
 /// <summary>
-/// Document 003's <c>/ws</c>: one socket per client for everything in the tenant it may see
+/// The AI Assistant Platform document's <c>/ws</c>: one socket per client for everything in the tenant it may see
 /// (agents and admins: every conversation; customers: their own) as <c>conversation_update</c>.
 /// <c>assistant_status</c> (tenant-wide events carry no conversation) and <c>system_notification</c> arrive here too.
 /// </summary>

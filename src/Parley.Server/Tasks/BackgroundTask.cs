@@ -39,13 +39,11 @@ public static class TaskStatuses
     public const string Failed = "failed";
     public const string Cancelled = "cancelled";
     public static readonly string[] All = [Submitted, Running, Completed, Failed, Cancelled];
-
-    public static bool IsFinal(string status) => status is Completed or Failed or Cancelled;
 }
 
 public static class TaskTypes
 {
-    /// <summary>001 shows <c>task_type: "analysis"</c> for tasks submitted to <c>/tasks/analyze</c>.</summary>
+    /// <summary>Three-Database Chatbot shows <c>task_type: "analysis"</c> for tasks submitted to <c>/tasks/analyze</c>.</summary>
     public const string Analysis = "analysis";
     public const string Research = "research";
 }

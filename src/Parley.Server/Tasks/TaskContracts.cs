@@ -5,7 +5,7 @@ using Parley.Server.Infrastructure.Validation;
 namespace Parley.Server.Tasks;
 
 /// <summary>
-/// 001 <c>POST /tasks/analyze</c>. <c>data_source</c> is a built-in source or the name of a dataset the
+/// Three-Database Chatbot <c>POST /tasks/analyze</c>. <c>data_source</c> is a built-in source or the name of a dataset the
 /// tenant registered. <c>dataset</c> (CSV text) is Parley's addition for JSON clients; multipart uploads
 /// send a <c>file</c>. <c>own_conversations</c> is set by the server (a client's value is replaced).
 /// </summary>
@@ -30,7 +30,7 @@ public sealed record AnalyzeRequest(string? Description, string? DataSource, Jso
     }
 }
 
-/// <summary>001 <c>POST /tasks/research</c>.</summary>
+/// <summary>Three-Database Chatbot <c>POST /tasks/research</c>.</summary>
 public sealed record ResearchRequest(string? Topic, string? Scope, IReadOnlyList<string>? Sources) : IValidatable
 {
     public IEnumerable<FieldError> Validate()
@@ -69,7 +69,7 @@ public sealed record TaskStatusView(
     string TaskId, Guid Id, string TaskType, string Status, string Description, DateTime CreatedAt, DateTime? StartedAt, DateTime? CompletedAt,
     double? DurationSeconds, bool ResultAvailable, int Attempts, string? Error)
 {
-    /// <summary>001 writes task ids as <c>task_{uuid}</c>; the bare uuid is <c>id</c>.</summary>
+    /// <summary>Three-Database Chatbot writes task ids as <c>task_{uuid}</c>; the bare uuid is <c>id</c>.</summary>
     public static string PublicId(Guid id) => "task_" + id.ToString("D");
 
     public static TaskStatusView From(BackgroundTask t) => new(
@@ -78,7 +78,7 @@ public sealed record TaskStatusView(
         t.Status == TaskStatuses.Completed && t.Result is not null, t.Attempts, t.Error);
 }
 
-/// <summary>001's results: summary, insights, quantitative_results, recommendations; research adds citations.</summary>
+/// <summary>Three-Database Chatbot's results: summary, insights, quantitative_results, recommendations; research adds citations.</summary>
 public sealed record TaskResults(
     string Summary, IReadOnlyList<string> Insights, IReadOnlyDictionary<string, object?> QuantitativeResults, IReadOnlyList<string> Recommendations,
     IReadOnlyList<Citation>? Citations, string GeneratedBy, string? DataSource);

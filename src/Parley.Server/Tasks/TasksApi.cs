@@ -15,9 +15,9 @@ using Parley.Server.Tasks.Datasets;
 namespace Parley.Server.Tasks;
 
 /// <summary>
-/// 001 <c>/tasks/*</c>. Everyone may run research and analyse a CSV they upload; analysing the
+/// Three-Database Chatbot <c>/tasks/*</c>. Everyone may run research and analyse a CSV they upload; analysing the
 /// tenant's own data (conversations, tickets) takes an agent or admin. Admins see every task of
-/// their tenant, others their own. Ids are accepted as <c>task_{uuid}</c> (001) or a bare uuid.
+/// their tenant, others their own. Ids are accepted as <c>task_{uuid}</c> (Three-Database Chatbot) or a bare uuid.
 /// </summary>
 public static class TasksApi
 {
@@ -68,7 +68,7 @@ public static class TasksApi
             return ErrorResult.Validation("dataset", "Upload a CSV (multipart field 'file', or 'dataset' as text) to analyse a dataset.");
         }
 
-        // A plain user's analysis of conversations covers only their own (001's description-only request).
+        // A plain user's analysis of conversations covers only their own (Three-Database Chatbot's description-only request).
         var own = source == DataSources.Conversations && !me.IsAgentOrAdmin;
         if (source == DataSources.Tickets && !me.IsAgentOrAdmin)
         {
@@ -119,7 +119,7 @@ public static class TasksApi
         var ahead = await db.Set<BackgroundTask>().LongCountAsync(t => (t.Status == TaskStatuses.Submitted || t.Status == TaskStatuses.Running) && t.CreatedAt < now, cancellationToken);
         var estimate = ahead == 0 ? "under 1 minute" : $"about {ahead + 1} minutes ({ahead} task(s) ahead)";
         var id = TaskStatusView.PublicId(task.Id);
-        // 200, not 202: 001's own client treats anything but 200 as a failure (docs/api-conventions.md).
+        // 200, not 202: Three-Database Chatbot's own client treats anything but 200 as a failure (docs/api-conventions.md).
         return TypedResults.Ok(
             new TaskSubmitted(id, task.Id, TaskStatuses.Submitted, type, estimate, type == TaskTypes.Research ? "Research task started successfully" : "Analysis task started successfully", now));
     }
@@ -219,7 +219,7 @@ public static class TasksApi
     {
         if (http.Request.HasFormContentType && await LooksLikeJsonAsync(http.Request, cancellationToken))
         {
-            // What `curl -d '{"description": ...}'` sends (001's example): JSON labelled as a form. Read it as the JSON it is.
+            // What `curl -d '{"description": ...}'` sends (Three-Database Chatbot's example): JSON labelled as a form. Read it as the JSON it is.
             return await ReadJsonAsync(http.Request, maxBytes, json, cancellationToken);
         }
 

@@ -5,7 +5,7 @@ using Parley.Server.Storage;
 namespace Parley.Server.Tickets;
 
 /// <summary>
-/// A support ticket (004 <c>/tickets</c>). <see cref="CustomerId"/> is 004's free-form customer
+/// A support ticket (HeliosCS <c>/tickets</c>). <see cref="CustomerId"/> is HeliosCS's free-form customer
 /// reference; <see cref="CustomerUserId"/> is the Parley user it belongs to, who may see it.
 /// </summary>
 public sealed class Ticket : ITenantOwned

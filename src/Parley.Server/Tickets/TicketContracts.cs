@@ -21,7 +21,7 @@ internal static class TicketRules
 }
 
 /// <summary>
-/// 004 <c>POST /tickets/create</c> (<c>session_id, title, description, priority, category,
+/// HeliosCS <c>POST /tickets/create</c> (<c>session_id, title, description, priority, category,
 /// customer_id</c>); <c>conversation_id</c> is accepted for <c>session_id</c>, and agents may assign.
 /// </summary>
 public sealed record CreateTicketRequest(
@@ -35,7 +35,7 @@ public sealed record CreateTicketRequest(
 }
 
 /// <summary>
-/// 004 <c>PUT /tickets/{id}</c>: any of status, priority, assignee (<c>assignee_id</c>, or
+/// HeliosCS <c>PUT /tickets/{id}</c>: any of status, priority, assignee (<c>assignee_id</c>, or
 /// <c>unassign: true</c>), title, description, category, and a <c>comment</c> to add.
 /// </summary>
 public sealed record UpdateTicketRequest(

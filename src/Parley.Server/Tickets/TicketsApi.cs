@@ -5,7 +5,7 @@ using Parley.Server.Infrastructure.Pagination;
 
 namespace Parley.Server.Tickets;
 
-/// <summary>Document 004: <c>/tickets</c>. Customers see their own tickets; agents and admins their tenant's.</summary>
+/// <summary>The HeliosCS document: <c>/tickets</c>. Customers see their own tickets; agents and admins their tenant's.</summary>
 public static class TicketsApi
 {
     private static readonly ListSpec<Ticket> ListSpec = new ListSpec<Ticket>(t => t.Id)

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Parley.Server.Tools;
 
-/// <summary>What the registry shows for a tool (003 <c>/tools</c>): <c>parameters</c> is a JSON Schema object.</summary>
+/// <summary>What the registry shows for a tool (AI Assistant Platform <c>/tools</c>): <c>parameters</c> is a JSON Schema object.</summary>
 public sealed record ToolDescriptor(string Id, string Name, string Description, string Category, JsonObject Parameters);
 
 /// <summary>Who a tool runs for: tools act with the permissions of the conversation's user and tenant.</summary>

@@ -6,7 +6,7 @@ using Parley.Server.Integrations;
 
 namespace Parley.Server.Tools;
 
-/// <summary>003's tool as listed: id, name, description, category, parameters (JSON Schema), and what kind it is.</summary>
+/// <summary>AI Assistant Platform's tool as listed: id, name, description, category, parameters (JSON Schema), and what kind it is.</summary>
 public sealed record ToolView(
     string Id, string Name, string Description, string Category, JsonObject Parameters, string Kind,
     string? Method = null, string? UrlTemplate = null, string? SecretHeaderName = null, bool? HasSecretHeader = null,

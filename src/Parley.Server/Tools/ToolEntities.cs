@@ -5,7 +5,7 @@ using Parley.Server.Storage;
 
 namespace Parley.Server.Tools;
 
-/// <summary>An admin-defined HTTP tool (003 <c>POST /tools</c>). <see cref="Name"/> is its registry id.</summary>
+/// <summary>An admin-defined HTTP tool (AI Assistant Platform <c>POST /tools</c>). <see cref="Name"/> is its registry id.</summary>
 public sealed class CustomTool : ITenantOwned
 {
     public Guid Id { get; set; }

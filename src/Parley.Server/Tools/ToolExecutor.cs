@@ -6,6 +6,7 @@ using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.Outbound;
 using Parley.Server.Realtime;
 using Parley.Server.Storage;
+using Parley.Server.Understanding;
 
 namespace Parley.Server.Tools;
 
@@ -112,7 +113,7 @@ public sealed class ToolExecutor(
         _ => node.DeepClone(),
     };
 
-    /// <summary>000's <c>tool_result</c>: content, and metadata with tool_name, status and result.</summary>
+    /// <summary>Integration Platform's <c>tool_result</c>: content, and metadata with tool_name, status and result.</summary>
     private static Dictionary<string, object?> Event(ToolCall call, RegisteredTool tool, ToolResult result) => new()
     {
         ["content"] = result.Success ? $"{tool.Descriptor.Name} completed" : $"{tool.Descriptor.Name} failed",

@@ -74,7 +74,7 @@ public sealed class ToolRegistry(
             return FromCustom(custom);
         }
 
-        // 003 names tools by id; people also write a tool's display name ("Knowledge search").
+        // AI Assistant Platform names tools by id; people also write a tool's display name ("Knowledge search").
         return Match(await ListAsync(cancellationToken), id);
     }
 

@@ -27,7 +27,7 @@ public static class ToolSchemas
     private static readonly ConcurrentDictionary<string, CompiledSchema> Compiled = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Accepts a JSON Schema object, or 003's shorthand (<c>{"query": {"type": "string", "required": true}}</c>),
+    /// Accepts a JSON Schema object, or AI Assistant Platform's shorthand (<c>{"query": {"type": "string", "required": true}}</c>),
     /// which becomes an object schema. Returns the schema, or the problems.
     /// </summary>
     public static (JsonObject? Schema, IReadOnlyList<FieldError> Errors) Normalize(JsonObject? parameters, ToolOptions limits)

@@ -25,8 +25,18 @@ public sealed class ToolSession(IReadOnlyList<ToolDescriptor> tools, ToolOptions
             : invoke(toolId, arguments, cancellationToken);
 }
 
+/// <summary>The tool stage of a chat turn: intent routes for the built-in engine, a <see cref="ToolSession"/> for an LLM.</summary>
+public interface IToolRouting
+{
+    /// <summary>The answer made from a matching route's tool result, or null when no route matches.</summary>
+    Task<Answer?> TryRouteAsync(Conversation conversation, Understanding.MessageUnderstanding understanding, string redactedText, CancellationToken cancellationToken);
+
+    /// <summary>The tools an LLM may call in this turn (of those <paramref name="allowed"/>), or null when none.</summary>
+    Task<ToolSession?> SessionAsync(Conversation conversation, IReadOnlyCollection<string> allowed, CancellationToken cancellationToken);
+}
+
 /// <summary>Tools inside a turn: intent routes for the built-in engine, a <see cref="ToolSession"/> for an LLM.</summary>
-public sealed class ToolTurns(ToolExecutor executor, ToolRegistry registry, ToolCatalog catalog, ParleyDb db, CurrentUser me, IOptions<ToolOptions> options)
+public sealed class ToolTurns(ToolExecutor executor, ToolRegistry registry, ToolCatalog catalog, ParleyDb db, CurrentUser me, IOptions<ToolOptions> options) : IToolRouting
 {
     public const string DefaultTemplate = "{result}";
 
@@ -34,7 +44,7 @@ public sealed class ToolTurns(ToolExecutor executor, ToolRegistry registry, Tool
     /// When a route matches the message (the assistant's routes before the tenant's; intent before
     /// keywords), runs its tool and returns the answer made from the result; otherwise null.
     /// </summary>
-    public async Task<Answer?> TryRouteAsync(Conversation conversation, Conversations.Understanding understanding, string redactedText, CancellationToken cancellationToken)
+    public async Task<Answer?> TryRouteAsync(Conversation conversation, Understanding.MessageUnderstanding understanding, string redactedText, CancellationToken cancellationToken)
     {
         var all = catalog.FindRoutes(conversation.TenantId);
         if (all is null)

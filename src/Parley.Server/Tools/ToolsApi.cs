@@ -13,7 +13,7 @@ using Parley.Server.Storage;
 namespace Parley.Server.Tools;
 
 /// <summary>
-/// Document 003: <c>/tools</c>. Everyone signed in reads the registry; admins create, change and
+/// The AI Assistant Platform document: <c>/tools</c>. Everyone signed in reads the registry; admins create, change and
 /// delete custom HTTP tools; agents and admins run a tool directly and read the call log.
 /// </summary>
 public static class ToolsApi
@@ -41,7 +41,7 @@ public static class ToolsApi
         return group;
     }
 
-    /// <summary>003's <c>{"items": [...]}</c> with the page figures; <c>category</c> and <c>search</c> narrow it.</summary>
+    /// <summary>AI Assistant Platform's <c>{"items": [...]}</c> with the page figures; <c>category</c> and <c>search</c> narrow it.</summary>
     private static async Task<Results<PagedResult<ToolView>, ErrorResult>> ListAsync(
         ToolRegistry registry, PageQuery query, string? category, CancellationToken cancellationToken)
     {

@@ -13,6 +13,7 @@ public static class ToolsSetup
         services.AddSingleton<Infrastructure.Caching.ITenantCache>(sp => sp.GetRequiredService<ToolCatalog>());
         services.AddScoped<ToolExecutor>();
         services.AddScoped<ToolTurns>();
+        services.AddScoped<IToolRouting>(sp => sp.GetRequiredService<ToolTurns>());
         return builder;
     }
 }

@@ -132,7 +132,7 @@ public static class RedactionApi
 
 /// <summary>
 /// Every field is optional; an omitted one takes the platform default. Type names are Presidio's
-/// (<c>US_SSN</c>) or document 004's (<c>ssn</c>). <c>masking</c> (<c>placeholder</c> | <c>masked</c>) and
+/// (<c>US_SSN</c>) or the HeliosCS document's (<c>ssn</c>). <c>masking</c> (<c>placeholder</c> | <c>masked</c>) and
 /// <c>use_masked_values_in_text</c> say the same thing; either is accepted.
 /// </summary>
 public sealed record RedactionSettingsRequest(

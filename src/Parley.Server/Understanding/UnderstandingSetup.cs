@@ -5,7 +5,14 @@ public static class UnderstandingSetup
     public static WebApplicationBuilder AddParleyUnderstanding(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<UnderstandingOptions>().BindConfiguration(UnderstandingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<RedactionSettings>().BindConfiguration(RedactionSettings.Section)
+            .Validate(r => (r.EnabledTypes ?? []).Concat(r.DisabledTypes).All(t => Parley.Engine.Redaction.PiiTypes.Normalize(t) is not null),
+                "Parley:Redaction names an unknown PII type; see docs/configuration.md for the list.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<MessageAnalyzer>();
+        builder.Services.AddHostedService<AnalyzerWarmUp>();
         builder.Services.AddSingleton<TenantUnderstanding>();
+        builder.Services.AddSingleton<IMessageReader, MessageReader>();
         builder.Services.AddSingleton<IntentTraining>();
         return builder;
     }

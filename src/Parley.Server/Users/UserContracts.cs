@@ -5,8 +5,8 @@ using Parley.Server.Tenants;
 namespace Parley.Server.Users;
 
 /// <summary>
-/// A user as every document shows it: 000's username/full_name/is_verified, 001's
-/// subscription_plan/is_active, 002's name, 004's role/tenant_id. The plan is the tenant's
+/// A user as every document shows it: Integration Platform's username/full_name/is_verified, Three-Database Chatbot's
+/// subscription_plan/is_active, Customer Care AI's name, HeliosCS's role/tenant_id. The plan is the tenant's
 /// (<see cref="TenantPlans"/>), the same one the dashboard and the quotas use.
 /// </summary>
 public sealed record UserResponse(

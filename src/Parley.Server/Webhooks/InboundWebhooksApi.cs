@@ -19,7 +19,7 @@ public sealed record InboundMessageResponse(Guid ConversationId, Guid SessionId,
     double Confidence, bool EscalationNeeded, string? EscalationReason, string Status);
 
 /// <summary>
-/// Incoming webhooks (document 002): an external system (a mail gateway, a messaging bridge) posts a
+/// Incoming webhooks (the Customer Care AI document): an external system (a mail gateway, a messaging bridge) posts a
 /// customer message to <c>POST /webhooks/inbound/{tenant_id}/messages</c>, signed the Standard
 /// Webhooks way with the tenant's inbound secret. The message then takes the normal turn: redacted,
 /// classified, answered, events raised. An admin creates or rotates the secret (shown once).

@@ -6,7 +6,7 @@ using Parley.Server.Infrastructure.Validation;
 
 namespace Parley.Server.Webhooks;
 
-/// <summary>Document 003's <c>{url, events, secret}</c>; <c>secret</c> is generated when absent.</summary>
+/// <summary>The AI Assistant Platform document's <c>{url, events, secret}</c>; <c>secret</c> is generated when absent.</summary>
 public sealed record CreateWebhookRequest(string? Url, string[]? Events, string? Secret, string? Description, bool? IsActive) : IValidatable
 {
     public IEnumerable<FieldError> Validate()

@@ -47,7 +47,7 @@ public sealed class WebhookOutbox(WebhookSubscriptions subscriptions, WebhookSig
         db.AfterSave(signal.Wake);
     }
 
-    /// <summary>Documents 002/003's payload: <c>{event, timestamp, data}</c>.</summary>
+    /// <summary>The Customer Care AI and AI Assistant Platform documents' payload: <c>{event, timestamp, data}</c>.</summary>
     public static string Payload(string type, DateTimeOffset at, object data)
         => JsonSerializer.Serialize(new { @event = type, timestamp = at.UtcDateTime, data }, Json);
 }

@@ -7,7 +7,7 @@ namespace Parley.Server.Webhooks;
 /// Standard Webhooks signatures (standardwebhooks.com): <c>webhook-signature: v1,&lt;base64
 /// HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}"&gt;</c>. Secrets look like
 /// <c>whsec_&lt;base64&gt;</c> and the key is the decoded bytes; any other secret a user chose
-/// (document 003 shows <c>"webhook-secret"</c>) is used as its UTF-8 bytes.
+/// (the AI Assistant Platform document shows <c>"webhook-secret"</c>) is used as its UTF-8 bytes.
 /// </summary>
 public static class WebhookSignature
 {

@@ -11,7 +11,7 @@ using Parley.Server.Storage;
 namespace Parley.Server.Webhooks;
 
 /// <summary>
-/// Outgoing webhook subscriptions (documents 002, 003), their delivery log and redelivery. Agents and
+/// Outgoing webhook subscriptions (the Customer Care AI document, AI Assistant Platform), their delivery log and redelivery. Agents and
 /// admins manage the tenant's; a plain user manages their own, which hear only events about what they own.
 /// </summary>
 public static class WebhooksApi

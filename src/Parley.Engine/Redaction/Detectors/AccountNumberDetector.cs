@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Parley.Engine.Redaction.Detectors;
 
 /// <summary>
-/// Bank and customer account numbers (Presidio's US_BANK_NUMBER, document 004's account_number):
+/// Bank and customer account numbers (Presidio's US_BANK_NUMBER, the HeliosCS document's account_number):
 /// a run of 8-17 digits, possibly grouped, close after "account", "acct", "a/c"; or, with no cue, a
 /// dash-separated number of three or more groups and 12-19 digits (<c>1234-5678-9012-3456</c> that fails
 /// Luhn and so is no card). Dates, phone numbers and cards win overlaps by priority.

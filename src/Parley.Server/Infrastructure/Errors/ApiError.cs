@@ -2,8 +2,8 @@ namespace Parley.Server.Infrastructure.Errors;
 
 /// <summary>
 /// The one error body every Parley endpoint answers with. It carries the fields of all five
-/// reference documents at once: FastAPI's <c>detail</c> (000, 001), 003's <c>status_code</c> and
-/// <c>error_code</c>, and the <c>error</c> object of 002 and 004. See docs/api-conventions.md.
+/// reference documents at once: FastAPI's <c>detail</c> (Integration Platform, Three-Database Chatbot), AI Assistant Platform's <c>status_code</c> and
+/// <c>error_code</c>, and the <c>error</c> object of Customer Care AI and HeliosCS. See docs/api-conventions.md.
 /// </summary>
 public sealed record ApiError(string Detail, int StatusCode, string ErrorCode, ApiErrorBody Error)
 {

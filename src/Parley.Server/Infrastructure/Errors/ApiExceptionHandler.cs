@@ -18,9 +18,9 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
             return false;
         }
 
-        if (exception is Quotas.QuotaExceededException quota)
+        if (exception is IWritesOwnResponse own)
         {
-            await quota.WriteAsync(httpContext);
+            await own.WriteAsync(httpContext);
             return true;
         }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Parley.Server.Storage;
 
@@ -10,7 +11,7 @@ namespace Parley.Server.Infrastructure.Events;
 /// </summary>
 public sealed record DomainEvent(Guid Id, Guid TenantId, string Type, object Data, DateTimeOffset OccurredAt, Guid? OwnerUserId = null);
 
-/// <summary>The event names webhook subscribers choose from (documents 002 and 003).</summary>
+/// <summary>The event names webhook subscribers choose from (the Customer Care AI and AI Assistant Platform documents).</summary>
 public static class EventTypes
 {
     public const string ConversationCreated = "conversation.created";
@@ -42,12 +43,37 @@ public interface IDomainEventSink
 }
 
 /// <summary>
-/// Raise an event while building a unit of work, then save it: <c>await events.RaiseAsync(db, ...);
-/// await db.SaveChangesAsync();</c>. With no sinks registered, raising costs nothing.
+/// In-process work that follows a stored unit of work (a cache, a counter, a live fan-out), for an
+/// event type a feature publishes with <see cref="DomainEvents.StoredAsync{TEvent}"/>. Handlers are
+/// singletons and run in registration order, awaited by the publisher.
 /// </summary>
-public sealed class DomainEvents(IEnumerable<IDomainEventSink> sinks, TimeProvider clock)
+public interface IStoredEventHandler<in TEvent>
+{
+    ValueTask HandleAsync(TEvent stored, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Raise an event while building a unit of work, then save it: <c>await events.RaiseAsync(db, ...);
+/// await db.SaveChangesAsync();</c>. With no sinks registered, raising costs nothing. Once the unit is
+/// stored, <c>await events.StoredAsync(new SomethingStored(...))</c> tells the in-process handlers;
+/// a unit whose save failed has thrown before that line, so they never hear of it (the same
+/// promise as <see cref="ParleyDb.AfterSave"/>).
+/// </summary>
+public sealed class DomainEvents(IEnumerable<IDomainEventSink> sinks, IServiceProvider services, TimeProvider clock)
 {
     private readonly IDomainEventSink[] _sinks = sinks.ToArray();
+    private readonly ConcurrentDictionary<Type, object> _handlers = new();
+
+    /// <summary>Runs every <see cref="IStoredEventHandler{TEvent}"/> of <typeparamref name="TEvent"/>, in registration order.</summary>
+    public async ValueTask StoredAsync<TEvent>(TEvent stored, CancellationToken cancellationToken)
+    {
+        var handlers = (IStoredEventHandler<TEvent>[])_handlers.GetOrAdd(typeof(TEvent),
+            _ => services.GetServices<IStoredEventHandler<TEvent>>().ToArray());
+        foreach (var handler in handlers)
+        {
+            await handler.HandleAsync(stored, cancellationToken);
+        }
+    }
 
     public ValueTask RaiseAsync(ParleyDb db, Guid tenantId, string type, object data, CancellationToken cancellationToken)
         => RaiseAsync(db, tenantId, type, data, null, cancellationToken);

@@ -1,7 +1,7 @@
 namespace Parley.Server.Infrastructure.Http;
 
 /// <summary>
-/// The headers document 004 lists for every response. X-XSS-Protection keeps the documented value
+/// The headers the HeliosCS document lists for every response. X-XSS-Protection keeps the documented value
 /// although modern browsers ignore it; HSTS is added by UseHsts for https requests only.
 /// </summary>
 public sealed class SecurityHeadersMiddleware(RequestDelegate next)

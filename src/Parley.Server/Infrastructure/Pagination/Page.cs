@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Parley.Server.Infrastructure.Pagination;
 
-/// <summary>The list envelope (documents 000, 003): items with page arithmetic.</summary>
+/// <summary>The list envelope (the Integration Platform document, AI Assistant Platform): items with page arithmetic.</summary>
 public sealed record PageOf<T>(IReadOnlyList<T> Items, long Total, int Page, int Size, int Pages, bool HasNext, bool HasPrev)
 {
     /// <summary>The page <paramref name="query"/> asks for, holding <paramref name="items"/> of <paramref name="total"/>.</summary>
@@ -16,7 +16,7 @@ public sealed record PageOf<T>(IReadOnlyList<T> Items, long Total, int Page, int
         => For(all.Skip(query.Offset).Take(query.Size).ToList(), all.Count, query);
 }
 
-/// <summary>Writes a <see cref="Page{T}"/> and the paging headers of documents 002 and 004.</summary>
+/// <summary>Writes a <see cref="Page{T}"/> and the paging headers of the Customer Care AI and HeliosCS documents.</summary>
 public sealed class PagedResult<T>(PageOf<T> page) : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult, IValueHttpResult<PageOf<T>>, IValueHttpResult
 {
     public PageOf<T> Value => page;
@@ -47,8 +47,8 @@ public sealed class PagedResult<T>(PageOf<T> page) : IResult, IEndpointMetadataP
 
 /// <summary>
 /// A page written as a bare JSON array, for the endpoints a document shows returning one
-/// (000's <c>GET /chat/sessions</c>); the paging figures travel in the headers only. A caller that
-/// asks for a page explicitly (<c>page</c> or <c>size</c>) gets 000's pagination envelope instead.
+/// (Integration Platform's <c>GET /chat/sessions</c>); the paging figures travel in the headers only. A caller that
+/// asks for a page explicitly (<c>page</c> or <c>size</c>) gets Integration Platform's pagination envelope instead.
 /// </summary>
 public sealed class ArrayPageResult<T>(PageOf<T> page) : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult
 {

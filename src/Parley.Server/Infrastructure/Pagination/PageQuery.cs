@@ -5,8 +5,8 @@ using Parley.Server.Infrastructure.Errors;
 namespace Parley.Server.Infrastructure.Pagination;
 
 /// <summary>
-/// The list query every collection endpoint accepts: <c>page</c>/<c>size</c> (documents 000, 003,
-/// 004) or <c>limit</c>/<c>offset</c> (002), <c>sort=field:asc|desc</c>, <c>filter[field]=value</c>
+/// The list query every collection endpoint accepts: <c>page</c>/<c>size</c> (the Integration Platform document, AI Assistant Platform,
+/// HeliosCS) or <c>limit</c>/<c>offset</c> (Customer Care AI), <c>sort=field:asc|desc</c>, <c>filter[field]=value</c>
 /// and <c>search=</c>. Problems are collected, not thrown, and answered as one 400.
 /// </summary>
 public sealed class PageQuery
@@ -24,7 +24,7 @@ public sealed class PageQuery
 
     public static ValueTask<PageQuery?> BindAsync(HttpContext context, ParameterInfo parameter) => ValueTask.FromResult<PageQuery?>(Parse(context.Request.Query));
 
-    /// <summary>Whether the caller named a page (document 000: explicit <c>page</c>/<c>size</c> get the page envelope).</summary>
+    /// <summary>Whether the caller named a page (the Integration Platform document: explicit <c>page</c>/<c>size</c> get the page envelope).</summary>
     public static bool AsksForPage(IQueryCollection query) => query.ContainsKey("page") || query.ContainsKey("size");
 
     public static PageQuery Parse(IQueryCollection query)

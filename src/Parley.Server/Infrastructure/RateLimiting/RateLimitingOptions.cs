@@ -19,7 +19,7 @@ public sealed class RateLimitingOptions
     /// <summary>New and refreshed widget visitors (anonymous, so counted per client IP).</summary>
     public RateLimitPolicyOptions WidgetVisitors { get; set; } = new() { PerUser = 30, PerIp = 30 };
 
-    /// <summary>Concurrent WebSocket connections one user may hold (document 002).</summary>
+    /// <summary>Concurrent WebSocket connections one user may hold (the Customer Care AI document).</summary>
     [Range(1, 100_000)] public int WebSocketConnectionsPerUser { get; set; } = 10;
 
     public RateLimitPolicyOptions? For(string policy) => policy switch

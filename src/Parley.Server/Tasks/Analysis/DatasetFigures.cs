@@ -7,7 +7,7 @@ namespace Parley.Server.Tasks.Analysis;
 /// <summary>
 /// Figures over a dataset (an uploaded CSV or a registered dataset): each column is typed from its
 /// values as numeric, boolean, date or categorical and described; the rows are narrowed to
-/// <c>parameters.time_period</c> when a date column exists; the business metrics 001 shows are
+/// <c>parameters.time_period</c> when a date column exists; the business metrics Three-Database Chatbot shows are
 /// computed from columns found by name (<see cref="DatasetMetrics"/>); and with a date column the
 /// rows are bucketed by <c>parameters.period</c> (month by default) into a trend.
 /// </summary>

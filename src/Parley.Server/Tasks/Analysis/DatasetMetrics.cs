@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Parley.Server.Tasks.Analysis;
 
 /// <summary>
-/// The business metrics 001's example shows, computed from columns found by name (synonyms below),
+/// The business metrics Three-Database Chatbot's example shows, computed from columns found by name (synonyms below),
 /// and the trend by period. A requested metric that cannot be computed is listed in
 /// <c>metrics_not_computed</c> with the reason, never dropped silently.
 /// </summary>

@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 namespace Parley.Server.Tasks.Analysis;
 
 /// <summary>
-/// Turns figures into the result 001 shows. When an LLM is configured (Parley:Llm) it writes the
+/// Turns figures into the result Three-Database Chatbot shows. When an LLM is configured (Parley:Llm) it writes the
 /// summary, insights and recommendations from the figures (as JSON); otherwise, or if its answer
 /// is unusable, the statements derived from the figures are the result. Either way every number
 /// comes from <see cref="Figures.Quantitative"/>.

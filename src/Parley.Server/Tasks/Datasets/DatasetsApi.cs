@@ -17,7 +17,7 @@ namespace Parley.Server.Tasks.Datasets;
 
 /// <summary>
 /// <c>/datasets</c>: named CSV or JSON tables a tenant registers so <c>/tasks/analyze</c> can name them
-/// in <c>data_source</c> (001's <c>sales_database</c>). Every member of the tenant may register, list,
+/// in <c>data_source</c> (Three-Database Chatbot's <c>sales_database</c>). Every member of the tenant may register, list,
 /// read and analyse them; the uploader or an admin deletes. Addressed by id or name; other tenants' are 404.
 /// </summary>
 public static partial class DatasetsApi

@@ -6,7 +6,7 @@ using Parley.Server.Tasks.Analysis;
 namespace Parley.Server.Tasks.Research;
 
 /// <summary>
-/// 001 research over the tenant's knowledge base: several retrieval queries (the topic, the topic
+/// Three-Database Chatbot research over the tenant's knowledge base: several retrieval queries (the topic, the topic
 /// narrowed by each requested source and scope, and its key terms), passages merged by chunk and
 /// ranked, then a report whose every finding cites a numbered passage. With no matching knowledge
 /// the report says so and nothing is made up.

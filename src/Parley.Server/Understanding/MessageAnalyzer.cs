@@ -4,9 +4,8 @@ using Parley.Engine.Entities;
 using Parley.Engine.Intents;
 using Parley.Engine.Redaction;
 using Parley.Engine.Sentiment;
-using Parley.Server.Understanding;
 
-namespace Parley.Server.Conversations;
+namespace Parley.Server.Understanding;
 
 /// <summary>
 /// The built-in engine's reading of a customer message: PII redaction first, then intent (with
@@ -53,13 +52,13 @@ public sealed class MessageAnalyzer
     }
 
     /// <summary>Classifies with the tenant's trained model and lookup lists when <paramref name="profile"/> has them.</summary>
-    public Understanding Understand(string redactedText, UnderstandingProfile? profile = null)
+    public MessageUnderstanding Understand(string redactedText, UnderstandingProfile? profile = null)
     {
         var prediction = (profile?.Intents ?? DefaultModel.Value.Model).Classify(redactedText);
         var entities = (profile?.Entities ?? _entities).Extract(redactedText)
             .Select(e => new EntityView(e.Type, e.Text, e.Value, e.Start, e.End, e.Confidence))
             .ToList();
-        return new Understanding(prediction.Intent, prediction.Confidence, prediction.Ranking, entities, SentimentScorer.Score(redactedText));
+        return new MessageUnderstanding(prediction.Intent, prediction.Confidence, prediction.Ranking, entities, SentimentScorer.Score(redactedText));
     }
 }
 
@@ -70,7 +69,7 @@ public sealed class AnalyzerWarmUp(MessageAnalyzer analyzer) : BackgroundService
 }
 
 /// <summary>
-/// Which PII types are redacted from customer messages (Presidio or document-004 names). By
+/// Which PII types are redacted from customer messages (Presidio or HeliosCS names). By
 /// default everything the engine detects except dates, URLs, titles and nationality/religion/party
 /// words, which carry what a support answer needs (order dates, links) and identify no one.
 /// </summary>
