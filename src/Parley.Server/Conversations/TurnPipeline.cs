@@ -90,8 +90,9 @@ public sealed class TurnPipeline(
 
         var assistant = await assistants.ForConversationAsync(conversation, cancellationToken);
         // Retrieval stays inside the knowledge categories the conversation's assistant may use.
+        var context = await RetrievalContext.EarlierTurnsAsync(db, queries, recentMessages, conversation, cancellationToken);
         var passages = await knowledge.SearchAsync(conversation.TenantId,
-            new KnowledgeQuery(redaction.Text, 5) { Categories = Assistants.AssistantView.Strings(assistant.KnowledgeCategories), Viewer = conversation.UserId }, cancellationToken);
+            new KnowledgeQuery(redaction.Text, 5) { Categories = Assistants.AssistantView.Strings(assistant.KnowledgeCategories), Viewer = conversation.UserId, Context = context }, cancellationToken);
         var previousStatus = conversation.Status;
 
         var (escalating, reason) = EscalationPolicy.BeforeAnswer(conversation, understanding, settings);
@@ -102,7 +103,7 @@ public sealed class TurnPipeline(
         // Answers that depend on the conversation so far (an LLM reads the history) or on live tool data are not reusable.
         // Nor are answers while a person is on the way (they say so; cached ones may offer a person).
         var cacheable = !escalating && !personComing && !generator.UsesHistory && routed is null;
-        var cached = cacheable ? cache.Find(conversation.TenantId, conversation.AssistantId, redaction.Text) : null;
+        var cached = cacheable ? cache.Find(conversation.TenantId, conversation.AssistantId, ResponseCache.Question(redaction.Text, passages)) : null;
         Answer answer;
         if (routed is not null)
         {
@@ -122,7 +123,7 @@ public sealed class TurnPipeline(
                 Assistants.AssistantDirectory.Overrides(assistant), toolSession), observer, cancellationToken);
             if (cacheable)
             {
-                cache.Store(conversation.TenantId, conversation.AssistantId, redaction.Text, answer);
+                cache.Store(conversation.TenantId, conversation.AssistantId, ResponseCache.Question(redaction.Text, passages), answer);
             }
         }
 
