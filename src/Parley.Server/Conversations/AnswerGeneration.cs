@@ -39,7 +39,7 @@ public sealed class BuiltInAnswerGenerator(BuiltInAnswerEngine engine) : IAnswer
 {
     public async IAsyncEnumerable<AnswerChunk> GenerateAsync(AnswerContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var answer = engine.Answer(context.Understanding, context.Passages, context.Escalating, BuiltInAnswerEngine.PersonComing(context.Conversation));
+        var answer = engine.Answer(context.Understanding, context.Passages, context.Escalating, BuiltInAnswerEngine.PersonComing(context.Conversation), context.Question);
         foreach (var token in Tokens.Split(answer.Text))
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -21,6 +21,7 @@ public static class ConversationsSetup
         services.AddScoped<ConversationService>();
         services.AddSingleton<ConversationQueries>();
         services.AddScoped<TurnAnswers>();
+        services.AddScoped<RetrievalContext>();
         services.AddScoped<TurnPipeline>();
         // After a turn is stored, in this order (Realtime's fan-out registers after these).
         services.AddSingleton<IStoredEventHandler<TurnStored>, RecentMessagesOnTurnStored>();

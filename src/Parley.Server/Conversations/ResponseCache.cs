@@ -27,7 +27,15 @@ public sealed class ResponseCache(TimeProvider clock) : Infrastructure.Caching.I
             AbsoluteExpiration = clock.GetUtcNow() + Lifetime,
         });
 
+    /// <summary>
+    /// The question with the passages retrieval found for it: earlier turns can change what is found
+    /// for the same words ("what time is check-in there?"), and the answer follows the passages.
+    /// </summary>
+    public static string Question(string text, IReadOnlyList<Knowledge.Passage> passages)
+        => passages.Count == 0 ? text : text + " \u0001" + string.Join(",", passages.Select(p => p.ChunkId.ToString("N")));
+
     /// <summary>The tenant's knowledge or an assistant changed: forget every cached answer of the tenant.</summary>
+
     public void Invalidate(Guid tenantId) => _generations.AddOrUpdate(tenantId, 1, (_, g) => g + 1);
 
     public void Forget(Guid tenantId) => Invalidate(tenantId);

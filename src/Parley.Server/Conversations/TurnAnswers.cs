@@ -42,7 +42,9 @@ public sealed class TurnAnswers(
         // Answers that depend on the conversation so far (an LLM reads the history) or on live tool data are not reusable.
         // Nor are answers while a person is on the way (they say so; cached ones may offer a person).
         var cacheable = !request.Escalating && !request.PersonComing && !generator.UsesHistory && routed is null;
-        var cached = cacheable ? cache.Find(conversation.TenantId, conversation.AssistantId, text) : null;
+        // Keyed by the passages too: earlier turns can change what is found for the same words.
+        var cacheKey = ResponseCache.Question(text, request.Passages);
+        var cached = cacheable ? cache.Find(conversation.TenantId, conversation.AssistantId, cacheKey) : null;
         if ((routed ?? cached) is { } ready)
         {
             await StreamAsync(observer, ready.Text, cancellationToken);
@@ -57,7 +59,7 @@ public sealed class TurnAnswers(
             Assistants.AssistantDirectory.Overrides(request.Assistant), toolSession), observer, cancellationToken);
         if (cacheable)
         {
-            cache.Store(conversation.TenantId, conversation.AssistantId, text, answer);
+            cache.Store(conversation.TenantId, conversation.AssistantId, cacheKey, answer);
         }
 
         return new AnswerOutcome(answer, false);

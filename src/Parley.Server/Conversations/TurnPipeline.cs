@@ -25,6 +25,7 @@ public sealed class TurnPipeline(
     IMessageReader reader,
     Assistants.AssistantDirectory assistants,
     IKnowledgeSearch knowledge,
+    RetrievalContext retrievalContext,
     TurnAnswers answers,
     ITurnEscalation escalation,
     WriteGate writes,
@@ -68,8 +69,9 @@ public sealed class TurnPipeline(
 
         var assistant = await assistants.ForConversationAsync(conversation, cancellationToken);
         // Retrieval stays inside the knowledge categories the conversation's assistant may use.
+        var context = await retrievalContext.EarlierTurnsAsync(conversation, cancellationToken);
         var passages = await knowledge.SearchAsync(conversation.TenantId,
-            new KnowledgeQuery(message.Text, 5) { Categories = Assistants.AssistantView.Strings(assistant.KnowledgeCategories), Viewer = conversation.UserId }, cancellationToken);
+            new KnowledgeQuery(message.Text, 5) { Categories = Assistants.AssistantView.Strings(assistant.KnowledgeCategories), Viewer = conversation.UserId, Context = context }, cancellationToken);
         var previousStatus = conversation.Status;
         var settings = options.Value;
         var (escalating, reason) = EscalationPolicy.BeforeAnswer(conversation, understanding, settings);

@@ -13,6 +13,7 @@ public static class EvaluationCommand
         ["intents"] = IntentsEvaluation.RunAsync,
         ["pii"] = PiiEvaluationRun.RunAsync,
         ["retrieval"] = Knowledge.Evaluation.RetrievalEvaluation.RunAsync,
+        ["answers"] = AnswersEvaluation.RunAsync,
     };
 
     public static string Usage =>
@@ -40,7 +41,7 @@ public static class EvaluationCommand
             await run(Path.GetFullPath(data), output, cancellationToken);
             return 0;
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or System.Text.Json.JsonException or KeyNotFoundException or ArgumentException)
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or HttpRequestException or System.Text.Json.JsonException or KeyNotFoundException or ArgumentException)
         {
             await error.WriteLineAsync($"eval {args[0]}: {e.Message}");
             return 1;

@@ -10,15 +10,21 @@ namespace Parley.Server.Knowledge;
 /// (k = 60). A source named in the query or the conversation gets its own ranked list with a
 /// heavier weight, so its passages come first. Confidence (0-1) is the share of query terms a
 /// passage contains times the engine's score strength, or the cosine similarity when higher.
+/// Lexical hits are ranked by BM25 with the tenant's own statistics (<see cref="TenantTermStats"/>):
+/// no other tenant's documents move a tenant's ranking or confidence.
 /// </summary>
 public sealed class KnowledgeSearch(
     IDbContextFactory<ParleyDb> factory,
     SourceNames names,
+    TenantTermStats termStats,
     EmbeddingClient embeddings,
     ILogger<KnowledgeSearch> logger) : IKnowledgeSearch
 {
     private const int RrfK = 60;
     private const double NamedSourceWeight = 3;
+
+    /// <summary>Lexical candidates re-scored per query: the engine's best rows, re-ranked with the tenant's statistics.</summary>
+    private const int MinCandidates = 60;
 
     public Task<IReadOnlyList<Passage>> SearchAsync(Guid tenantId, string query, int limit, CancellationToken cancellationToken)
         => SearchAsync(tenantId, new KnowledgeQuery(query, limit), cancellationToken);
@@ -41,14 +47,17 @@ public sealed class KnowledgeSearch(
         var lists = new List<(double Weight, List<Guid> Ranked)>();
         var strength = new Dictionary<Guid, double>();
         var named = only is null ? await names.ResolveAsync(tenantId, [query.Text, .. query.Context], cancellationToken) : null;
+        var candidates = Math.Max(pool, MinCandidates);
         if (named is { } namedSource)
         {
-            var hits = await LexicalIndex.SearchAsync(db, tenantId, query.Text, terms, query.AllowedCategories(), [namedSource], pool, cancellationToken);
+            var hits = await RescoreAsync(db, tenantId, terms,
+                await LexicalIndex.SearchAsync(db, tenantId, query.Text, terms, query.AllowedCategories(), [namedSource], candidates, cancellationToken), pool, cancellationToken);
             Remember(hits);
             lists.Add((NamedSourceWeight, hits.Select(h => h.ChunkId).ToList()));
         }
 
-        var lexical = await LexicalIndex.SearchAsync(db, tenantId, query.Text, terms, query.AllowedCategories(), only, pool, cancellationToken);
+        var lexical = await RescoreAsync(db, tenantId, terms,
+            await LexicalIndex.SearchAsync(db, tenantId, query.Text, terms, query.AllowedCategories(), only, candidates, cancellationToken), pool, cancellationToken);
         Remember(lexical);
         lists.Add((1, lexical.Select(h => h.ChunkId).ToList()));
 
@@ -115,6 +124,29 @@ public sealed class KnowledgeSearch(
                 strength[hit.ChunkId] = Math.Max(strength.GetValueOrDefault(hit.ChunkId), hit.Score);
             }
         }
+    }
+
+    /// <summary>
+    /// The hits ranked by BM25 over the tenant's own statistics, strength mapped to 0-1 as FTS5's
+    /// scores were (s / (s + 5)), the best <paramref name="keep"/> kept.
+    /// </summary>
+    private async Task<List<LexicalHit>> RescoreAsync(ParleyDb db, Guid tenantId, IReadOnlyList<string[]> terms, List<LexicalHit> hits, int keep, CancellationToken cancellationToken)
+    {
+        if (hits.Count == 0)
+        {
+            return hits;
+        }
+
+        var stats = await termStats.GetAsync(db, tenantId, terms, cancellationToken);
+        var ids = hits.Select(h => h.ChunkId).ToList();
+        var texts = await db.Set<KnowledgeChunk>().AsNoTracking().Where(c => ids.Contains(c.Id))
+            .Select(c => new { c.Id, c.Title, c.Text }).ToDictionaryAsync(c => c.Id, cancellationToken);
+        return hits.Where(h => texts.ContainsKey(h.ChunkId))
+            .Select(h => (Hit: h, Score: TenantBm25.Score(terms, stats, texts[h.ChunkId].Title, texts[h.ChunkId].Text)))
+            .OrderByDescending(s => s.Score).ThenBy(s => s.Hit.ChunkId)
+            .Take(keep)
+            .Select(s => s.Hit with { Score = s.Score / (s.Score + 5) })
+            .ToList();
     }
 
     /// <summary>Brute-force cosine over the tenant's vectors from the configured model (no vector index exists for either engine here).</summary>

@@ -31,6 +31,8 @@ public static class KnowledgeSetup
         services.AddSingleton<EmbeddingClient>();
         services.AddSingleton<SourceNames>();
         services.AddSingleton<Infrastructure.Caching.ITenantCache>(sp => sp.GetRequiredService<SourceNames>());
+        services.AddSingleton<TenantTermStats>();
+        services.AddSingleton<Infrastructure.Caching.ITenantCache>(sp => sp.GetRequiredService<TenantTermStats>());
         services.AddSingleton<IngestionSignal>();
         services.AddSingleton<Ingestion>();
         services.AddScoped<KnowledgeWrites>();

@@ -106,6 +106,46 @@ public static class LexicalIndex
         return await ReadAsync(command, postgres, cancellationToken);
     }
 
+    /// <summary>The tenant's chunk count and the sum of their lengths in words between spaces (<see cref="TenantBm25.Length"/>).</summary>
+    public static async Task<(int Documents, double TotalLength)> TotalsAsync(DbContext db, Guid tenantId, CancellationToken cancellationToken)
+    {
+        await using var command = await CommandAsync(db, cancellationToken);
+        command.CommandText = """
+            SELECT count(*), coalesce(sum(length(coalesce(title, '')) - length(replace(coalesce(title, ''), ' ', '')) + 1
+                                        + length(text) - length(replace(text, ' ', '')) + 1), 0)
+            FROM knowledge_chunks WHERE tenant_id = @tenant
+            """;
+        Add(command, "tenant", db.Database.IsNpgsql() ? tenantId : SqliteGuid(tenantId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
+            Convert.ToDouble(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>How many of the tenant's chunks the engine matches for one query term (a word, or a code's words as a phrase).</summary>
+    public static async Task<int> DocumentFrequencyAsync(DbContext db, Guid tenantId, string[] term, CancellationToken cancellationToken)
+    {
+        var postgres = db.Database.IsNpgsql();
+        await using var command = await CommandAsync(db, cancellationToken);
+        command.CommandText = postgres
+            ? $"SELECT count(*) FROM knowledge_chunks c WHERE c.tenant_id = @tenant AND c.tsv @@ {(term.Length == 1 ? "to_tsquery" : "phraseto_tsquery")}('english', @match)"
+            : "SELECT count(*) FROM knowledge_fts JOIN knowledge_chunks c ON c.seq = knowledge_fts.rowid WHERE knowledge_fts MATCH @match AND c.tenant_id = @tenant";
+        Add(command, "match", postgres ? string.Join(' ', term) : TextAnalysis.Fts5Match([term])!);
+        Add(command, "tenant", postgres ? tenantId : SqliteGuid(tenantId));
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<DbCommand> CommandAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+        }
+
+        return connection.CreateCommand();
+    }
+
     private static async Task<List<LexicalHit>> ReadAsync(DbCommand command, bool postgres, CancellationToken cancellationToken)
     {
         var hits = new List<LexicalHit>();

@@ -58,7 +58,15 @@ public sealed class MessageAnalyzer
         var entities = (profile?.Entities ?? _entities).Extract(redactedText)
             .Select(e => new EntityView(e.Type, e.Text, e.Value, e.Start, e.End, e.Confidence))
             .ToList();
-        return new MessageUnderstanding(prediction.Intent, prediction.Confidence, prediction.Ranking, entities, SentimentScorer.Score(redactedText));
+        var (intent, confidence) = (prediction.Intent, prediction.Confidence);
+        if (intent == "human_handoff" && !PersonRequest.NamesWhom(redactedText))
+        {
+            // "I'd like to strikethrough text in gmail" is a how-to question, not a request for a person.
+            var next = prediction.Ranking.FirstOrDefault(r => r.Intent != "human_handoff");
+            (intent, confidence) = next.Intent is { } other ? (other, next.Score) : (Parley.Engine.Intents.IntentModel.OutOfScopeIntent, 0);
+        }
+
+        return new MessageUnderstanding(intent, confidence, prediction.Ranking, entities, SentimentScorer.Score(redactedText));
     }
 }
 

@@ -1,0 +1,58 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Parley.Tests.Infrastructure;
+using Parley.Tests.Knowledge;
+
+namespace Parley.Tests.Conversations;
+
+/// <summary>
+/// Answers in context: a follow-up that does not name what it asks about is answered from the
+/// source an earlier turn named, and the same follow-up in another conversation about another
+/// source is not served the first one's cached answer. How-to phrasing is not a request for a person.
+/// </summary>
+public abstract class AnswerContextTests(ParleyApp app)
+{
+    [Fact]
+    public async Task A_follow_up_is_answered_from_the_source_an_earlier_turn_named()
+    {
+        var admin = await app.CreateTenantWithAdminAsync();
+        await AddFaqAsync(admin, "Hotel Zetta", "What time is check-in?", "Check-in at Hotel Zetta starts at 3 pm.");
+        await AddFaqAsync(admin, "Grant Hotel", "What time is check-in?", "Check-in at the Grant Hotel starts at 2 pm.");
+        var user = await app.CreateUserAsync(admin);
+
+        foreach (var (hotel, hour) in new[] { ("Grant Hotel", "2 pm"), ("Hotel Zetta", "3 pm"), ("Grant Hotel", "2 pm") })
+        {
+            var first = await ChatAsync(user, null, $"We are staying at the {hotel} next week.");
+            var follow = await ChatAsync(user, first.GetProperty("session_id").GetString(), "what time is check-in there?");
+            Assert.Equal(hotel, follow.GetProperty("citations")[0].GetProperty("source").GetString());
+            Assert.Contains(hour, follow.GetProperty("response").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task How_to_questions_are_answered_or_not_but_never_escalated_while_asking_for_a_person_is()
+    {
+        var user = await app.RegisterAsync();
+        foreach (var message in new[] { "I'd like to strikethrough text in gmail", "How do I change the font size in my browser?", "I'd like to know how to export my contacts" })
+        {
+            var turn = await ChatAsync(user, null, message);
+            Assert.False(turn.GetProperty("escalation_needed").GetBoolean(), message);
+        }
+
+        var human = await ChatAsync(user, null, "I want to talk to a human");
+        Assert.True(human.GetProperty("escalation_needed").GetBoolean());
+    }
+
+    private static async Task<JsonElement> ChatAsync(TestUser user, string? session, string message)
+        => await Json.ReadAsync(await user.Client.PostAsJsonAsync("/api/v1/chat/process", new { session_id = session, message }), 200);
+
+    private static async Task AddFaqAsync(TestUser admin, string name, string question, string answer)
+    {
+        var response = await admin.Client.PostAsJsonAsync("/api/v1/knowledge/sources", new { name, type = "faq", faqs = new[] { new { question, answer } } });
+        await KnowledgeWait.ReadyAsync(admin, await Json.ReadAsync(response, 202));
+    }
+}
+
+public sealed class SqliteAnswerContextTests(SqliteApp app) : AnswerContextTests(app), IClassFixture<SqliteApp>;
+
+public sealed class PostgresAnswerContextTests(PostgresApp app) : AnswerContextTests(app), IClassFixture<PostgresApp>;
