@@ -65,7 +65,7 @@ public sealed class OperationsTests(SqliteApp app) : IClassFixture<SqliteApp>
         var doc = await Json.ReadAsync(await app.Anonymous().GetAsync("/openapi.json"), 200);
         Assert.StartsWith("3.", doc.GetProperty("openapi").GetString(), StringComparison.Ordinal);
         var paths = doc.GetProperty("paths");
-        foreach (var path in new[] { "/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/auth/refresh", "/api/v1/users", "/api/v1/users/{id}", "/auth/me", "/api/v1/tenants", "/api/v1/api-keys", "/health/detailed" })
+        foreach (var path in new[] { "/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/auth/refresh", "/api/v1/users", "/api/v1/users/{id}", "/api/v1/auth/me", "/api/v1/tenants", "/api/v1/api-keys", "/api/v1/health/detailed" })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"{path} missing from the OpenAPI document");
         }

@@ -49,7 +49,7 @@ public sealed class VisitorTokenRouteTests(SqliteApp app) : IClassFixture<Sqlite
             }
         }
 
-        Assert.True(called > 200, $"Only {called} operations in /openapi.json.");
+        Assert.True(called > 140, $"Only {called} operations in /openapi.json.");
         Assert.True(wrong.Count == 0, string.Join("; ", wrong));
 
         // Sockets are not in the OpenAPI document: the tenant-wide one refuses visitors too.
@@ -66,7 +66,7 @@ public sealed class VisitorTokenRouteTests(SqliteApp app) : IClassFixture<Sqlite
         var create = paths.GetProperty("/api/v1/widget/channels").GetProperty("post");
         Assert.Equal("createWidgetChannel", create.GetProperty("operationId").GetString());
         Assert.False(string.IsNullOrEmpty(create.GetProperty("summary").GetString()));
-        Assert.Equal("createWidgetChannelRoot", paths.GetProperty("/widget/channels").GetProperty("post").GetProperty("operationId").GetString());
+        Assert.False(paths.TryGetProperty("/widget/channels", out _), "The root alias is described once, in the document's description, not listed again.");
         Assert.Equal("createWidgetVisitor", paths.GetProperty("/api/v1/widget/{websiteToken}/visitors").GetProperty("post").GetProperty("operationId").GetString());
         var ids = paths.EnumerateObject().SelectMany(p => p.Value.EnumerateObject())
             .Where(o => o.Value.TryGetProperty("operationId", out _)).Select(o => o.Value.GetProperty("operationId").GetString()).ToList();
