@@ -89,7 +89,9 @@ public abstract class AnalyticsTests(TaskApp app)
         var stats = await Json.ReadAsync(await customer.Client.GetAsync("/api/v1/analytics/stats"), 200);
         Assert.Equal(5, stats.GetProperty("user_stats").GetProperty("messages_sent").GetInt64());
         Assert.Equal(2, stats.GetProperty("user_stats").GetProperty("sessions_created").GetInt64());
-        Assert.Equal(2, stats.GetProperty("global_stats").GetProperty("total_users").GetInt64());
+        // A plain user's global figures are their own slice (OwnStatsTests): one user, their 10 messages.
+        Assert.Equal("own", stats.GetProperty("global_stats").GetProperty("scope").GetString());
+        Assert.Equal(1, stats.GetProperty("global_stats").GetProperty("total_users").GetInt64());
         Assert.Equal(10, stats.GetProperty("global_stats").GetProperty("total_messages").GetInt64());
         Assert.Equal("healthy", stats.GetProperty("system_health").GetProperty("databases").EnumerateObject().First().Value.GetString());
 
