@@ -93,31 +93,9 @@ public sealed class ConversationSocket : IAsyncDisposable
     /// <summary>Events until the server closes the socket; stored messages update <see cref="LastSequence"/>, and replays of ones already seen are skipped.</summary>
     public async IAsyncEnumerable<ParleyEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        while (_socket.State == WebSocketState.Open)
+        await foreach (var frame in SocketFrames.ReadAsync(_socket, cancellationToken).ConfigureAwait(false))
         {
-            buffer.Clear();
-            ValueWebSocketReceiveResult result;
-            try
-            {
-                do
-                {
-                    result = await _socket.ReceiveAsync(buffer.GetMemory(8192), cancellationToken).ConfigureAwait(false);
-                    buffer.Advance(result.Count);
-                }
-                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-            }
-            catch (WebSocketException)
-            {
-                yield break;
-            }
-
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                yield break;
-            }
-
-            var e = ParleyEvent.Parse(null, null, Encoding.UTF8.GetString(buffer.WrittenSpan));
+            var e = ParleyEvent.Parse(null, null, frame);
             if (e.Type == "message" && e.Sequence is { } seq)
             {
                 if (LastSequence is { } last && seq <= last)
