@@ -16,7 +16,7 @@ using Parley.Server.Integrations;
 using Parley.Server.Knowledge;
 using Parley.Server.Notifications;
 using Parley.Server.Operations;
-using Parley.Server.Quotas;
+using Parley.Server.Plans;
 using Parley.Server.Realtime;
 using Parley.Server.Storage;
 using Parley.Server.Tasks;

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Parley.Server.Auth;
 using Parley.Server.Conversations;
 using Parley.Server.Infrastructure.Errors;
-using Parley.Server.Quotas;
+using Parley.Server.Plans;
 using Parley.Server.Storage;
 using Parley.Server.Tasks;
 

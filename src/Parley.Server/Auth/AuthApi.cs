@@ -58,7 +58,7 @@ public static class AuthApi
             .Where(t => t.Id == Tenant.PlatformId && t.AdminBootstrappedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.AdminBootstrappedAt, now), cancellationToken) == 1;
         var user = accounts.Add(Tenant.PlatformId, request.Email!, request.Username, request.FullName ?? request.Name, request.Password!,
-            becomesAdmin ? Roles.Admin : Roles.User, Plans.Free, verified: false);
+            becomesAdmin ? Roles.Admin : Roles.User, PlanNames.Free, verified: false);
         var pair = tokens.StartSession(user, http.Request.Headers.UserAgent, http.Connection.RemoteIpAddress?.ToString());
         if (await accounts.SaveAsync(cancellationToken) is { } saveError)
         {

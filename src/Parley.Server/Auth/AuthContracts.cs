@@ -11,9 +11,9 @@ public sealed record RegisterRequest(string? Email, string? Username, string? Pa
     public IEnumerable<FieldError> Validate()
     {
         var errors = UserRules.Profile(Email, emailRequired: true, Username, FullName ?? Name).ToList();
-        if (SubscriptionPlan is not null && SubscriptionPlan != Plans.Free)
+        if (SubscriptionPlan is not null && SubscriptionPlan != PlanNames.Free)
         {
-            errors.Add(new FieldError("subscription_plan", Plans.All.Contains(SubscriptionPlan)
+            errors.Add(new FieldError("subscription_plan", PlanNames.All.Contains(SubscriptionPlan)
                 ? "Self-registration starts on the free plan; an administrator assigns paid plans."
                 : "One of: free, pro, enterprise."));
         }

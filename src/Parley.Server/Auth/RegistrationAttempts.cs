@@ -20,7 +20,7 @@ public static class RegistrationAttempts
         NotificationPusher pusher, ILogger logger, TimeProvider clock, CancellationToken cancellationToken)
     {
         var unsaved = accounts.Build(Tenant.PlatformId, request.Email!, request.Username, request.FullName ?? request.Name, request.Password!,
-            Roles.User, Plans.Free, verified: false);
+            Roles.User, PlanNames.Free, verified: false);
         var pair = tokens.Unusable(unsaved);
         var notification = new Notification
         {

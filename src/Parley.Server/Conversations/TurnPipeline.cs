@@ -30,7 +30,7 @@ public sealed class TurnPipeline(
     ITurnEscalation escalation,
     WriteGate writes,
     DomainEvents events,
-    Quotas.UsageMeter usage,
+    Plans.UsageMeter usage,
     IOptions<ConversationOptions> options,
     TimeProvider clock)
 {
@@ -46,7 +46,7 @@ public sealed class TurnPipeline(
         using var held = target;
         var conversation = target.Conversation;
         var started = Stopwatch.GetTimestamp();
-        if (await usage.CheckAsync(conversation.TenantId, Quotas.UsageMetrics.Messages, cancellationToken) is { } overQuota)
+        if (await usage.CheckAsync(conversation.TenantId, Plans.UsageMetrics.Messages, cancellationToken) is { } overQuota)
         {
             throw overQuota;
         }

@@ -1,5 +1,5 @@
 using Parley.Server.Infrastructure.Events;
-using Parley.Server.Quotas;
+using Parley.Server.Plans;
 
 namespace Parley.Server.Conversations;
 

@@ -4,7 +4,7 @@ using Parley.Server.Auth;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Storage;
 
-namespace Parley.Server.Quotas;
+namespace Parley.Server.Plans;
 
 public sealed record DashboardUser(Guid Id, string Email, string? Username, string? FullName, string Role, Guid TenantId, string SubscriptionPlan, bool IsActive, DateTime CreatedAt);
 

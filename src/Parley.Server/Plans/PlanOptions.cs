@@ -2,8 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Parley.Server.Tenants;
 
-// Namespace Quotas, not Plans: a Parley.Server.Plans namespace would shadow Tenants.Plans in sibling features.
-namespace Parley.Server.Quotas;
+namespace Parley.Server.Plans;
 
 /// <summary>What one subscription plan allows. 0 means unlimited.</summary>
 public sealed class PlanLimits
@@ -54,8 +53,8 @@ public sealed class PlanOptions
 
     public PlanLimits For(string plan) => plan switch
     {
-        Parley.Server.Tenants.Plans.Pro => Pro,
-        Parley.Server.Tenants.Plans.Enterprise => Enterprise,
+        PlanNames.Pro => Pro,
+        PlanNames.Enterprise => Enterprise,
         _ => Free,
     };
 }

@@ -7,7 +7,7 @@ using Parley.Server.Infrastructure.Validation;
 using Parley.Server.Storage;
 using Parley.Server.Tenants;
 
-namespace Parley.Server.Quotas;
+namespace Parley.Server.Plans;
 
 public sealed record SetPlanRequest(string? Plan, string? SubscriptionPlan) : IValidatable
 {
@@ -16,7 +16,7 @@ public sealed record SetPlanRequest(string? Plan, string? SubscriptionPlan) : IV
 
     public IEnumerable<FieldError> Validate()
     {
-        if (Effective is not { } plan || !Parley.Server.Tenants.Plans.All.Contains(plan))
+        if (Effective is not { } plan || !PlanNames.All.Contains(plan))
         {
             yield return new FieldError("plan", "One of: free, pro, enterprise.");
         }
@@ -44,7 +44,7 @@ public static class PlansApi
     }
 
     private static Results<ArrayPageResult<PlanView>, ErrorResult> ListPlans(UsageMeter meter, PageQuery query)
-        => ListPages.Of(Parley.Server.Tenants.Plans.All.Select(p => new PlanView(p, PlanLimitsView.From(meter.Options.For(p)))).ToList(), query);
+        => ListPages.Of(PlanNames.All.Select(p => new PlanView(p, PlanLimitsView.From(meter.Options.For(p)))).ToList(), query);
 
     private static async Task<Results<Ok<TenantPlanView>, ErrorResult>> SetPlanAsync(
         Guid id, SetPlanRequest request, ParleyDb db, UsageMeter meter, PrincipalCheck principals, TimeProvider clock, CancellationToken cancellationToken)

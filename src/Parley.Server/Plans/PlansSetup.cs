@@ -1,4 +1,4 @@
-namespace Parley.Server.Quotas;
+namespace Parley.Server.Plans;
 
 public static class PlansSetup
 {

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Parley.Server.Infrastructure.Errors;
 
-namespace Parley.Server.Quotas;
+namespace Parley.Server.Plans;
 
 /// <summary>
 /// A tenant has used its whole quota. Answered as 429 with the usual error envelope plus a

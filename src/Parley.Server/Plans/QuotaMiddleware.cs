@@ -1,7 +1,7 @@
 using Parley.Server.Auth;
 using Parley.Server.Infrastructure.RateLimiting;
 
-namespace Parley.Server.Quotas;
+namespace Parley.Server.Plans;
 
 /// <summary>
 /// Counts every authenticated API call against the tenant's daily allowance and refuses chat turns

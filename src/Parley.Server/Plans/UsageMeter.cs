@@ -3,8 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Server.Infrastructure.Events;
 using Parley.Server.Storage;
+using Parley.Server.Tenants;
 
-namespace Parley.Server.Quotas;
+namespace Parley.Server.Plans;
 
 /// <summary>Where a tenant stands on one metric in the current period.</summary>
 public sealed record QuotaStatus(string Metric, string Plan, long Used, long Limit, DateTime ResetAt)
@@ -77,7 +78,7 @@ public sealed class UsageMeter(IServiceScopeFactory scopes, IOptionsMonitor<Plan
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
         var plan = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.SubscriptionPlan).FirstOrDefaultAsync(cancellationToken)
-            ?? Parley.Server.Tenants.Plans.Free;
+            ?? PlanNames.Free;
         _plans[tenantId] = (plan, now);
         return plan;
     }

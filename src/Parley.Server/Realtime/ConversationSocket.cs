@@ -206,9 +206,9 @@ public sealed class ConversationSocket(
         {
             turn = await scope.ServiceProvider.GetRequiredService<TurnPipeline>().RunAsync(target, text, metadata, cancellationToken, observer);
         }
-        catch (Quotas.QuotaExceededException quota)
+        catch (Plans.QuotaExceededException quota)
         {
-            connection.SendError(Quotas.QuotaExceededException.Code, quota.Message);
+            connection.SendError(Plans.QuotaExceededException.Code, quota.Message);
             return;
         }
 

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Parley.Server.Quotas;
+using Parley.Server.Plans;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Tasks;

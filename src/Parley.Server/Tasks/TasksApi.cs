@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 using Parley.Server.Auth;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.Pagination;
-using Parley.Server.Quotas;
+using Parley.Server.Plans;
 using Parley.Server.Storage;
 using Parley.Server.Tasks.Analysis;
 using Parley.Server.Tasks.Datasets;

@@ -11,7 +11,7 @@ public sealed class Tenant
     public Guid Id { get; set; }
     public required string Name { get; set; }
     public required string Slug { get; set; }
-    public string SubscriptionPlan { get; set; } = Plans.Free;
+    public string SubscriptionPlan { get; set; } = PlanNames.Free;
     public bool IsActive { get; set; } = true;
     public bool IsPlatform { get; set; }
     public DateTime? AdminBootstrappedAt { get; set; }
@@ -19,7 +19,7 @@ public sealed class Tenant
     public DateTime UpdatedAt { get; set; }
 }
 
-public static class Plans
+public static class PlanNames
 {
     public const string Free = "free";
     public const string Pro = "pro";

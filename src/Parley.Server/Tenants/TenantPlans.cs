@@ -11,5 +11,5 @@ public static class TenantPlans
 {
     public static async Task<string> PlanOfAsync(this ParleyDb db, Guid tenantId, CancellationToken cancellationToken)
         => await db.Tenants.IgnoreQueryFilters().AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.SubscriptionPlan).FirstOrDefaultAsync(cancellationToken)
-            ?? Plans.Free;
+            ?? PlanNames.Free;
 }

@@ -31,7 +31,7 @@ public sealed record CreateTenantRequest(string? Name, string? Slug, string? Sub
             yield return new FieldError("slug", "2-63 lower-case letters, digits or '-'.");
         }
 
-        if (SubscriptionPlan is not null && !Plans.All.Contains(SubscriptionPlan))
+        if (SubscriptionPlan is not null && !PlanNames.All.Contains(SubscriptionPlan))
         {
             yield return new FieldError("subscription_plan", "One of: free, pro, enterprise.");
         }
@@ -55,7 +55,7 @@ public sealed record UpdateTenantRequest(string? Name, string? SubscriptionPlan,
             yield return new FieldError("name", "1-200 characters.");
         }
 
-        if (SubscriptionPlan is not null && !Plans.All.Contains(SubscriptionPlan))
+        if (SubscriptionPlan is not null && !PlanNames.All.Contains(SubscriptionPlan))
         {
             yield return new FieldError("subscription_plan", "One of: free, pro, enterprise.");
         }
@@ -69,7 +69,7 @@ public static class TenantsApi
         .SortBy("created_at", t => t.CreatedAt, isDefault: true)
         .SortBy("name", t => t.Name)
         .SortBy("slug", t => t.Slug)
-        .FilterBy("subscription_plan", v => Plans.All.Contains(v) ? t => t.SubscriptionPlan == v : null)
+        .FilterBy("subscription_plan", v => PlanNames.All.Contains(v) ? t => t.SubscriptionPlan == v : null)
         .FilterBy("is_active", v => bool.TryParse(v, out var b) ? t => t.IsActive == b : null)
         .SearchBy(term => t => t.Name.ToUpper().Contains(term.ToUpperInvariant()) || t.Slug.Contains(term.ToLowerInvariant()));
 
@@ -134,7 +134,7 @@ public static class TenantsApi
             Id = Guid.CreateVersion7(),
             Name = request.Name!.Trim(),
             Slug = slug,
-            SubscriptionPlan = request.SubscriptionPlan ?? Plans.Free,
+            SubscriptionPlan = request.SubscriptionPlan ?? PlanNames.Free,
             CreatedAt = now,
             UpdatedAt = now,
             AdminBootstrappedAt = request.Admin is null ? null : now,

@@ -16,7 +16,7 @@ public sealed class User : ITenantOwned
     public string? FullName { get; set; }
     public required string PasswordHash { get; set; }
     public string Role { get; set; } = Roles.User;
-    public string SubscriptionPlan { get; set; } = Plans.Free;
+    public string SubscriptionPlan { get; set; } = PlanNames.Free;
     public bool IsActive { get; set; } = true;
     public bool IsVerified { get; set; }
     public DateTime CreatedAt { get; set; }

@@ -89,7 +89,7 @@ public static class UserRules
             yield return new FieldError("role", "One of: admin, agent, user.");
         }
 
-        if (plan is not null && !Plans.All.Contains(plan))
+        if (plan is not null && !PlanNames.All.Contains(plan))
         {
             yield return new FieldError("subscription_plan", "One of: free, pro, enterprise.");
         }

@@ -20,7 +20,7 @@ public static class UsersApi
         .SortBy("role", u => u.Role)
         .SortBy("last_login_at", u => u.LastLoginAt)
         .FilterBy("role", v => Roles.All.Contains(v) ? u => u.Role == v : null)
-        .FilterBy("subscription_plan", v => Plans.All.Contains(v) ? u => u.SubscriptionPlan == v : null)
+        .FilterBy("subscription_plan", v => PlanNames.All.Contains(v) ? u => u.SubscriptionPlan == v : null)
         .FilterBy("is_active", v => bool.TryParse(v, out var b) ? u => u.IsActive == b : null)
         .FilterBy("is_verified", v => bool.TryParse(v, out var b) ? u => u.IsVerified == b : null)
         .SearchBy(term =>

@@ -14,7 +14,7 @@ public sealed class DependencyTests
     public static readonly string[][] Layers =
     [
         ["Infrastructure", "Storage"],
-        ["Tenants", "Users", "Auth", "ApiKeys", "Quotas"],
+        ["Tenants", "Users", "Auth", "ApiKeys", "Plans"],
         ["Understanding", "Knowledge", "Integrations", "Tools", "Assistants", "Tickets"],
         ["Conversations"],
         ["Handoff", "Realtime", "Webhooks", "Notifications", "Analytics", "Tasks", "Evaluation"],
@@ -36,7 +36,7 @@ public sealed class DependencyTests
         ("Infrastructure", "Realtime"),
         ("Knowledge", "Conversations"),
         ("Knowledge", "Realtime"),
-        ("Quotas", "Conversations"),
+        ("Plans", "Conversations"),
         // The conversation sockets and SSE routes mark themselves open to widget visitors and ask the
         // visitor gate about a token that arrives in the first socket frame.
         ("Realtime", "Widget"),

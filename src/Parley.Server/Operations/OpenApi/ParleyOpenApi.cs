@@ -197,9 +197,9 @@ internal static partial class ParleyOpenApi
     {
         [("CreateUserRequest", "role")] = Roles.All,
         [("AdminUpdateUserRequest", "role")] = Roles.All,
-        [("CreateUserRequest", "subscription_plan")] = Plans.All,
-        [("AdminUpdateUserRequest", "subscription_plan")] = Plans.All,
-        [("RegisterRequest", "subscription_plan")] = Plans.All,
+        [("CreateUserRequest", "subscription_plan")] = PlanNames.All,
+        [("AdminUpdateUserRequest", "subscription_plan")] = PlanNames.All,
+        [("RegisterRequest", "subscription_plan")] = PlanNames.All,
     };
 
     /// <summary>Request examples taken from the reference documents and the README.</summary>
