@@ -95,8 +95,11 @@ public static class IntentTrainer
         return new ThresholdItem(probabilities[best], best == scores.Label, predictedOutOfScope, scores.IsOutOfScope);
     }
 
-    /// <summary>Holds out the same share of every intent, chosen by the seed; keeps at least one example of each for training.</summary>
-    internal static (List<LabeledUtterance> Training, List<LabeledUtterance> Validation) StratifiedSplit(
+    /// <summary>
+    /// Holds out the same share of every intent, chosen by the seed; keeps at least one example of each for
+    /// training. Public so that a caller measuring accuracy on held-out data splits the way training does.
+    /// </summary>
+    public static (List<LabeledUtterance> Training, List<LabeledUtterance> Validation) StratifiedSplit(
         List<LabeledUtterance> examples, double fraction, int seed)
     {
         var training = new List<LabeledUtterance>();

@@ -33,7 +33,7 @@ public sealed class IntentTraining : IDisposable
         var started = Stopwatch.GetTimestamp();
         IntentModel model = null!;
         IntentEvaluationReport? heldOut = null;
-        var (training, validation) = Split(examples, 0.2, 42);
+        var (training, validation) = IntentTrainer.StratifiedSplit(examples, 0.2, seed: 42);
         Parallel.Invoke(
             () => model = IntentTrainer.Train(examples),
             () => heldOut = validation.Count == 0 ? null
@@ -57,24 +57,6 @@ public sealed class IntentTraining : IDisposable
             model.Intents,
             now);
         return (model, bytes, stats);
-    }
-
-    /// <summary>Holds out a share of every intent with more than one example, chosen by the seed.</summary>
-    internal static (List<LabeledUtterance> Training, List<LabeledUtterance> Validation) Split(List<LabeledUtterance> examples, double fraction, int seed)
-    {
-        var random = new Random(seed);
-        var training = new List<LabeledUtterance>();
-        var validation = new List<LabeledUtterance>();
-        foreach (var group in examples.GroupBy(e => e.Intent).OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            var items = group.ToArray();
-            random.Shuffle(items);
-            var held = Math.Min(items.Length - 1, (int)Math.Round(items.Length * fraction));
-            validation.AddRange(items[..held]);
-            training.AddRange(items[held..]);
-        }
-
-        return (training, validation);
     }
 
     public void Dispose() => _gate.Dispose();
