@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Parley.Server.Auth;
+using Parley.Server.Infrastructure.Caching;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.Outbound;
 using Parley.Server.Infrastructure.Pagination;
@@ -28,7 +29,7 @@ public static class IntegrationsApi
 
     public static RouteGroupBuilder MapIntegrations(this RouteGroupBuilder api)
     {
-        // 000's client lists "the user's integrations" as a plain user: a user sees the ones they
+        // The Integration Platform's client lists "the user's integrations" as a plain user: a user sees the ones they
         // made (none: only admins make them), agents and admins the tenant's.
         var group = api.MapGroup("/integrations").WithTags("Integrations").AddEndpointFilter<ValidationFilter>();
         group.MapGet("", ListAsync);
@@ -57,7 +58,7 @@ public static class IntegrationsApi
 
     private static async Task<Results<Created<IntegrationView>, ErrorResult>> CreateAsync(
         IntegrationRequest request, ParleyDb db, CurrentUser me, OutboundGuard guard, SecretProtector secrets, TimeProvider clock,
-        Infrastructure.Caching.TenantChanges changes, CancellationToken cancellationToken)
+        TenantChanges changes, CancellationToken cancellationToken)
     {
         var type = request.EffectiveType!;
         var config = IntegrationConfig.Normalize(type, request.Config ?? []);
@@ -90,17 +91,15 @@ public static class IntegrationsApi
     /// Fields left out keep their value. <c>credentials</c> replaces the stored set (an empty object
     /// removes it); <c>config</c> replaces the settings and is checked again.
     /// </summary>
-    private static async Task<Results<Ok<IntegrationView>, ErrorResult>> UpdateAsync(
+    private static Task<Results<Ok<IntegrationView>, ErrorResult>> UpdateAsync(
         Guid id, IntegrationUpdate request, ParleyDb db, OutboundGuard guard, SecretProtector secrets, TimeProvider clock,
-        Infrastructure.Caching.TenantChanges changes, CancellationToken cancellationToken)
-    {
-        var integration = await db.Set<Integration>().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
-        if (integration is null)
-        {
-            return ErrorResult.NotFound("Integration");
-        }
+        TenantChanges changes, CancellationToken cancellationToken)
+        => changes.UpdateAsync(
+            db, db.Set<Integration>().Where(i => i.Id == id), "Integration", integration => Apply(integration, request.Body, guard, secrets, clock),
+            IntegrationView.From, cancellationToken);
 
-        var body = request.Body;
+    private static ErrorResult? Apply(Integration integration, IntegrationRequest body, OutboundGuard guard, SecretProtector secrets, TimeProvider clock)
+    {
         if (body.EffectiveType is { } type && type != integration.IntegrationType)
         {
             return ErrorResult.Validation("integration_type", "The type of an integration cannot change; create a new one.");
@@ -125,27 +124,14 @@ public static class IntegrationsApi
         integration.Name = body.Name?.Trim() ?? integration.Name;
         integration.Status = body.Status ?? integration.Status;
         integration.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(cancellationToken);
-        await changes.ChangedAsync(integration.TenantId, CancellationToken.None);
-        return TypedResults.Ok(IntegrationView.From(integration));
+        return null;
     }
 
-    private static async Task<Results<NoContent, ErrorResult>> DeleteAsync(Guid id, ParleyDb db, Infrastructure.Caching.TenantChanges changes, CancellationToken cancellationToken)
-    {
-        var integration = await db.Set<Integration>().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
-        if (integration is null)
-        {
-            return ErrorResult.NotFound("Integration");
-        }
-
-        db.Remove(integration);
-        await db.SaveChangesAsync(cancellationToken);
-        await changes.ChangedAsync(integration.TenantId, CancellationToken.None);
-        return TypedResults.NoContent();
-    }
+    private static Task<Results<NoContent, ErrorResult>> DeleteAsync(Guid id, ParleyDb db, TenantChanges changes, CancellationToken cancellationToken)
+        => changes.DeleteAsync(db, db.Set<Integration>().Where(i => i.Id == id), "Integration", cancellationToken);
 
     private static async Task<Results<Ok<IntegrationTestResult>, ErrorResult>> TestAsync(
-        Guid id, ParleyDb db, IntegrationCaller caller, TimeProvider clock, ILogger<IntegrationCaller> logger, Infrastructure.Caching.TenantChanges changes,
+        Guid id, ParleyDb db, IntegrationCaller caller, TimeProvider clock, ILogger<IntegrationCaller> logger, TenantChanges changes,
         CancellationToken cancellationToken)
     {
         var integration = await db.Set<Integration>().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);

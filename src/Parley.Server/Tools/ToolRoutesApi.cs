@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Parley.Server.Auth;
+using Parley.Server.Infrastructure.Caching;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.Pagination;
 using Parley.Server.Infrastructure.Validation;
@@ -43,7 +44,7 @@ public static class ToolRoutesApi
             : ErrorResult.NotFound("Tool route");
 
     private static async Task<Results<Created<ToolRouteView>, ErrorResult>> CreateAsync(
-        ToolRouteRequest request, ParleyDb db, CurrentUser me, ToolRegistry registry, TimeProvider clock, Infrastructure.Caching.TenantChanges changes, CancellationToken cancellationToken)
+        ToolRouteRequest request, ParleyDb db, CurrentUser me, ToolRegistry registry, TimeProvider clock, TenantChanges changes, CancellationToken cancellationToken)
     {
         if (await CheckToolAsync(request, registry, cancellationToken) is { } problem)
         {
@@ -73,43 +74,27 @@ public static class ToolRoutesApi
         return TypedResults.Created($"/api/v1/tools/routes/{route.Id}", ToolRouteView.From(route));
     }
 
-    private static async Task<Results<Ok<ToolRouteView>, ErrorResult>> UpdateAsync(
-        Guid id, ToolRouteRequest request, ParleyDb db, ToolRegistry registry, TimeProvider clock, Infrastructure.Caching.TenantChanges changes, CancellationToken cancellationToken)
-    {
-        var route = await db.Set<ToolRoute>().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
-        if (route is null)
-        {
-            return ErrorResult.NotFound("Tool route");
-        }
+    private static Task<Results<Ok<ToolRouteView>, ErrorResult>> UpdateAsync(
+        Guid id, ToolRouteRequest request, ParleyDb db, ToolRegistry registry, TimeProvider clock, TenantChanges changes, CancellationToken cancellationToken)
+        => changes.UpdateAsync(
+            db, db.Set<ToolRoute>().Where(r => r.Id == id), "Tool route", async route =>
+            {
+                if (await CheckToolAsync(request, registry, cancellationToken) is { } problem)
+                {
+                    return problem;
+                }
 
-        if (await CheckToolAsync(request, registry, cancellationToken) is { } problem)
-        {
-            return problem;
-        }
+                route.AssistantId = request.AssistantId;
+                route.Intent = request.Intent!.Trim();
+                route.ToolId = request.ToolId!;
+                route.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+                Apply(route, request);
+                return null;
+            },
+            ToolRouteView.From, cancellationToken);
 
-        route.AssistantId = request.AssistantId;
-        route.Intent = request.Intent!.Trim();
-        route.ToolId = request.ToolId!;
-        route.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-        Apply(route, request);
-        await db.SaveChangesAsync(cancellationToken);
-        await changes.ChangedAsync(route.TenantId, CancellationToken.None);
-        return TypedResults.Ok(ToolRouteView.From(route));
-    }
-
-    private static async Task<Results<NoContent, ErrorResult>> DeleteAsync(Guid id, ParleyDb db, Infrastructure.Caching.TenantChanges changes, CancellationToken cancellationToken)
-    {
-        var route = await db.Set<ToolRoute>().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
-        if (route is null)
-        {
-            return ErrorResult.NotFound("Tool route");
-        }
-
-        db.Remove(route);
-        await db.SaveChangesAsync(cancellationToken);
-        await changes.ChangedAsync(route.TenantId, CancellationToken.None);
-        return TypedResults.NoContent();
-    }
+    private static Task<Results<NoContent, ErrorResult>> DeleteAsync(Guid id, ParleyDb db, TenantChanges changes, CancellationToken cancellationToken)
+        => changes.DeleteAsync(db, db.Set<ToolRoute>().Where(r => r.Id == id), "Tool route", cancellationToken);
 
     /// <summary>The tool must be one the registry knows (integration tools whatever the tenant's integrations, so routes can be set up first).</summary>
     private static async Task<ErrorResult?> CheckToolAsync(ToolRouteRequest request, ToolRegistry registry, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Parley.Server.Auth;
+using Parley.Server.Infrastructure.Caching;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.Outbound;
 using Parley.Server.Infrastructure.Pagination;
@@ -45,7 +46,7 @@ public static class WebhooksApi
     }
 
     private static async Task<Results<Created<WebhookResponse>, ErrorResult>> CreateAsync(
-        CreateWebhookRequest request, ParleyDb db, CurrentUser me, OutboundGuard guard, SecretProtector protector, Infrastructure.Caching.TenantChanges changes,
+        CreateWebhookRequest request, ParleyDb db, CurrentUser me, OutboundGuard guard, SecretProtector protector, TenantChanges changes,
         TimeProvider clock, CancellationToken cancellationToken)
     {
         if (guard.CheckUrl(request.Url) is { } problem)
@@ -86,16 +87,15 @@ public static class WebhooksApi
             ? TypedResults.Ok(WebhookResponse.From(webhook, clock.GetUtcNow().UtcDateTime))
             : ErrorResult.NotFound("Webhook");
 
-    private static async Task<Results<Ok<WebhookResponse>, ErrorResult>> UpdateAsync(
-        Guid id, UpdateWebhookRequest request, ParleyDb db, CurrentUser me, OutboundGuard guard, SecretProtector protector, Infrastructure.Caching.TenantChanges changes,
+    private static Task<Results<Ok<WebhookResponse>, ErrorResult>> UpdateAsync(
+        Guid id, UpdateWebhookRequest request, ParleyDb db, CurrentUser me, OutboundGuard guard, SecretProtector protector, TenantChanges changes,
         TimeProvider clock, CancellationToken cancellationToken)
-    {
-        var webhook = await Visible(db, me).FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
-        if (webhook is null)
-        {
-            return ErrorResult.NotFound("Webhook");
-        }
+        => changes.UpdateAsync(
+            db, Visible(db, me).Where(w => w.Id == id), "Webhook", webhook => Apply(webhook, request, guard, protector, clock),
+            webhook => WebhookResponse.From(webhook, webhook.UpdatedAt), cancellationToken);
 
+    private static ErrorResult? Apply(Webhook webhook, UpdateWebhookRequest request, OutboundGuard guard, SecretProtector protector, TimeProvider clock)
+    {
         if (request.Url is not null && guard.CheckUrl(request.Url) is { } problem)
         {
             return ErrorResult.Validation("url", $"The URL {problem}.");
@@ -115,24 +115,11 @@ public static class WebhooksApi
         }
 
         webhook.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(cancellationToken);
-        await changes.ChangedAsync(webhook.TenantId, CancellationToken.None);
-        return TypedResults.Ok(WebhookResponse.From(webhook, webhook.UpdatedAt));
+        return null;
     }
 
-    private static async Task<Results<NoContent, ErrorResult>> DeleteAsync(Guid id, ParleyDb db, CurrentUser me, Infrastructure.Caching.TenantChanges changes, CancellationToken cancellationToken)
-    {
-        var webhook = await Visible(db, me).FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
-        if (webhook is null)
-        {
-            return ErrorResult.NotFound("Webhook");
-        }
-
-        db.Remove(webhook);
-        await db.SaveChangesAsync(cancellationToken);
-        await changes.ChangedAsync(webhook.TenantId, CancellationToken.None);
-        return TypedResults.NoContent();
-    }
+    private static Task<Results<NoContent, ErrorResult>> DeleteAsync(Guid id, ParleyDb db, CurrentUser me, TenantChanges changes, CancellationToken cancellationToken)
+        => changes.DeleteAsync(db, Visible(db, me).Where(w => w.Id == id), "Webhook", cancellationToken);
 
     /// <summary>A new generated secret, shown in this answer only; the old one stops signing at once.</summary>
     private static async Task<Results<Ok<WebhookResponse>, ErrorResult>> RotateSecretAsync(
