@@ -94,7 +94,7 @@ public sealed class ChatResource(ParleyClient client) : ResourceBase(client)
     public Task<ChatTurn> SendAsync(string message, string? sessionId = null, CancellationToken cancellationToken = default)
         => Client.SendJsonAsync<ChatTurn>(HttpMethod.Post, "chat/message", new { message, session_id = sessionId }, cancellationToken);
 
-    /// <summary><c>POST /chat/process</c> with a context (004).</summary>
+    /// <summary><c>POST /chat/process</c> with a context (HeliosCS).</summary>
     public Task<ChatTurn> ProcessAsync(string message, string? sessionId = null, object? context = null, CancellationToken cancellationToken = default)
         => Client.SendJsonAsync<ChatTurn>(HttpMethod.Post, "chat/process", new { message, session_id = sessionId, context }, cancellationToken);
 
@@ -292,7 +292,7 @@ public sealed class TasksResource(ParleyClient client) : ResourceBase(client)
 
     public IAsyncEnumerable<TaskStatus> ListAllAsync(ListQuery? query = null, CancellationToken cancellationToken = default) => Client.AllAsync<TaskStatus>("tasks", query, cancellationToken);
 
-    /// <summary>Accepts both <c>task_{uuid}</c> (001) and the bare uuid.</summary>
+    /// <summary>Accepts both <c>task_{uuid}</c> (Three-Database Chatbot) and the bare uuid.</summary>
     public Task<TaskStatus> StatusAsync(string taskId, CancellationToken cancellationToken = default) => Client.GetAsync<TaskStatus>($"tasks/{Escape(taskId)}/status", cancellationToken);
 
     public Task<TaskResults> ResultsAsync(string taskId, CancellationToken cancellationToken = default) => Client.GetAsync<TaskResults>($"tasks/{Escape(taskId)}/results", cancellationToken);

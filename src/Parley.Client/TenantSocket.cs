@@ -6,7 +6,7 @@ using System.Text;
 namespace Parley.Client;
 
 /// <summary>
-/// The tenant-wide socket (<c>/api/v1/ws</c>, document 003): <c>conversation_update</c> for every
+/// The tenant-wide socket (<c>/api/v1/ws</c>, the AI Assistant Platform document): <c>conversation_update</c> for every
 /// event in the conversations the caller may see (escalations, claims, messages),
 /// <c>system_notification</c> and <c>assistant_status</c>. Agents' consoles watch it for new escalations.
 /// </summary>

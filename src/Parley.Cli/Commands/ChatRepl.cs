@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace Parley.Cli.Commands;
 
 /// <summary>
-/// The chat REPL of document 001: each line is a turn, streamed as it arrives (Ctrl-C stops the
+/// The chat REPL of the Three-Database Chatbot document: each line is a turn, streamed as it arrives (Ctrl-C stops the
 /// answer, not the REPL), or a slash command. With <c>--json</c> every answer and command result is
 /// one JSON line, for scripts.
 /// </summary>
@@ -37,7 +37,7 @@ public sealed class ChatRepl(CliContext context, ParleyClient client, string? se
         if (_session is not null && Guid.TryParse(_session, out var existing))
         {
             // An unknown or foreign session is a clear error before the first turn, not after it.
-            // (Any other string is document 001's external session id, which the first turn creates.)
+            // (Any other string is an external session id the client chose, which the first turn creates.)
             await client.Conversations.GetAsync(existing, cancellationToken);
         }
 
@@ -268,7 +268,7 @@ public sealed class ChatRepl(CliContext context, ParleyClient client, string? se
     {
         if (_session is null)
         {
-            // The session exists from here on, so its id can be used over the API at once (document 001's continuity story).
+            // The session exists from here on, so its id can be used over the API at once (the Three-Database Chatbot's continuity story).
             _session = (await client.Conversations.CreateAsync(assistantId, cancellationToken: ct)).Id.ToString();
         }
 

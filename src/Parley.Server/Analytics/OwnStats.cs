@@ -7,7 +7,7 @@ using Parley.Server.Tasks;
 namespace Parley.Server.Analytics;
 
 /// <summary>
-/// 001's <c>/analytics/stats</c> and <c>/analytics/usage</c> for a plain user: the same figures
+/// The Three-Database Chatbot's <c>/analytics/stats</c> and <c>/analytics/usage</c> for a plain user: the same figures
 /// over the caller's own conversations and tasks (<c>"scope": "own"</c>), per the roles rule (a
 /// user sees their own slice; agents and admins the tenant). Read from the user's conversations and
 /// messages, since the hourly rollups are per tenant. API calls are counted per tenant only, so a

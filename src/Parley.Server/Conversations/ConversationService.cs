@@ -115,7 +115,7 @@ public sealed class ConversationService(
     }
 
     /// <summary>
-    /// The caller's own conversation with this client-chosen external id (000's
+    /// The caller's own conversation with this client-chosen external id (the Integration Platform's
     /// <c>/chat/ws/session_123</c>), started on first use as <see cref="ForSessionTurnAsync"/> does.
     /// </summary>
     public async Task<Guid> OwnByExternalIdOrStartAsync(string externalId, CancellationToken cancellationToken)

@@ -26,7 +26,7 @@ public static class RealtimeApi
             group.Map(prefix + "/ws/conversations/{id:guid}", ConversationAsync).AllowVisitors();
             group.Map(prefix + "/ws/chat/{id:guid}", ConversationAsync).AllowVisitors();
             group.Map(prefix + "/ws", TenantAsync);
-            // A client-chosen session id (000's session_123, 002's conv_123), as on REST's session_id.
+            // A client-chosen session id (the Integration Platform's session_123, Customer Care AI's conv_123), as on REST's session_id.
             group.Map(prefix + "/chat/ws/{externalId}", ExternalConversationAsync);
             group.Map(prefix + "/ws/conversations/{externalId}", ExternalConversationAsync);
             group.Map(prefix + "/ws/chat/{externalId}", ExternalConversationAsync);

@@ -225,7 +225,7 @@ public abstract class AnalyticsTests(TaskApp app)
     {
         var admin = await app.CreateTenantWithAdminAsync();
         var customer = await app.CreateUserAsync(admin);
-        // Issue 19: document 002 gives /analytics/conversations to every user (their own figures).
+        // Issue 19: the Customer Care AI document gives /analytics/conversations to every user (their own figures).
         foreach (var path in new[] { "dashboard", "performance" })
         {
             await Json.ReadErrorAsync(await customer.Client.GetAsync($"/api/v1/analytics/{path}"), 403);

@@ -5,7 +5,7 @@ using Parley.Tests.Tasks;
 namespace Parley.Tests.Analytics;
 
 /// <summary>
-/// 001's /analytics/stats and /analytics/usage under the roles rule (issue 19): a plain user sees
+/// The Three-Database Chatbot's /analytics/stats and /analytics/usage under the roles rule (issue 19): a plain user sees
 /// their own slice (<c>"scope": "own"</c>), agents and admins the tenant. Before, a user got the
 /// whole tenant's figures (other customers' sessions and messages).
 /// </summary>

@@ -91,7 +91,7 @@ public abstract class AssistantTests(ParleyApp app)
 
         var seen = await Json.ReadAsync(await customer.Client.GetAsync($"/api/v1/assistants/{id}"), 200);
         Assert.Equal(JsonValueKind.Null, seen.GetProperty("system_prompt").ValueKind);
-        // Issue 19: document 003 gives assistants to every user; a user's own stay theirs (RoleOwnershipTests).
+        // Issue 19: the AI Assistant Platform document gives assistants to every user; a user's own stay theirs (RoleOwnershipTests).
         await Json.ReadAsync(await customer.Client.PostAsJsonAsync("/api/v1/assistants", new { name = "Mine" }), 201);
         await Json.ReadAsync(await agent.Client.PutAsJsonAsync($"/api/v1/assistants/{id}", new { name = "Renamed" }), 200);
         await Json.ReadErrorAsync(await customer.Client.DeleteAsync($"/api/v1/assistants/{id}"), 403);

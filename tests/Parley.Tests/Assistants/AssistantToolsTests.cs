@@ -3,7 +3,7 @@ using Parley.Tests.Infrastructure;
 
 namespace Parley.Tests.Assistants;
 
-/// <summary>Document 003 names tools by id: an assistant's tools are looked up in the tenant's registry.</summary>
+/// <summary>The AI Assistant Platform document names tools by id: an assistant's tools are looked up in the tenant's registry.</summary>
 public abstract class AssistantToolsTests(ParleyApp app)
 {
     [Fact]

@@ -6,7 +6,7 @@ namespace Parley.Tests.Cli;
 
 /// <summary>
 /// The real <c>parley</c> process against a real Parley on a local port: login and logout, the chat
-/// REPL fed through stdin, document 001's continuity stories, knowledge add, errors and exit codes.
+/// REPL fed through stdin, the Three-Database Chatbot's continuity stories, knowledge add, errors and exit codes.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class CliTests(SqliteApp app) : IClassFixture<SqliteApp>
@@ -266,7 +266,7 @@ public sealed class CliTests(SqliteApp app) : IClassFixture<SqliteApp>
         Assert.True(run.ExitCode == 0, run.ToString());
         var sessionId = run.JsonLines[1].GetProperty("session_id").GetString()!;
 
-        // Document 001: curl -X POST /chat/message -d '{"message": "...", "session_id": "CLI_SESSION_ID"}'
+        // The Three-Database Chatbot document: curl -X POST /chat/message -d '{"message": "...", "session_id": "CLI_SESSION_ID"}'
         var turn = await Json.ReadAsync(await user.Client.PostAsJsonAsync("/chat/message", new { message = "What was my last analysis about?", session_id = sessionId }), 200);
         Assert.Equal(sessionId, turn.GetProperty("session_id").GetString());
         var history = await Json.ReadAsync(await user.Client.GetAsync($"/chat/history/{sessionId}"), 200);

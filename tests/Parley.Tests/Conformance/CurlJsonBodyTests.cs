@@ -4,7 +4,7 @@ using Parley.Tests.Infrastructure;
 namespace Parley.Tests.Conformance;
 
 /// <summary>
-/// 001's <c>curl -X POST .../chat/message -H "Authorization: Bearer $TOKEN" -d '{"message": ...}'</c>
+/// The Three-Database Chatbot's <c>curl -X POST .../chat/message -H "Authorization: Bearer $TOKEN" -d '{"message": ...}'</c>
 /// sends no content type, so curl labels the JSON as a form (issue 19). Before, that answered 415.
 /// </summary>
 public sealed class CurlJsonBodyTests(SqliteApp app) : IClassFixture<SqliteApp>

@@ -11,7 +11,7 @@ namespace Parley.Tests.Conformance;
 /// <c>fetch</c> and <c>WebSocket</c>, curl), read from ../shared/spec and run as written against a
 /// real Parley: only <c>localhost:8000</c> and the placeholders the documents ask the reader to fill
 /// in (<c>YOUR_JWT_TOKEN</c>, example ids) change. The accounts and ids they assume are prepared
-/// here through the API. Documents 002 and 004 have no raw client examples; 003's SDK snippets
+/// here through the API. The Customer Care AI and HeliosCS documents have no raw client examples; the AI Assistant Platform's SDK snippets
 /// import packages that do not exist (out of scope, issue 19). Each test gets a fresh server, since
 /// the examples share one account (<c>user@example.com</c>) with different passwords.
 /// </summary>
@@ -218,7 +218,7 @@ public sealed partial class SpecExamplesTests(ITestOutputHelper output)
 
             if (code.Contains("\"sales_database\"") && !_dataset)
             {
-                // 001's analysis names a data source; Parley analyses a dataset registered under that name.
+                // The Three-Database Chatbot's analysis names a data source; Parley analyses a dataset registered under that name.
                 using var form = new MultipartFormDataContent
                 {
                     { new StringContent("sales_database"), "name" },

@@ -6,7 +6,7 @@ namespace Parley.Tests.Conventions;
 
 /// <summary>
 /// /plans and a ticket's comments follow docs/api-conventions.md (issue 19): a bare array without
-/// paging parameters, 000's page envelope when <c>page</c>/<c>size</c> are explicit. Before, both
+/// paging parameters, the Integration Platform's page envelope when <c>page</c>/<c>size</c> are explicit. Before, both
 /// ignored paging and always answered the whole array.
 /// </summary>
 public sealed class ShortListPagingTests(SqliteApp app) : IClassFixture<SqliteApp>

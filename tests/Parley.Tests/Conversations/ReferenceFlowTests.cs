@@ -63,7 +63,7 @@ public abstract class ReferenceFlowTests(ParleyApp app)
         var bare = await Json.ReadAsync(await user.Client.GetAsync("/api/v1/chat/sessions"), 200);
         Assert.Equal(3, bare.GetArrayLength());
 
-        // 000's other bare list follows the same rule.
+        // The Integration Platform's other bare list follows the same rule.
         Assert.Equal(JsonValueKind.Array, (await Json.ReadAsync(await admin.Client.GetAsync("/api/v1/integrations"), 200)).ValueKind);
         var integrations = await Json.ReadAsync(await admin.Client.GetAsync("/api/v1/integrations?page=1&size=5"), 200);
         Assert.Equal(0, integrations.GetProperty("total").GetInt32());

@@ -10,8 +10,8 @@ namespace Parley.Tests.Identity;
 
 /// <summary>
 /// The <c>own</c> cells of the role table in docs/security.md: what a plain user may now do
-/// (documents 001-004 give it to every user) reaches only their own data, while agents and admins
-/// see the whole tenant. A foreign id answers 404, never 403.
+/// (every reference document but the Integration Platform's gives it to every user) reaches only
+/// their own data, while agents and admins see the whole tenant. A foreign id answers 404, never 403.
 /// </summary>
 public abstract class RoleOwnershipTests(ParleyApp app)
 {
@@ -96,7 +96,7 @@ public abstract class RoleOwnershipTests(ParleyApp app)
         Assert.Equal("own", own.GetProperty("scope").GetString());
         Assert.Equal(3, (await Json.ReadAsync(await admin.Client.GetAsync("/api/v1/analytics/conversations"), 200)).GetProperty("total_conversations").GetInt64());
 
-        // Document 001's own example body: no data source, so the caller's conversations.
+        // The Three-Database Chatbot's own example body: no data source, so the caller's conversations.
         var task = await TaskSteps.SubmitAsync(mine.Client, "/api/v1/tasks/analyze", new { description = "Market analysis for 2025" });
         Assert.Equal("completed", (await TaskSteps.WaitAsync(mine.Client, task)).GetProperty("status").GetString());
         var results = await Json.ReadAsync(await mine.Client.GetAsync($"/api/v1/tasks/{task}/results"), 200);
@@ -122,7 +122,7 @@ public abstract class RoleOwnershipTests(ParleyApp app)
         Assert.True(await SearchCountAsync(mine, "QX-7781") >= 1);
         Assert.True(await SearchCountAsync(agent, "QX-7781") >= 1);
 
-        // Document 004: agents curate the knowledge base; a user's write to a shared source is refused.
+        // HeliosCS: agents curate the knowledge base; a user's write to a shared source is refused.
         var faq = await Json.ReadAsync(await agent.Client.PostAsJsonAsync("/api/v1/knowledge/sources", new { name = "FAQ", type = "faq", faqs = new[] { new { question = "Opening hours?", answer = "9 to 5." } } }), 202);
         await Json.ReadErrorAsync(await mine.Client.DeleteAsync($"/api/v1/knowledge/sources/{faq.GetProperty("id").GetGuid()}"), 403);
         Assert.Equal(204, (int)(await mine.Client.DeleteAsync($"/api/v1/knowledge/sources/{id}")).StatusCode);

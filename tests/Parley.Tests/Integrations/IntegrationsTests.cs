@@ -232,7 +232,7 @@ public abstract class IntegrationsTests(LoopbackToolsApp app, FakeJiraServer jir
         var user = await app.CreateUserAsync(admin);
         var agent = await app.CreateUserAsync(admin, "agent");
 
-        // 000's client reads "the user's integrations" as a plain user: theirs are none (issue 19).
+        // The Integration Platform's client reads "the user's integrations" as a plain user: theirs are none (issue 19).
         Assert.Equal(0, (await Json.ReadAsync(await user.Client.GetAsync("/api/v1/integrations"), 200)).GetArrayLength());
         await Json.ReadErrorAsync(await user.Client.GetAsync($"/api/v1/integrations/{id}"), 404);
         await Json.ReadErrorAsync(await user.Client.PostAsJsonAsync("/api/v1/integrations", JiraBody(jira.Url())), 403);

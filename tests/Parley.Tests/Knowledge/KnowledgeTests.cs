@@ -162,7 +162,7 @@ public abstract class KnowledgeTests(ParleyApp app)
         await Json.ReadErrorAsync(await UploadAsync(admin, "a.txt", Encoding.UTF8.GetBytes("x"), metadata: "[1]"), 422);
         await Json.ReadErrorAsync(await admin.Client.PostAsJsonAsync("/api/v1/files/upload", new { file = "x" }), 415);
         var user = await app.CreateUserAsync(admin, "user");
-        // Issue 19: documents 003 and 004 give uploads to every user; theirs stay private (RoleOwnershipTests).
+        // Issue 19: the AI Assistant Platform and HeliosCS documents give uploads to every user; theirs stay private (RoleOwnershipTests).
         await Json.ReadAsync(await user.Client.PostAsync("/api/v1/files/upload", Multipart("a.txt", Encoding.UTF8.GetBytes("hello"), null, null)), 202);
     }
 

@@ -4,7 +4,7 @@ using Parley.Tests.Infrastructure;
 namespace Parley.Tests.Realtime;
 
 /// <summary>
-/// 000's <c>ws://localhost:8000/api/v1/chat/ws/session_123</c> (issue 19): a client-chosen session id
+/// The Integration Platform's <c>ws://localhost:8000/api/v1/chat/ws/session_123</c> (issue 19): a client-chosen session id
 /// on the WebSocket path names the caller's own conversation with that external id, as REST's
 /// <c>session_id</c> does. Before, only a GUID matched and the handshake answered 404.
 /// </summary>
@@ -24,7 +24,7 @@ public abstract class ExternalSessionSocketTests(ParleyApp app)
             await socket.NextAsync("final");
         }
 
-        // REST with the same session_id continues that conversation; so does the socket again, and 004's path.
+        // REST with the same session_id continues that conversation; so does the socket again, and HeliosCS's path.
         var turn = await Json.ReadAsync(await user.Client.PostAsJsonAsync("/api/v1/chat/message", new { message = "and again", session_id = external }), 200);
         Assert.Equal(id.ToString(), turn.GetProperty("session_id").GetString());
         await using (var again = await SocketClient.ConnectAsync(app, $"/ws/chat/{external}", user.AccessToken))

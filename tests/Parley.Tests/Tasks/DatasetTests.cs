@@ -7,9 +7,9 @@ using Parley.Tests.Infrastructure;
 namespace Parley.Tests.Tasks;
 
 /// <summary>
-/// 001's analysis flow for the person it is written for: a signed-in user registers a named dataset
-/// (<c>sales_database</c>), submits 001's exact request bodies, gets 200 as 001's client expects, and
-/// reads back the metrics 001 shows, computed from the rows.
+/// The Three-Database Chatbot's analysis flow for the person it is written for: a signed-in user registers a named dataset
+/// (<c>sales_database</c>), submits its exact request bodies, gets 200 as its client expects, and
+/// reads back the metrics it shows, computed from the rows.
 /// </summary>
 public abstract class DatasetTests(TaskApp app)
 {
@@ -42,7 +42,7 @@ public abstract class DatasetTests(TaskApp app)
         return expected < 400 ? await Json.ReadAsync(response, expected) : await Json.ReadErrorAsync(response, expected);
     }
 
-    /// <summary>001's Python client: <c>response.json() if response.status_code == 200 else None</c>.</summary>
+    /// <summary>The document's Python client: <c>response.json() if response.status_code == 200 else None</c>.</summary>
     private static async Task<string> SubmitAs001Async(HttpClient client, string path, string json, string contentType = "application/json")
     {
         var response = await client.PostAsync(path, new StringContent(json, Encoding.UTF8, contentType));
@@ -119,7 +119,7 @@ public abstract class DatasetTests(TaskApp app)
         Assert.Equal(q4.Count(s => s.Date.Month == 11), series[1].GetProperty("transactions").GetInt64());
         Assert.Contains(r.GetProperty("insights").EnumerateArray(), i => i.GetString()!.Contains("2024-1", StringComparison.Ordinal));
 
-        // With exactly one dataset registered, 001's description-only request analyses it.
+        // With exactly one dataset registered, the document's description-only request analyses it.
         var plain = await SubmitAs001Async(user.Client, "/tasks/analyze", """{"description": "Market analysis for 2025"}""");
         Assert.Equal("completed", (await TaskSteps.WaitAsync(user.Client, plain)).GetProperty("status").GetString());
         var all = (await Json.ReadAsync(await user.Client.GetAsync($"/tasks/{plain}/results"), 200)).GetProperty("results");

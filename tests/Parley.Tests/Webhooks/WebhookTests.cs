@@ -96,7 +96,7 @@ public abstract class WebhookTests(ParleyApp app, WebhookReceiver receiver)
         var agent = await app.CreateUserAsync(admin, "agent");
         var customer = await app.CreateUserAsync(admin, "user");
         var (id, _) = await SubscribeAsync(admin, "https://hooks.example.com/a", "user.created");
-        // Issue 19: documents 002 and 003 give webhooks to every user; agents manage the tenant's, a user their own.
+        // Issue 19: the Customer Care AI and AI Assistant Platform documents give webhooks to every user; agents manage the tenant's, a user their own.
         await Json.ReadAsync(await agent.Client.GetAsync($"/webhooks/{id}/deliveries"), 200);
         await Json.ReadAsync(await customer.Client.PostAsJsonAsync("/webhooks", new { url = "https://hooks.example.com/b", events = new[] { "user.created" } }), 201);
         Assert.Equal(1, (await Json.ReadAsync(await customer.Client.GetAsync("/webhooks"), 200)).GetProperty("items").GetArrayLength());

@@ -4,7 +4,7 @@ namespace Parley.Server.Infrastructure.Http;
 
 /// <summary>
 /// <c>curl -d '{"message": ...}'</c> without <c>-H 'Content-Type: application/json'</c> labels the JSON
-/// <c>application/x-www-form-urlencoded</c>; document 001 shows such calls to <c>/chat/message</c> and
+/// <c>application/x-www-form-urlencoded</c>; the Three-Database Chatbot document shows such calls to <c>/chat/message</c> and
 /// <c>/tasks/analyze</c>. A URL-encoded body that starts with <c>{</c> is not a form (a form is
 /// <c>name=value&amp;...</c>), so it is read as the JSON it is, on every route (those that also take
 /// forms, like login, take JSON too). Any other form body sent to a JSON route still gets 415.

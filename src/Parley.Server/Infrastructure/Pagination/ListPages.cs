@@ -5,7 +5,7 @@ namespace Parley.Server.Infrastructure.Pagination;
 
 /// <summary>
 /// Short lists kept whole in memory (the plans, a ticket's comments) that documents show as bare
-/// arrays: the whole list as an array, or 000's page envelope when <c>page</c>/<c>size</c> are
+/// arrays: the whole list as an array, or the Integration Platform's page envelope when <c>page</c>/<c>size</c> are
 /// explicit (docs/api-conventions.md). They have no sortable or filterable fields, so a sort,
 /// filter or search is a 400 like on every other list, never silently ignored.
 /// </summary>

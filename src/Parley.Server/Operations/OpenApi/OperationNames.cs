@@ -3,7 +3,7 @@ namespace Parley.Server.Operations.OpenApi;
 /// <summary>
 /// The operationId and summary of every route in /openapi.json, keyed by method and path (without
 /// <c>/api/v1</c>). Summaries use the reference documents' own wording where they describe the
-/// route (shared/spec 000-004); the rest are written the same way. One table rather than a
+/// route (the reference documents); the rest are written the same way. One table rather than a
 /// <c>WithName</c>/<c>WithSummary</c> per endpoint keeps the names of the whole API readable in one
 /// place; <c>OpenApiDocumentTests</c> fails for a route missing here.
 /// </summary>

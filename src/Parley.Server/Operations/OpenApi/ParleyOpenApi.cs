@@ -69,7 +69,7 @@ internal static partial class ParleyOpenApi
     {
         document.Info.Description = (document.Info.Description ?? "")
             + " Every route is listed here once, under /api/v1; each is also served at the root path without the prefix"
-            + " (POST /auth/login is POST /api/v1/auth/login), the form documents 001 and 002 use."
+            + " (POST /auth/login is POST /api/v1/auth/login), the form the Three-Database Chatbot and Customer Care AI documents use."
             + " GET /, /metrics, /openapi.json, /docs and /redoc exist at the root only."
             + " WebSocket chat: /api/v1/chat/ws/{session_id} and /api/v1/ws/chat/{session_id} (docs/realtime.md).";
 
@@ -223,8 +223,8 @@ internal static partial class ParleyOpenApi
         ["API keys"] = "Long-lived keys (X-API-Key or Bearer prk_...) for programs.",
         ["Chat"] = "Chat sessions, messages with cached answers, history, /chat/process with citations and streaming.",
         ["Conversations"] = "Conversations and their messages, with NLU results.",
-        ["Sessions"] = "Document 004's sessions: a conversation by another name.",
-        ["Messages"] = "Document 004's messages and feedback on bot answers.",
+        ["Sessions"] = "HeliosCS sessions: a conversation by another name.",
+        ["Messages"] = "HeliosCS messages and feedback on bot answers.",
         ["Handoff"] = "Escalation to a person: the agent queue, claim, replies, hand-back and close.",
         ["Plans"] = "Subscription plans and their limits.",
         ["Webhooks"] = "Signed outgoing webhooks, their deliveries, and the signed inbound message webhook.",
