@@ -102,7 +102,7 @@ public static class ApiKeysApi
     }
 
     private static async Task<Results<NoContent, ErrorResult>> RevokeAsync(
-        Guid id, ParleyDb db, CurrentUser me, Realtime.OpenSockets sockets, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, ParleyDb db, CurrentUser me, Infrastructure.Events.ICredentialRevocations sockets, TimeProvider clock, CancellationToken cancellationToken)
     {
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id && (me.IsAdmin || k.UserId == me.RequiredUserId), cancellationToken);
         if (key is null)
@@ -112,7 +112,7 @@ public static class ApiKeysApi
 
         key.RevokedAt ??= clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
-        await sockets.RevokeAsync(new Realtime.Revocation(Realtime.Revocation.ApiKey, key.Id, "api key revoked", key.UserId), cancellationToken);
+        await sockets.RevokeAsync(new Infrastructure.Events.Revocation(Infrastructure.Events.Revocation.ApiKey, key.Id, "api key revoked", key.UserId), cancellationToken);
         return TypedResults.NoContent();
     }
 }

@@ -1,11 +1,6 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Parley.Server.Auth;
-using Parley.Server.Conversations;
 using Parley.Server.Infrastructure.Events;
-using Parley.Server.Realtime;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Assistants;
@@ -16,11 +11,8 @@ namespace Parley.Server.Assistants;
 /// the tenant as <c>assistant_status</c>, and making one the default unmarks the previous one.
 /// </summary>
 public sealed class AssistantChanges(
-    ParleyDb db, CurrentUser me, DomainEvents events, Infrastructure.Caching.TenantChanges changes, ConversationEventHub hub, IOptions<JsonOptions> json, TimeProvider clock)
+    ParleyDb db, CurrentUser me, DomainEvents events, Infrastructure.Caching.TenantChanges changes, ILiveSignals live, TimeProvider clock)
 {
-    /// <summary>The hub's conversation id for tenant-wide events that belong to no conversation.</summary>
-    public static readonly Guid TenantWide = Guid.Empty;
-
     public async Task<Assistant> CreateAsync(AssistantRequest request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -77,8 +69,8 @@ public sealed class AssistantChanges(
         await changes.ChangedAsync(assistant.TenantId, CancellationToken.None);
         if (statusChanged)
         {
-            await hub.PublishAsync(new ConversationEvent(assistant.TenantId, TenantWide, null, 0, "assistant_status",
-                JsonSerializer.SerializeToElement(data, json.Value.SerializerOptions), now, me.UserId), CancellationToken.None);
+            await live.SignalAsync(
+                new LiveSignal(assistant.TenantId, LiveSignal.TenantWide, null, 0, "assistant_status", data, me.UserId, now), CancellationToken.None);
         }
     }
 

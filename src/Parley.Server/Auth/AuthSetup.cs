@@ -65,7 +65,7 @@ public static class AuthSetup
                     NameClaimType = ParleyClaims.UserId,
                     RoleClaimType = ParleyClaims.Role,
                 };
-                jwt.Events = new JwtBearerEvents { OnTokenValidated = CheckSessionAsync, OnMessageReceived = Realtime.SocketAuthentication.ReadQueryToken };
+                jwt.Events = new JwtBearerEvents { OnTokenValidated = CheckSessionAsync, OnMessageReceived = StreamQueryTokens.ReadAsync };
             });
 
         services.AddAuthorizationBuilder()

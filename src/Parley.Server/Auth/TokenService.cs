@@ -12,7 +12,7 @@ namespace Parley.Server.Auth;
 public sealed record TokenPair(string AccessToken, string RefreshToken, int ExpiresIn);
 
 /// <summary>Issues access tokens and rotates refresh tokens inside login sessions.</summary>
-public sealed class TokenService(ParleyDb db, SigningKeys keys, PrincipalCheck principals, Realtime.OpenSockets sockets, IOptions<AuthOptions> options, TimeProvider clock, ILogger<TokenService> logger)
+public sealed class TokenService(ParleyDb db, SigningKeys keys, PrincipalCheck principals, Infrastructure.Events.ICredentialRevocations sockets, IOptions<AuthOptions> options, TimeProvider clock, ILogger<TokenService> logger)
 {
     private static readonly JsonWebTokenHandler Handler = new();
     private readonly AuthOptions _options = options.Value;
@@ -130,7 +130,7 @@ public sealed class TokenService(ParleyDb db, SigningKeys keys, PrincipalCheck p
             .Where(s => s.Id == sessionId && s.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, reason), cancellationToken);
         principals.Forget(userId);
-        await sockets.RevokeAsync(new Realtime.Revocation(Realtime.Revocation.Session, sessionId, reason, userId), cancellationToken);
+        await sockets.RevokeAsync(new Infrastructure.Events.Revocation(Infrastructure.Events.Revocation.Session, sessionId, reason, userId), cancellationToken);
     }
 
     public async Task RevokeAllSessionsAsync(Guid userId, string reason, Guid? except, CancellationToken cancellationToken)
@@ -140,7 +140,7 @@ public sealed class TokenService(ParleyDb db, SigningKeys keys, PrincipalCheck p
             .Where(s => s.UserId == userId && s.RevokedAt == null && s.Id != except)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, reason), cancellationToken);
         principals.Forget(userId);
-        await sockets.RevokeAsync(new Realtime.Revocation(Realtime.Revocation.Sessions, userId, reason, userId, except), cancellationToken);
+        await sockets.RevokeAsync(new Infrastructure.Events.Revocation(Infrastructure.Events.Revocation.Sessions, userId, reason, userId, except), cancellationToken);
     }
 
     /// <summary>The session a refresh token belongs to, if the token is known.</summary>

@@ -70,9 +70,7 @@ public sealed class BuiltInAnswerEngine
     private static Answer Reply(string text, double confidence, IReadOnlyList<CitationView> citations)
         => new(text, Math.Round(confidence, 4), citations, EngineName, 0, new Dictionary<string, object?> { ["engine"] = EngineName });
 
-    public static CitationView Cite(Passage p) => new(
-        $"{p.SourceId:N}:{p.ChunkId:N}", p.SourceId.ToString(), p.ChunkId.ToString(), p.SourceName, p.Title, p.Url,
-        p.Text.Length <= 240 ? p.Text : p.Text[..237] + "...", Math.Round(p.Score, 4));
+    public static CitationView Cite(Passage p) => CitationView.Of(p);
 
     /// <summary>
     /// The passage's sentences that answer the question: those sharing most of its words (at most

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Parley.Server.Knowledge;
 using Parley.Server.Understanding;
 
 namespace Parley.Server.Conversations;

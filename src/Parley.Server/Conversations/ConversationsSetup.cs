@@ -16,6 +16,7 @@ public static class ConversationsSetup
         services.AddSingleton<ResponseCache>();
         services.AddSingleton<RecentMessages>();
         services.AddSingleton<Infrastructure.Caching.ITenantCache>(sp => sp.GetRequiredService<ResponseCache>());
+        services.AddSingleton<Understanding.IUnderstandingDependent>(sp => sp.GetRequiredService<ResponseCache>());
         services.AddSingleton<ChatMetrics>();
         services.AddSingleton<IKnowledgeSearch, EmptyKnowledgeSearch>();
         services.AddScoped<ConversationService>();

@@ -11,7 +11,7 @@ namespace Parley.Server.Conversations;
 /// knowledge changes, and it keeps its confidence, so repeating it still counts towards escalation.
 /// Escalations and answers that depend on history or live tool data never reach the cache.
 /// </summary>
-public sealed class ResponseCache(TimeProvider clock) : Infrastructure.Caching.ITenantCache, IDisposable
+public sealed class ResponseCache(TimeProvider clock) : Infrastructure.Caching.ITenantCache, Understanding.IUnderstandingDependent, IDisposable
 {
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 20_000, Clock = null });
     private readonly ConcurrentDictionary<Guid, long> _generations = new();
@@ -39,6 +39,8 @@ public sealed class ResponseCache(TimeProvider clock) : Infrastructure.Caching.I
     public void Invalidate(Guid tenantId) => _generations.AddOrUpdate(tenantId, 1, (_, g) => g + 1);
 
     public void Forget(Guid tenantId) => Invalidate(tenantId);
+
+    public void UnderstandingChanged(Guid tenantId) => Invalidate(tenantId);
 
     private string Key(Guid tenantId, Guid? assistantId, string question)
         => $"{tenantId:N}|{assistantId:N}|{_generations.GetValueOrDefault(tenantId)}|{Normalize(question)}";

@@ -85,7 +85,7 @@ public static class MessagesApi
     /// </summary>
     private static async Task<Results<Created<MessageView>, ErrorResult>> SendAsync(
         SendMessageRequest request, ConversationService conversations, MessageAnalyzer analyzer, TenantUnderstanding understanding,
-        ConversationLocks locks, CurrentUser me, ParleyDb db, Realtime.ConversationNotifier notifier, Infrastructure.Events.DomainEvents events,
+        ConversationLocks locks, CurrentUser me, ParleyDb db, Infrastructure.Events.DomainEvents events,
         TimeProvider clock, CancellationToken cancellationToken)
     {
         var type = request.MessageType ?? MessageTypes.User;
@@ -119,7 +119,7 @@ public static class MessagesApi
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await notifier.MessageStoredAsync(conversation, message, CancellationToken.None);
+        await events.StoredAsync(new MessageStored(conversation, message), CancellationToken.None);
         return TypedResults.Created($"/api/v1/messages/{conversation.Id}", MessageView.From(message));
     }
 

@@ -1,9 +1,7 @@
+using Parley.Server.Knowledge;
 using Parley.Server.Understanding;
 
 namespace Parley.Server.Conversations;
-
-/// <summary>A knowledge passage the answer rests on; ids are stable (source id + chunk id).</summary>
-public sealed record CitationView(string Id, string SourceId, string ChunkId, string Source, string Title, string? Url, string Excerpt, double Confidence);
 
 /// <summary>The answer to one turn, before it is stored.</summary>
 public sealed record Answer(string Text, double Confidence, IReadOnlyList<CitationView> Citations, string Engine, int TokensUsed, IReadOnlyDictionary<string, object?> Metadata);

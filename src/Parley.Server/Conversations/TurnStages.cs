@@ -21,6 +21,9 @@ public interface ITurnEscalation
 /// </summary>
 public sealed record TurnStored(TurnResult Turn);
 
+/// <summary>A message stored outside a turn (<c>POST /messages</c>): the realtime fan-out in Realtime follows from it.</summary>
+public sealed record MessageStored(Conversation Conversation, Message Message);
+
 /// <summary>The answered turn's messages join the recent-message cache the next turn's prompt reads.</summary>
 public sealed class RecentMessagesOnTurnStored(RecentMessages recent) : IStoredEventHandler<TurnStored>
 {

@@ -3,6 +3,15 @@ namespace Parley.Server.Knowledge;
 /// <summary>A retrieved chunk of the tenant's knowledge base with its relevance (0-1).</summary>
 public sealed record Passage(Guid SourceId, Guid ChunkId, string SourceName, string Title, string? Url, string Text, double Score);
 
+/// <summary>A knowledge passage an answer rests on; ids are stable (source id + chunk id).</summary>
+public sealed record CitationView(string Id, string SourceId, string ChunkId, string Source, string Title, string? Url, string Excerpt, double Confidence)
+{
+    /// <summary>The passage as answers and <c>/knowledge/search</c> cite it: an excerpt of at most 240 characters.</summary>
+    public static CitationView Of(Passage p) => new(
+        $"{p.SourceId:N}:{p.ChunkId:N}", p.SourceId.ToString(), p.ChunkId.ToString(), p.SourceName, p.Title, p.Url,
+        p.Text.Length <= 240 ? p.Text : p.Text[..237] + "...", Math.Round(p.Score, 4));
+}
+
 /// <summary>
 /// Retrieval from the caller's knowledge base. The answer engine asks it on every turn; until a
 /// tenant has knowledge (or while no index is configured) it finds nothing and the engine answers

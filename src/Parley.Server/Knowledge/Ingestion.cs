@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Parley.Server.Conversations;
 using Parley.Server.Infrastructure.Outbound;
 using Parley.Server.Storage;
 

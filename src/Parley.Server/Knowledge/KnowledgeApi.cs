@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Server.Auth;
-using Parley.Server.Conversations;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.Outbound;
 using Parley.Server.Infrastructure.Pagination;
@@ -214,7 +213,7 @@ public static class KnowledgeApi
         }, cancellationToken);
         var hits = passages.Select(p =>
         {
-            var cite = BuiltInAnswerEngine.Cite(p);
+            var cite = CitationView.Of(p);
             return new SearchHit(cite.Id, p.SourceId, p.ChunkId, cite.Source, cite.Title, cite.Url, cite.Excerpt, p.Text, cite.Confidence, p.Score);
         }).ToList();
         return TypedResults.Ok(new SearchResponse(q, hits, hits.Count, limit, category, threshold));

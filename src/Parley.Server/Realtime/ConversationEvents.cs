@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
+using Parley.Server.Infrastructure.Events;
 
 namespace Parley.Server.Realtime;
 
@@ -122,13 +123,13 @@ public sealed class ConversationEventHub(IEventRelay relay, ILogger<Conversation
     }
 }
 
-/// <summary>Carries events to the other Parley instances (nothing to do when there is one).</summary>
-public interface IEventRelay
+/// <summary>
+/// Carries events, tenant changes (<see cref="Infrastructure.Caching.TenantChanges"/>) and revocations to
+/// the other Parley instances (nothing to do when there is one).
+/// </summary>
+public interface IEventRelay : Infrastructure.Caching.ITenantChangeRelay
 {
     ValueTask ForwardAsync(ConversationEvent e, CancellationToken cancellationToken);
-
-    /// <summary>Tells the other instances that a tenant's configuration changed (see <see cref="Infrastructure.Caching.TenantChanges"/>).</summary>
-    ValueTask ForwardTenantChangeAsync(Guid tenantId, CancellationToken cancellationToken);
 
     /// <summary>Tells the other instances to close the sockets of revoked credentials (see <see cref="OpenSockets"/>).</summary>
     ValueTask ForwardRevocationAsync(Revocation revocation, CancellationToken cancellationToken);

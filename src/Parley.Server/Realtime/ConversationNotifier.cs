@@ -6,8 +6,9 @@ using Parley.Server.Infrastructure.Events;
 
 namespace Parley.Server.Realtime;
 
-/// <summary>Turns stored changes into <see cref="ConversationEvent"/>s for every instance's subscribers.</summary>
-public sealed class ConversationNotifier(ConversationEventHub hub, IOptions<JsonOptions> json, TimeProvider clock) : IStoredEventHandler<TurnStored>
+/// <summary>Turns stored changes and passing signals into <see cref="ConversationEvent"/>s for every instance's subscribers.</summary>
+public sealed class ConversationNotifier(ConversationEventHub hub, IOptions<JsonOptions> json, TimeProvider clock)
+    : IStoredEventHandler<TurnStored>, IStoredEventHandler<MessageStored>, ILiveSignals
 {
     public Task MessageStoredAsync(Conversation conversation, Message message, CancellationToken cancellationToken)
         => hub.PublishAsync(ConversationEvent.ForMessage(message, conversation.UserId), cancellationToken);
@@ -16,6 +17,13 @@ public sealed class ConversationNotifier(ConversationEventHub hub, IOptions<Json
     public Task SignalAsync(Conversation conversation, string type, object data, Guid? actorId, CancellationToken cancellationToken)
         => hub.PublishAsync(new ConversationEvent(conversation.TenantId, conversation.Id, conversation.UserId, conversation.LastSequence, type,
             JsonSerializer.SerializeToElement(data, json.Value.SerializerOptions), clock.GetUtcNow().UtcDateTime, actorId), cancellationToken);
+
+    public Task SignalAsync(LiveSignal signal, CancellationToken cancellationToken)
+        => hub.PublishAsync(new ConversationEvent(signal.TenantId, signal.ConversationId, signal.OwnerId, signal.Sequence, signal.Type,
+            JsonSerializer.SerializeToElement(signal.Data, json.Value.SerializerOptions), signal.At ?? clock.GetUtcNow().UtcDateTime, signal.ActorId), cancellationToken);
+
+    public async ValueTask HandleAsync(MessageStored stored, CancellationToken cancellationToken)
+        => await MessageStoredAsync(stored.Conversation, stored.Message, cancellationToken);
 
     /// <summary>A stored turn reaches every open surface: its messages, and the escalation it caused.</summary>
     public async ValueTask HandleAsync(TurnStored stored, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Parley.Server.Auth;
 using Parley.Server.Infrastructure.Errors;
+using Parley.Server.Infrastructure.Events;
 
 namespace Parley.Server.Realtime;
 
@@ -8,46 +9,12 @@ namespace Parley.Server.Realtime;
 public sealed record SocketOwner(Guid TenantId, Guid UserId, Guid? SessionId, Guid? ApiKeyId);
 
 /// <summary>
-/// Credentials that no longer hold: every open socket opened with them is closed. <see cref="Kind"/>
-/// says what <see cref="Id"/> names: one login session, all sessions of a user (but
-/// <see cref="Except"/>), a user (every socket, API keys too), an API key or a tenant.
-/// </summary>
-public sealed record Revocation(string Kind, Guid Id, string Reason, Guid? UserId = null, Guid? Except = null)
-{
-    public const string Session = "session";
-    public const string Sessions = "sessions";
-    public const string User = "user";
-    public const string ApiKey = "api_key";
-    public const string Tenant = "tenant";
-
-    public bool Matches(SocketOwner owner) => Kind switch
-    {
-        Session => owner.SessionId == Id,
-        Sessions => owner.UserId == Id && owner.SessionId is { } session && session != Except,
-        User => owner.UserId == Id,
-        ApiKey => owner.ApiKeyId == Id,
-        Tenant => owner.TenantId == Id,
-        _ => false,
-    };
-
-    /// <summary>The close frame's reason (at most 123 bytes by RFC 6455).</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public string CloseReason => Kind switch
-    {
-        Session or Sessions => "session revoked",
-        ApiKey => "api key revoked",
-        Tenant => "tenant deactivated",
-        _ => "account changed",
-    };
-}
-
-/// <summary>
 /// Every socket open on this instance and whose credentials it speaks for. A revocation closes the
 /// matching sockets here at once (an <c>error</c> frame, then close 1008) and travels to the other
 /// instances over <see cref="IEventRelay"/>, which close theirs as soon as it arrives. Without this
 /// a socket outlived its credentials: the REST check runs per request, a socket authenticates once.
 /// </summary>
-public sealed class OpenSockets(IEventRelay relay, PrincipalCheck principals, ILogger<OpenSockets> logger)
+public sealed class OpenSockets(IEventRelay relay, PrincipalCheck principals, ILogger<OpenSockets> logger) : ICredentialRevocations
 {
     private readonly ConcurrentDictionary<Guid, (SocketOwner Owner, SocketConnection Connection)> _open = new();
 
@@ -57,6 +24,17 @@ public sealed class OpenSockets(IEventRelay relay, PrincipalCheck principals, IL
         _open[id] = (owner, connection);
         return new Registration(() => _open.TryRemove(id, out _));
     }
+
+    /// <summary>Whether a socket opened with <paramref name="owner"/>'s credentials falls under the revocation.</summary>
+    private static bool Matches(Revocation revocation, SocketOwner owner) => revocation.Kind switch
+    {
+        Revocation.Session => owner.SessionId == revocation.Id,
+        Revocation.Sessions => owner.UserId == revocation.Id && owner.SessionId is { } session && session != revocation.Except,
+        Revocation.User => owner.UserId == revocation.Id,
+        Revocation.ApiKey => owner.ApiKeyId == revocation.Id,
+        Revocation.Tenant => owner.TenantId == revocation.Id,
+        _ => false,
+    };
 
     /// <summary>Closes the matching sockets on this instance and tells the other instances to close theirs.</summary>
     public async Task RevokeAsync(Revocation revocation, CancellationToken cancellationToken)
@@ -89,7 +67,7 @@ public sealed class OpenSockets(IEventRelay relay, PrincipalCheck principals, IL
 
         foreach (var (_, (owner, connection)) in _open)
         {
-            if (revocation.Matches(owner))
+            if (Matches(revocation, owner))
             {
                 logger.LogInformation("Closing a socket of user {UserId}: {Reason}", owner.UserId, revocation.Reason);
                 connection.Terminate(ErrorCodes.Authentication, $"Access revoked ({revocation.Reason}); authenticate again.", revocation.CloseReason);

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Npgsql;
+using Parley.Server.Infrastructure.Events;
 
 namespace Parley.Server.Realtime;
 

@@ -14,8 +14,11 @@ public static class RealtimeSetup
         services.AddSingleton<Infrastructure.Caching.TenantChanges>();
         services.AddSingleton<ConversationNotifier>();
         services.AddSingleton<Infrastructure.Events.IStoredEventHandler<Conversations.TurnStored>>(sp => sp.GetRequiredService<ConversationNotifier>());
+        services.AddSingleton<Infrastructure.Events.IStoredEventHandler<Conversations.MessageStored>>(sp => sp.GetRequiredService<ConversationNotifier>());
+        services.AddSingleton<Infrastructure.Events.ILiveSignals>(sp => sp.GetRequiredService<ConversationNotifier>());
         services.AddSingleton<SocketLimits>();
         services.AddSingleton<OpenSockets>();
+        services.AddSingleton<Infrastructure.Events.ICredentialRevocations>(sp => sp.GetRequiredService<OpenSockets>());
         services.AddSingleton<SocketAuthentication>();
         // With PostgreSQL several instances may share the load: events cross over LISTEN/NOTIFY.
         services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Postgres ?? string.Empty));
@@ -23,6 +26,7 @@ public static class RealtimeSetup
         services.AddSingleton<IEventRelay>(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.IsPostgres
             ? sp.GetRequiredService<PostgresEventRelay>()
             : new LocalOnlyRelay());
+        services.AddSingleton<Infrastructure.Caching.ITenantChangeRelay>(sp => sp.GetRequiredService<IEventRelay>());
         services.AddHostedService<RelayListener>();
         return builder;
     }

@@ -11,30 +11,11 @@ namespace Parley.Server.Realtime;
 /// <summary>
 /// Browsers cannot set headers on a WebSocket (or EventSource), so sockets authenticate with
 /// <c>?token=</c> (read by the JWT handler for upgrade and event-stream requests only, to keep
-/// tokens out of ordinary URLs) or with a first frame <c>{"type":"auth","token":"..."}</c>.
+/// tokens out of ordinary URLs: <see cref="StreamQueryTokens"/>) or with a first frame <c>{"type":"auth","token":"..."}</c>.
 /// </summary>
 public sealed class SocketAuthentication(IOptionsMonitor<JwtBearerOptions> jwt, PrincipalCheck principals)
 {
     private static readonly JsonWebTokenHandler Handler = new();
-
-    public static Task ReadQueryToken(MessageReceivedContext context)
-    {
-        var request = context.Request;
-        var streaming = context.HttpContext.WebSockets.IsWebSocketRequest
-            || request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase);
-        var token = request.Query["token"].ToString();
-        if (token.Length == 0)
-        {
-            token = request.Query["access_token"].ToString();
-        }
-
-        if (streaming && token.Length > 0 && string.IsNullOrEmpty(request.Headers.Authorization))
-        {
-            context.Token = token;
-        }
-
-        return Task.CompletedTask;
-    }
 
     /// <summary>Validates a token sent in the first frame exactly as the HTTP pipeline would.</summary>
     public async Task<ClaimsPrincipal?> ValidateAsync(string token, ParleyDb db, CancellationToken cancellationToken)

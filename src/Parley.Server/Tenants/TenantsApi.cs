@@ -151,7 +151,7 @@ public static class TenantsApi
     }
 
     private static async Task<Results<Ok<TenantResponse>, ErrorResult>> UpdateAsync(
-        Guid id, UpdateTenantRequest request, ParleyDb db, PrincipalCheck principals, Realtime.OpenSockets sockets, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, UpdateTenantRequest request, ParleyDb db, PrincipalCheck principals, Infrastructure.Events.ICredentialRevocations sockets, TimeProvider clock, CancellationToken cancellationToken)
     {
         var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
         if (tenant is null)
@@ -174,7 +174,7 @@ public static class TenantsApi
         principals.ForgetAll();
         if (deactivated)
         {
-            await sockets.RevokeAsync(new Realtime.Revocation(Realtime.Revocation.Tenant, tenant.Id, "tenant deactivated"), cancellationToken);
+            await sockets.RevokeAsync(new Infrastructure.Events.Revocation(Infrastructure.Events.Revocation.Tenant, tenant.Id, "tenant deactivated"), cancellationToken);
         }
 
         return TypedResults.Ok(TenantResponse.From(tenant));

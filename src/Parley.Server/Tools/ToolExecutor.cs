@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Parley.Server.Conversations;
 using Parley.Server.Infrastructure.Errors;
+using Parley.Server.Infrastructure.Events;
 using Parley.Server.Infrastructure.Outbound;
-using Parley.Server.Realtime;
 using Parley.Server.Storage;
 using Parley.Server.Understanding;
 
@@ -22,7 +22,7 @@ public sealed record ToolRun(RegisteredTool? Tool, IReadOnlyList<FieldError> Inv
 /// and, inside a conversation, a <c>tool_result</c> event to everyone watching it.
 /// </summary>
 public sealed class ToolExecutor(
-    ToolRegistry registry, ParleyDb db, MessageAnalyzer analyzer, ConversationNotifier notifier, IOptions<ToolOptions> options, TimeProvider clock, ILogger<ToolExecutor> logger)
+    ToolRegistry registry, ParleyDb db, MessageAnalyzer analyzer, ILiveSignals live, IOptions<ToolOptions> options, TimeProvider clock, ILogger<ToolExecutor> logger)
 {
     public const string ResultEvent = "tool_result";
 
@@ -58,7 +58,9 @@ public sealed class ToolExecutor(
             toolId, source, context.ConversationId, result.Success, call.DurationMs);
         if (conversation is not null)
         {
-            await notifier.SignalAsync(conversation, ResultEvent, Event(call, tool, result), context.UserId, CancellationToken.None);
+            await live.SignalAsync(
+                new LiveSignal(conversation.TenantId, conversation.Id, conversation.UserId, conversation.LastSequence, ResultEvent, Event(call, tool, result), context.UserId),
+                CancellationToken.None);
         }
 
         return new ToolRun(tool, invalid, result, call);

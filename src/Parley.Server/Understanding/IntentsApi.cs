@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Engine.Intents;
 using Parley.Server.Auth;
-using Parley.Server.Conversations;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.Pagination;
 using Parley.Server.Storage;

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Engine.Redaction;
 using Parley.Server.Auth;
-using Parley.Server.Conversations;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Storage;
 

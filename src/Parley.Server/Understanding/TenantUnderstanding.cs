@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Engine.Entities;
 using Parley.Engine.Intents;
-using Parley.Server.Conversations;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Understanding;
@@ -19,6 +18,15 @@ public sealed record UnderstandingProfile(IntentModel? Intents, EntityExtractor?
 }
 
 /// <summary>
+/// Something kept per tenant that was worked out under its understanding (Conversations' cached answers),
+/// told when the tenant's intents, entities or redaction changed, here or on another instance.
+/// </summary>
+public interface IUnderstandingDependent
+{
+    void UnderstandingChanged(Guid tenantId);
+}
+
+/// <summary>
 /// Keeps every active tenant's <see cref="UnderstandingProfile"/> in memory so a chat turn normally
 /// costs no database read for it. After <see cref="UnderstandingOptions.RefreshSeconds"/> the next turn
 /// reads the tenant's revision stamp (one primary-key row, without the model) and reloads only if it
@@ -27,7 +35,7 @@ public sealed record UnderstandingProfile(IntentModel? Intents, EntityExtractor?
 /// </summary>
 public sealed class TenantUnderstanding(
     IServiceScopeFactory scopes,
-    ResponseCache answers,
+    IEnumerable<IUnderstandingDependent> dependents,
     IOptions<UnderstandingOptions> options,
     TimeProvider clock,
     ILogger<TenantUnderstanding> logger)
@@ -48,7 +56,15 @@ public sealed class TenantUnderstanding(
     public void Invalidate(Guid tenantId)
     {
         _entries.TryRemove(tenantId, out _);
-        answers.Invalidate(tenantId);
+        Tell(tenantId);
+    }
+
+    private void Tell(Guid tenantId)
+    {
+        foreach (var dependent in dependents)
+        {
+            dependent.UnderstandingChanged(tenantId);
+        }
     }
 
     private async Task<UnderstandingProfile> RefreshAsync(Guid tenantId, Entry? previous, CancellationToken cancellationToken)
@@ -87,7 +103,7 @@ public sealed class TenantUnderstanding(
         if (previous is not null)
         {
             // Changed on another instance: answers cached under the old understanding are stale.
-            answers.Invalidate(tenantId);
+            Tell(tenantId);
         }
 
         return profile;

@@ -8,7 +8,7 @@ using Parley.Server.Storage;
 namespace Parley.Server.Users;
 
 /// <summary>Creating and changing accounts: the rules shared by registration, admins and tenants.</summary>
-public sealed class UserAccounts(ParleyDb db, PasswordHashing hashing, PrincipalCheck principals, Realtime.OpenSockets sockets, DomainEvents events, IOptions<AuthOptions> options, TimeProvider clock)
+public sealed class UserAccounts(ParleyDb db, PasswordHashing hashing, PrincipalCheck principals, Infrastructure.Events.ICredentialRevocations sockets, DomainEvents events, IOptions<AuthOptions> options, TimeProvider clock)
 {
     public FieldError? CheckPassword(string? password, string field = "password") => password switch
     {
@@ -112,7 +112,7 @@ public sealed class UserAccounts(ParleyDb db, PasswordHashing hashing, Principal
             changed.ForEach(principals.Forget);
             foreach (var userId in lostAccess)
             {
-                await sockets.RevokeAsync(new Realtime.Revocation(Realtime.Revocation.User, userId, "account changed", userId), cancellationToken);
+                await sockets.RevokeAsync(new Infrastructure.Events.Revocation(Infrastructure.Events.Revocation.User, userId, "account changed", userId), cancellationToken);
             }
 
             return null;

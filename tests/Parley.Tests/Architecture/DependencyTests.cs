@@ -22,20 +22,12 @@ public sealed class DependencyTests
     ];
 
     /// <summary>Dependencies that point up a layer today. Remove a line when its dependency is gone (the test says so).</summary>
-    /// <remarks> Storage's are ParleyDb's DbSets of feature entities; most "X → Realtime" are tenant and user
-    /// changes told to open sockets; "X → Conversations" are the conversation entities (a smaller
-    /// conversation-model layer would remove them).</remarks>
+    /// <remarks>Storage's are ParleyDb's DbSets of feature entities; "X → Conversations" are the conversation
+    /// entities (a smaller conversation-model layer would remove them). docs/architecture.md says why each remains.</remarks>
     public static readonly HashSet<(string From, string To)> KnownBackEdges =
     [
-        ("ApiKeys", "Realtime"),
         ("Assistants", "Conversations"),
-        ("Assistants", "Realtime"),
         ("Auth", "Notifications"),
-        ("Auth", "Realtime"),
-        ("Conversations", "Realtime"),
-        ("Infrastructure", "Realtime"),
-        ("Knowledge", "Conversations"),
-        ("Knowledge", "Realtime"),
         ("Plans", "Conversations"),
         // The conversation sockets and SSE routes mark themselves open to widget visitors and ask the
         // visitor gate about a token that arrives in the first socket frame.
@@ -45,12 +37,8 @@ public sealed class DependencyTests
         ("Storage", "Conversations"),
         ("Storage", "Tenants"),
         ("Storage", "Users"),
-        ("Tenants", "Realtime"),
         ("Tickets", "Conversations"),
         ("Tools", "Conversations"),
-        ("Tools", "Realtime"),
-        ("Understanding", "Conversations"),
-        ("Users", "Realtime"),
     ];
 
     [Fact]

@@ -1,5 +1,3 @@
-using Parley.Server.Realtime;
-
 namespace Parley.Server.Infrastructure.Caching;
 
 /// <summary>Keeps copies of a tenant's configuration in memory (assistants, tools, answers, subscriptions...).</summary>
@@ -11,12 +9,12 @@ public interface ITenantCache
 
 /// <summary>
 /// The one way to say "this tenant's configuration changed": every <see cref="ITenantCache"/> on
-/// this instance forgets the tenant at once, and (through <see cref="IEventRelay"/>, PostgreSQL
+/// this instance forgets the tenant at once, and (through <see cref="ITenantChangeRelay"/>, PostgreSQL
 /// NOTIFY when several instances share a database) every cache on the other instances too.
 /// Each cache still expires its entries on its own, which bounds staleness if a notification is
 /// lost while an instance reconnects.
 /// </summary>
-public sealed class TenantChanges(IEnumerable<ITenantCache> caches, IEventRelay relay, ILogger<TenantChanges> logger)
+public sealed class TenantChanges(IEnumerable<ITenantCache> caches, ITenantChangeRelay relay, ILogger<TenantChanges> logger)
 {
     public async Task ChangedAsync(Guid tenantId, CancellationToken cancellationToken = default)
     {
@@ -40,4 +38,19 @@ public sealed class TenantChanges(IEnumerable<ITenantCache> caches, IEventRelay 
             cache.Forget(tenantId);
         }
     }
+}
+
+/// <summary>
+/// Carries "this tenant's configuration changed" to the other instances. Realtime's relay implements
+/// it (PostgreSQL NOTIFY); a single instance has nobody to tell (<see cref="NoOtherInstances"/>).
+/// </summary>
+public interface ITenantChangeRelay
+{
+    ValueTask ForwardTenantChangeAsync(Guid tenantId, CancellationToken cancellationToken);
+}
+
+/// <summary>One process and no other instance to tell (offline tools such as the knowledge evaluation).</summary>
+public sealed class NoOtherInstances : ITenantChangeRelay
+{
+    public ValueTask ForwardTenantChangeAsync(Guid tenantId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

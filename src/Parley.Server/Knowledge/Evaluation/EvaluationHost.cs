@@ -19,7 +19,7 @@ public static class EvaluationHost
         builder.AddParleyStorage();
         builder.Services.AddScoped<ITenantScope>(_ => new FixedTenantScope(Tenant.PlatformId));
         // One process, no other instance to tell about changes.
-        builder.Services.AddSingleton<Realtime.IEventRelay, Realtime.LocalOnlyRelay>();
+        builder.Services.AddSingleton<Infrastructure.Caching.ITenantChangeRelay, Infrastructure.Caching.NoOtherInstances>();
         builder.Services.AddSingleton<Infrastructure.Caching.TenantChanges>();
         builder.Services.AddParleyKnowledgeCore();
         var app = builder.Build();

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Parley.Server.Conversations;
 using Parley.Server.Storage;
 using Parley.Server.Tenants;
 
