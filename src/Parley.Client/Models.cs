@@ -230,6 +230,18 @@ public sealed record Tool : ParleyModel
     public string? Description { get; init; }
     public string? Category { get; init; }
     public string Kind { get; init; } = "";
+
+    /// <summary>The arguments' JSON Schema.</summary>
+    public JsonElement Parameters { get; init; }
+
+    // Custom tools only.
+    public string? Method { get; init; }
+    public string? UrlTemplate { get; init; }
+    public string? SecretHeaderName { get; init; }
+
+    /// <summary>Whether a secret header is stored; its value is never answered.</summary>
+    public bool? HasSecretHeader { get; init; }
+    public int? TimeoutSeconds { get; init; }
 }
 
 public sealed record Integration : ParleyModel
@@ -239,7 +251,11 @@ public sealed record Integration : ParleyModel
     public string IntegrationType { get; init; } = "";
     public string Status { get; init; } = "";
     public bool HasCredentials { get; init; }
+    public JsonElement Config { get; init; }
     public DateTime CreatedAt { get; init; }
+    public DateTime? LastSync { get; init; }
+    public bool? LastTestSuccess { get; init; }
+    public string? LastTestMessage { get; init; }
 }
 
 public sealed record Webhook : ParleyModel

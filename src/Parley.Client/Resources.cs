@@ -186,6 +186,13 @@ public sealed class IntegrationsResource(ParleyClient client) : ResourceBase(cli
     /// <summary>The integrations list is a bare array (paging figures in headers).</summary>
     public Task<IReadOnlyList<Integration>> ListAsync(CancellationToken cancellationToken = default) => Client.GetAsync<IReadOnlyList<Integration>>("integrations", cancellationToken);
 
+    /// <summary>One page in the list envelope (asking for <c>page</c>/<c>size</c> makes the server answer it instead of the bare array).</summary>
+    public Task<PageOf<Integration>> PageAsync(ListQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        var q = query ?? new ListQuery();
+        return Client.PageAsync<Integration>("integrations", q.Page is null && q.Size is null ? q with { Page = 1 } : q, cancellationToken);
+    }
+
     public Task<Integration> GetAsync(Guid id, CancellationToken cancellationToken = default) => Client.GetAsync<Integration>($"integrations/{Id(id)}", cancellationToken);
 
     public Task<Integration> CreateAsync(object body, CancellationToken cancellationToken = default) => Client.SendJsonAsync<Integration>(HttpMethod.Post, "integrations", body, cancellationToken);
@@ -195,7 +202,7 @@ public sealed class IntegrationsResource(ParleyClient client) : ResourceBase(cli
     public Task DeleteAsync(Guid id, CancellationToken cancellationToken = default) => Client.SendAsync(HttpMethod.Delete, $"integrations/{Id(id)}", null, cancellationToken);
 
     /// <summary>Tries the connection; always answers (success false with a reason when the system could not be used).</summary>
-    public Task<JsonElement> TestAsync(Guid id, CancellationToken cancellationToken = default) => Client.SendJsonAsync<JsonElement>(HttpMethod.Post, $"integrations/{Id(id)}/test", null, cancellationToken);
+    public Task<IntegrationTest> TestAsync(Guid id, CancellationToken cancellationToken = default) => Client.SendJsonAsync<IntegrationTest>(HttpMethod.Post, $"integrations/{Id(id)}/test", null, cancellationToken);
 }
 
 public sealed class WebhooksResource(ParleyClient client) : CrudResource<Webhook>(client, "webhooks")
@@ -243,7 +250,8 @@ public sealed class TenantsResource(ParleyClient client) : ResourceBase(client)
 
 public sealed class PlansResource(ParleyClient client) : ResourceBase(client)
 {
-    public Task<JsonElement> ListAsync(CancellationToken cancellationToken = default) => Client.GetAsync<JsonElement>("plans", cancellationToken);
+    /// <summary>Every plan with its limits (0 is unlimited).</summary>
+    public Task<IReadOnlyList<Plan>> ListAsync(CancellationToken cancellationToken = default) => Client.GetAsync<IReadOnlyList<Plan>>("plans", cancellationToken);
 
     public Task<JsonElement> SetTenantPlanAsync(Guid tenantId, string plan, CancellationToken cancellationToken = default)
         => Client.SendJsonAsync<JsonElement>(HttpMethod.Put, $"tenants/{Id(tenantId)}/plan", new { subscription_plan = plan }, cancellationToken);
