@@ -46,6 +46,7 @@ public sealed partial class ParleyClient : IDisposable
         Notifications = new NotificationsResource(this);
         Tasks = new TasksResource(this);
         Operations = new OperationsResource(this);
+        WidgetChannels = new WidgetChannelsResource(this);
     }
 
     public HttpClient Http { get; }
@@ -75,6 +76,7 @@ public sealed partial class ParleyClient : IDisposable
     public NotificationsResource Notifications { get; }
     public TasksResource Tasks { get; }
     public OperationsResource Operations { get; }
+    public WidgetChannelsResource WidgetChannels { get; }
 
     /// <summary>Releases the refresh gate; the injected HttpClient belongs to the caller and stays open.</summary>
     public void Dispose() => _refreshGate.Dispose();
