@@ -138,6 +138,9 @@ await using (var context = await browser.NewContextAsync(new() { BaseURL = baseU
         }));
     }
 
+    // Back to the unfiltered inbox: the view links keep the address's filters.
+    await page.GotoAsync("/app/inbox?view=open");
+    await page.Locator("[data-testid=inbox-row]").First.WaitForAsync(new() { Timeout = 180_000 });
     for (var i = 0; i < loads; i++)
     {
         var view = i % 2 == 0 ? "waiting" : "open";
