@@ -54,11 +54,27 @@ async Task<double> TimeAsync(Func<Task> act)
 }
 
 // Load to interactive, cold: every load in a new context (empty cache), as a first visit.
+// The first one also counts what crossed the wire: bytes as sent (compressed) and each response's encoding.
 var cold = new List<double>();
+var transferred = new List<(string Url, long Body, long Headers, string Encoding)>();
 for (var i = 0; i < loads; i++)
 {
     await using var context = await browser.NewContextAsync(new() { BaseURL = baseUrl.ToString() });
     var page = await context.NewPageAsync();
+    if (i == 0)
+    {
+        page.RequestFinished += async (_, request) =>
+        {
+            var sizes = await request.SizesAsync();
+            var response = await request.ResponseAsync();
+            var encoding = response is null ? "" : (await response.HeaderValueAsync("content-encoding")) ?? "identity";
+            lock (transferred)
+            {
+                transferred.Add((request.Url, sizes.ResponseBodySize, sizes.ResponseHeadersSize, encoding));
+            }
+        };
+    }
+
     cold.Add(await TimeAsync(async () =>
     {
         await page.GotoAsync("/app/");
@@ -86,6 +102,8 @@ await using (var context = await browser.NewContextAsync(new() { BaseURL = baseU
 // Inbox open with the seeded conversations, signed in (tokens in the tab's sessionStorage).
 var inboxLoad = new List<double>();
 var inboxSwitch = new List<double>();
+var inboxChannel = new List<double>();
+var inboxIntent = new List<double>();
 var badgeLatency = new List<double>();
 await using (var context = await browser.NewContextAsync(new() { BaseURL = baseUrl.ToString() }))
 {
@@ -104,6 +122,25 @@ await using (var context = await browser.NewContextAsync(new() { BaseURL = baseU
         }));
     }
 
+    // The inbox's server-side filters over the same conversations: channel (every row matches) and an
+    // intent no conversation has (the worst case: the EXISTS runs for every conversation of the tenant).
+    for (var i = 0; i < loads; i++)
+    {
+        inboxChannel.Add(await TimeAsync(async () =>
+        {
+            await page.GotoAsync("/app/inbox?view=open&channel=web");
+            await page.Locator("[data-testid=inbox-row]").First.WaitForAsync(new() { Timeout = 180_000 });
+        }));
+        inboxIntent.Add(await TimeAsync(async () =>
+        {
+            await page.GotoAsync("/app/inbox?view=open&intent=no_such_intent");
+            await page.GetByTestId("inbox-empty").WaitForAsync(new() { Timeout = 180_000 });
+        }));
+    }
+
+    // Back to the unfiltered inbox: the view links keep the address's filters.
+    await page.GotoAsync("/app/inbox?view=open");
+    await page.Locator("[data-testid=inbox-row]").First.WaitForAsync(new() { Timeout = 180_000 });
     for (var i = 0; i < loads; i++)
     {
         var view = i % 2 == 0 ? "waiting" : "open";
@@ -144,4 +181,18 @@ Console.WriteLine(Line("console load to interactive, cold cache", cold));
 Console.WriteLine(Line("console load to interactive, warm cache", warm));
 Console.WriteLine(Line($"inbox open (page load), {conversations} convs", inboxLoad));
 Console.WriteLine(Line($"inbox view switch (in page), {conversations} convs", inboxSwitch));
+Console.WriteLine(Line($"inbox open, channel filter, {conversations} convs", inboxChannel));
+Console.WriteLine(Line($"inbox open, intent filter (no match), {conversations} convs", inboxIntent));
 Console.WriteLine(Line("escalation to badge (API call to badge shown)", badgeLatency));
+
+lock (transferred)
+{
+    var body = transferred.Sum(t => t.Body);
+    var headers = transferred.Sum(t => t.Headers);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"first cold load transferred: {transferred.Count} responses, {body / 1024.0 / 1024.0:0.00} MiB bodies + {headers / 1024.0:0} KiB headers"));
+    foreach (var group in transferred.GroupBy(t => t.Encoding).OrderByDescending(g => g.Sum(t => t.Body)))
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  content-encoding {group.Key,-9} {group.Count(),4} responses  {group.Sum(t => t.Body) / 1024.0:0} KiB"));
+    }
+}

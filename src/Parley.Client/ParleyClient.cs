@@ -32,6 +32,8 @@ public sealed partial class ParleyClient : IDisposable
         Chat = new ChatResource(this);
         Conversations = new ConversationsResource(this);
         Handoff = new HandoffResource(this);
+        Desk = new DeskResource(this);
+        CannedResponses = new CrudResource<CannedResponse>(this, "canned-responses");
         Tickets = new TicketsResource(this);
         Knowledge = new KnowledgeResource(this);
         Assistants = new CrudResource<Assistant>(this, "assistants");
@@ -62,6 +64,8 @@ public sealed partial class ParleyClient : IDisposable
     public ChatResource Chat { get; }
     public ConversationsResource Conversations { get; }
     public HandoffResource Handoff { get; }
+    public DeskResource Desk { get; }
+    public CrudResource<CannedResponse> CannedResponses { get; }
     public TicketsResource Tickets { get; }
     public KnowledgeResource Knowledge { get; }
     public CrudResource<Assistant> Assistants { get; }

@@ -4,6 +4,7 @@ using Parley.Server.ApiKeys;
 using Parley.Server.Assistants;
 using Parley.Server.Auth;
 using Parley.Server.Conversations;
+using Parley.Server.Desk;
 using Parley.Server.Evaluation;
 using Parley.Server.Handoff;
 using Parley.Server.Infrastructure.Events;
@@ -121,6 +122,7 @@ app.MapParleyApi(api =>
     api.MapAssistants();
     api.MapTickets();
     api.MapHandoff();
+    api.MapDesk();
     api.MapPlans();
     api.MapTasks();
     api.MapDatasets();

@@ -34,11 +34,15 @@ public static class ConversationsApi
         return group;
     }
 
-    /// <summary>AI Assistant Platform filters by <c>assistant_id</c> and <c>status</c> as plain parameters as well as <c>filter[...]</c>.</summary>
+    /// <summary>
+    /// AI Assistant Platform filters by <c>assistant_id</c> and <c>status</c> as plain parameters as well as <c>filter[...]</c>;
+    /// <c>intent</c> keeps conversations with a message of that intent (the console's inbox filter).
+    /// </summary>
     private static Task<Results<PagedResult<ConversationView>, ErrorResult>> ListAsync(
-        ConversationService conversations, PageQuery query, [FromQuery(Name = "assistant_id")] Guid? assistantId, string? status, CancellationToken cancellationToken)
+        ConversationService conversations, ParleyDb db, PageQuery query, [FromQuery(Name = "assistant_id")] Guid? assistantId, string? status, string? intent,
+        CancellationToken cancellationToken)
     {
-        var visible = conversations.Visible().AsNoTracking();
+        var visible = WithIntent(conversations.Visible().AsNoTracking(), db, intent);
         if (assistantId is { } assistant)
         {
             visible = visible.Where(c => c.AssistantId == assistant);
@@ -51,6 +55,10 @@ public static class ConversationsApi
 
         return ListSpec.ToPageAsync(visible, query, c => ConversationView.From(c), cancellationToken);
     }
+
+    /// <summary>Conversations with at least one message understood as <paramref name="intent"/> (index ix_messages_conversation_intent).</summary>
+    internal static IQueryable<Conversation> WithIntent(IQueryable<Conversation> source, ParleyDb db, string? intent)
+        => string.IsNullOrWhiteSpace(intent) ? source : source.Where(c => db.Messages.Any(m => m.ConversationId == c.Id && m.Intent == intent));
 
     private static async Task<Results<Created<ConversationView>, ErrorResult>> CreateAsync(
         CreateConversationRequest? request, ConversationService conversations, Assistants.AssistantDirectory assistants, TurnPipeline turns, ParleyDb db,

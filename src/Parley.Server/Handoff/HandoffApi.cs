@@ -59,8 +59,10 @@ public static class HandoffApi
         return agents;
     }
 
-    private static Task<Results<PagedResult<ConversationView>, ErrorResult>> QueueAsync(ParleyDb db, PageQuery query, CancellationToken cancellationToken)
-        => QueueSpec.ToPageAsync(db.Conversations.AsNoTracking().Where(c => c.Status == ConversationStatus.Escalated), query, c => ConversationView.From(c), cancellationToken);
+    /// <summary><c>intent</c>, a plain parameter, keeps conversations with a message of that intent (as on <c>GET /conversations</c>).</summary>
+    private static Task<Results<PagedResult<ConversationView>, ErrorResult>> QueueAsync(ParleyDb db, PageQuery query, string? intent, CancellationToken cancellationToken)
+        => QueueSpec.ToPageAsync(ConversationsApi.WithIntent(db.Conversations.AsNoTracking().Where(c => c.Status == ConversationStatus.Escalated), db, intent), query,
+            c => ConversationView.From(c), cancellationToken);
 
     private static async Task<Results<Ok<ConversationView>, ErrorResult>> ClaimAsync(
         Guid id, ConversationService conversations, HandoffService handoff, CancellationToken cancellationToken)

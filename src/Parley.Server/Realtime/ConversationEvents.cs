@@ -9,8 +9,10 @@ namespace Parley.Server.Realtime;
 /// Something that happened in a conversation. Stored messages carry their own sequence number;
 /// passing events (typing, presence, tokens) carry the conversation's latest sequence, so a client
 /// that reconnects with its last sequence can be sent exactly what it missed from the database.
+/// <see cref="StaffOnly"/> events (internal notes) reach only subscribers that said they are agents or admins.
 /// </summary>
-public sealed record ConversationEvent(Guid TenantId, Guid ConversationId, Guid? OwnerId, int Sequence, string Type, JsonElement Data, DateTime Timestamp, Guid? ActorId = null)
+public sealed record ConversationEvent(Guid TenantId, Guid ConversationId, Guid? OwnerId, int Sequence, string Type, JsonElement Data, DateTime Timestamp, Guid? ActorId = null,
+    bool StaffOnly = false)
 {
     /// <summary>A stored message as an event, live or replayed from the database.</summary>
     public static ConversationEvent ForMessage(Conversations.Message message, Guid? ownerId)
@@ -60,9 +62,10 @@ public sealed class ConversationEventHub(IEventRelay relay, ILogger<Conversation
     /// The subscriber's reader continues on the publisher's thread, so an event is handled before
     /// <see cref="PublishAsync"/> returns. Only for a reader that does little and never blocks per event.
     /// </param>
-    public Subscription Subscribe(Guid tenantId, Guid? conversationId, Func<ConversationEvent, bool>? filter = null, bool inline = false)
+    /// <param name="staff">The subscriber is an agent or admin and receives <see cref="ConversationEvent.StaffOnly"/> events; false (a customer) by default.</param>
+    public Subscription Subscribe(Guid tenantId, Guid? conversationId, Func<ConversationEvent, bool>? filter = null, bool inline = false, bool staff = false)
     {
-        var subscription = new Subscription(this, tenantId, conversationId, filter, inline);
+        var subscription = new Subscription(this, tenantId, conversationId, filter, inline, staff);
         _subscriptions[subscription.Id] = subscription;
         return subscription;
     }
@@ -96,9 +99,11 @@ public sealed class ConversationEventHub(IEventRelay relay, ILogger<Conversation
         private readonly ConversationEventHub _hub;
         private readonly Guid? _conversationId;
         private readonly Func<ConversationEvent, bool>? _filter;
+        private readonly bool _staff;
 
-        internal Subscription(ConversationEventHub hub, Guid tenantId, Guid? conversationId, Func<ConversationEvent, bool>? filter, bool inline)
+        internal Subscription(ConversationEventHub hub, Guid tenantId, Guid? conversationId, Func<ConversationEvent, bool>? filter, bool inline, bool staff)
         {
+            _staff = staff;
             _hub = hub;
             TenantId = tenantId;
             _conversationId = conversationId;
@@ -113,7 +118,7 @@ public sealed class ConversationEventHub(IEventRelay relay, ILogger<Conversation
 
         public Channel<ConversationEvent> Queue { get; }
 
-        internal bool Wants(ConversationEvent e) => (_conversationId is null || _conversationId == e.ConversationId) && (_filter?.Invoke(e) ?? true);
+        internal bool Wants(ConversationEvent e) => (_staff || !e.StaffOnly) && (_conversationId is null || _conversationId == e.ConversationId) && (_filter?.Invoke(e) ?? true);
 
         public void Dispose()
         {

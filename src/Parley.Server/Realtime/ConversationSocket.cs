@@ -41,7 +41,7 @@ public sealed class ConversationSocket(
         // Inline: an event published during this socket's own turn (a route's tool_result) reaches the
         // outbox before the turn's next token does, so the client sees events in the order they happened.
         // The pump only filters, serialises and queues to the outbox (which never blocks).
-        using var subscription = hub.Subscribe(conversation.TenantId, conversation.Id, inline: true);
+        using var subscription = hub.Subscribe(conversation.TenantId, conversation.Id, inline: true, staff: me.IsAgentOrAdmin);
         connection.Send(new
         {
             type = "connection_established",

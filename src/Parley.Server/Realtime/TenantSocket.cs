@@ -15,7 +15,7 @@ public sealed class TenantSocket(SocketConnection connection, ConversationEventH
         var userId = me.UserId;
         var seesAll = me.IsAgentOrAdmin;
         using var subscription = hub.Subscribe(me.RequiredTenantId, null,
-            e => e.Type == Notifications.NotificationEvents.SocketType ? e.OwnerId == userId : seesAll || e.OwnerId == userId || e.ConversationId == Guid.Empty);
+            e => e.Type == Notifications.NotificationEvents.SocketType ? e.OwnerId == userId : seesAll || e.OwnerId == userId || e.ConversationId == Guid.Empty, staff: seesAll);
         connection.Send(new { type = "connection_established", tenant_id = me.TenantId, user_id = userId, timestamp = DateTime.UtcNow });
         var pump = Task.Run(async () =>
         {

@@ -22,5 +22,15 @@ window.parleyConsole = {
     },
     copy: (text) => navigator.clipboard ? navigator.clipboard.writeText(text) : Promise.resolve(),
     focus: (id) => { const el = document.getElementById(id); if (el) el.focus(); },
+    // While a suggestion list is open (data-suggesting), arrows, Enter and Escape choose in it
+    // instead of moving the caret or adding a line; Blazor handles the key itself.
+    trapSuggestionKeys: (id) => {
+        const el = document.getElementById(id);
+        if (!el || el.dataset.trapped) return;
+        el.dataset.trapped = "true";
+        el.addEventListener("keydown", (e) => {
+            if (el.dataset.suggesting === "true" && ["ArrowDown", "ArrowUp", "Enter", "Escape"].includes(e.key)) e.preventDefault();
+        });
+    },
     scrollToEnd: (id) => { const el = document.getElementById(id); if (el) el.scrollTop = el.scrollHeight; },
 };

@@ -73,6 +73,14 @@ internal static class OperationNames
         ["POST /handoff/{id}/hand-back"] = ("handBackToBot", "Hand the conversation back to the bot"),
         ["POST /handoff/{id}/close"] = ("closeHandoff", "Close a handed-off conversation"),
         ["POST /handoff/{id}/escalate"] = ("escalateHandoff", "Escalate a conversation to the agent queue"),
+        ["GET /conversations/{id}/notes"] = ("listConversationNotes", "List a conversation's internal notes (agents and admins)"),
+        ["POST /conversations/{id}/notes"] = ("addConversationNote", "Add an internal note to a conversation, never shown to the customer"),
+        ["GET /conversations/{id}/customer"] = ("getConversationCustomer", "The customer of a conversation: identity, earlier conversations and tickets"),
+        ["GET /canned-responses"] = ("listCannedResponses", "List canned responses with search"),
+        ["POST /canned-responses"] = ("createCannedResponse", "Create a canned response (admin only)"),
+        ["GET /canned-responses/{id}"] = ("getCannedResponse", "Get a canned response"),
+        ["PUT /canned-responses/{id}"] = ("updateCannedResponse", "Update a canned response (admin only)"),
+        ["DELETE /canned-responses/{id}"] = ("deleteCannedResponse", "Delete a canned response (admin only)"),
 
         ["GET /plans"] = ("listPlans", "List subscription plans and their limits"),
 

@@ -230,6 +230,7 @@ internal static partial class ParleyOpenApi
         ["Webhooks"] = "Signed outgoing webhooks, their deliveries, and the signed inbound message webhook.",
         ["Assistants"] = "Assistants: model, instructions and tools.",
         ["Tickets"] = "Support tickets and their comments.",
+        ["Canned responses"] = "A tenant's shared replies, inserted in the console by typing /shortcut.",
         ["Tasks"] = "Background analysis and research tasks.",
         ["Datasets"] = "Named CSV or JSON datasets that analysis tasks read.",
         ["Analytics"] = "Statistics, usage, conversation analytics, dashboard and agent performance.",
