@@ -8,6 +8,7 @@ using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Plans;
 using Parley.Server.Storage;
 using Parley.Server.Tasks;
+using Parley.Server.Users;
 
 namespace Parley.Server.Analytics;
 
@@ -46,7 +47,8 @@ public static partial class StatsApi
         if (me.IsAgentOrAdmin)
         {
             var all = await AnalyticsScope.TotalsAsync(scope.Hours(db), cancellationToken);
-            var users = await (scope.PlatformWide ? db.Users.IgnoreQueryFilters() : db.Users).LongCountAsync(cancellationToken);
+            // Widget visitors are not users in this sense (they have no account); /users does not list them either.
+            var users = await (scope.PlatformWide ? db.Users.IgnoreQueryFilters() : db.Users).LongCountAsync(u => u.Role != Roles.Visitor, cancellationToken);
             global = new GlobalStats(users, all.ConversationsStarted, all.Messages, Totals.Rate(all.CachedBotMessages, all.BotMessages), scope.PlatformWide ? "platform" : "tenant");
         }
         else

@@ -104,7 +104,8 @@ public static class FileFormats
            || data.StartsWith("#!"u8)
            || data.StartsWith((ReadOnlySpan<byte>)[0x00, 0x61, 0x73, 0x6D]);
 
-    private static string? ImageType(ReadOnlySpan<byte> data)
+    /// <summary>PNG, JPEG, GIF or WebP by their magic bytes (chat attachments accept them; knowledge does not).</summary>
+    public static string? ImageType(ReadOnlySpan<byte> data)
         => data.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47]) ? "PNG"
             : data.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]) ? "JPEG"
             : data.StartsWith("GIF8"u8) ? "GIF"

@@ -30,6 +30,13 @@ public static class UsersApi
                 || (u.FullName != null && u.FullName.ToUpper().Contains(t));
         });
 
+    /// <summary>
+    /// The tenant's accounts: staff and registered customers. Widget visitors are users of role
+    /// <c>visitor</c> underneath, but not accounts anyone administers here: admins see them per
+    /// channel (<c>GET /widget/channels/{id}/visitors</c>), and /users neither lists nor changes them.
+    /// </summary>
+    public static IQueryable<User> Accounts(ParleyDb db) => db.Users.Where(u => u.Role != Roles.Visitor);
+
     public static RouteGroupBuilder MapUsers(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/users").WithTags("Users");
@@ -83,7 +90,7 @@ public static class UsersApi
     private static async Task<Results<PagedResult<UserResponse>, ErrorResult>> ListAsync(ParleyDb db, CurrentUser me, PageQuery query, CancellationToken cancellationToken)
     {
         var plan = await db.PlanOfAsync(me.RequiredTenantId, cancellationToken);
-        return await ListSpec.ToPageAsync(db.Users.AsNoTracking(), query, u => UserResponse.From(u, plan), cancellationToken);
+        return await ListSpec.ToPageAsync(Accounts(db).AsNoTracking(), query, u => UserResponse.From(u, plan), cancellationToken);
     }
 
     private static async Task<Results<Created<UserResponse>, ErrorResult>> CreateAsync(
@@ -127,7 +134,7 @@ public static class UsersApi
             return ErrorResult.NotFound("User");
         }
 
-        return await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken) is { } user
+        return await Accounts(db).AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken) is { } user
             ? TypedResults.Ok(UserResponse.From(user, await db.PlanOfAsync(user.TenantId, cancellationToken)))
             : ErrorResult.NotFound("User");
     }
@@ -135,7 +142,7 @@ public static class UsersApi
     private static async Task<Results<Ok<UserResponse>, ErrorResult>> UpdateAsync(
         Guid id, AdminUpdateUserRequest request, ParleyDb db, UserAccounts accounts, TokenService tokens, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
+        var user = await Accounts(db).FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
         if (user is null)
         {
             return ErrorResult.NotFound("User");
@@ -175,7 +182,7 @@ public static class UsersApi
 
     private static async Task<Results<NoContent, ErrorResult>> DeleteAsync(Guid id, ParleyDb db, CurrentUser me, UserAccounts accounts, CancellationToken cancellationToken)
     {
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
+        var user = await Accounts(db).FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
         if (user is null)
         {
             return ErrorResult.NotFound("User");

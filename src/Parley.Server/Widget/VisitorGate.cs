@@ -83,7 +83,7 @@ public sealed class WidgetCors(RequestDelegate next, WidgetDirectory directory)
     {
         var request = http.Request;
         var origin = request.Headers.Origin.ToString();
-        if (origin.Length == 0 || !HttpMethods.IsOptions(request.Method) || !request.Headers.ContainsKey("Access-Control-Request-Method"))
+        if (origin.Length == 0)
         {
             await next(http);
             return;
@@ -91,11 +91,30 @@ public sealed class WidgetCors(RequestDelegate next, WidgetDirectory directory)
 
         var path = request.Path.Value ?? string.Empty;
         var api = path.StartsWith("/api/v1/", StringComparison.Ordinal) ? path[7..] : path;
+        var preflight = HttpMethods.IsOptions(request.Method) && request.Headers.ContainsKey("Access-Control-Request-Method");
         bool? allowed = null;
         if (api.StartsWith("/widget/", StringComparison.Ordinal) && api.Split('/') is [_, _, var token, ..] && token.StartsWith(WidgetTokens.WebsitePrefix, StringComparison.Ordinal))
         {
             var channel = await directory.ByTokenAsync(token, http.RequestAborted);
             allowed = channel is { IsActive: true } && WidgetOrigins.Allows(channel.AllowedOrigins, origin, request);
+            if (!preflight)
+            {
+                // Answers written before the endpoint runs (429 from the rate limiter, 401) must be
+                // readable by the page too, or the widget sees only a network error.
+                if (allowed == true)
+                {
+                    Allow(http, origin);
+                }
+
+                await next(http);
+                return;
+            }
+        }
+
+        if (!preflight)
+        {
+            await next(http);
+            return;
         }
         else if (VisitorSurfaces.Any(s => api.EndsWith(s, StringComparison.Ordinal)))
         {

@@ -35,13 +35,16 @@ public static class WidgetApi
         visitor.MapPost("", StartConversationAsync).RequireRateLimit(RateLimitPolicies.Chat)
             .WithOperation("createWidgetConversation", "Start a conversation on this channel (channel web_widget)");
         visitor.MapPost("/{id:guid}/rating", RateAsync).WithOperation("rateWidgetConversation", "Rate an ended conversation 1-5 with an optional comment (CSAT)");
+        WidgetAttachments.MapWidgetAttachments(visitor);
+        api.MapConversationAttachments();
         return group;
     }
 
     private static Ok<WidgetConfig> Config(HttpContext http) => TypedResults.Ok(WidgetConfig.From(WidgetChannelFilter.Channel(http).Row));
 
     private static async Task<Results<Created<VisitorSession>, ErrorResult>> StartVisitorAsync(
-        VisitorRequest request, HttpContext http, ParleyDb db, TokenService tokens, SecretProtector secrets, TimeProvider clock, CancellationToken cancellationToken)
+        VisitorRequest request, HttpContext http, ParleyDb db, CurrentUser me, TokenService tokens, SecretProtector secrets, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var channel = WidgetChannelFilter.Channel(http);
         if (request.Identifier is { } identifier)
@@ -85,8 +88,35 @@ public static class WidgetApi
             return ErrorResult.Conflict("This visitor is being started by another request; try again.");
         }
 
+        if (request.Identifier is not null && me.UserId is { } caller && caller != user.Id)
+        {
+            await AdoptAnonymousAsync(db, tokens, caller, user.Id, request.Identifier, now, cancellationToken);
+        }
+
         return TypedResults.Created($"/api/v1/widget/{channel.WebsiteToken}/visitors/{user.Id}",
             new VisitorSession(user.Id, request.Identifier is not null, pair.AccessToken, pair.RefreshToken, "bearer", pair.ExpiresIn, WidgetConfig.From(channel.Row)));
+    }
+
+    /// <summary>
+    /// An anonymous visitor of this channel (the caller's token; the visitor gate and the channel
+    /// filter have already refused another channel's or tenant's) has just been verified as the host
+    /// site's customer: its conversations become the customer's, so every device signed in as that
+    /// customer shows them, and the anonymous identity's sessions end. A visitor who was already
+    /// identified as someone else keeps its conversations: they belong to that other customer.
+    /// </summary>
+    private static async Task AdoptAnonymousAsync(ParleyDb db, TokenService tokens, Guid anonymousId, Guid customerId, string identifier, DateTime now, CancellationToken cancellationToken)
+    {
+        var anonymous = await db.Set<WidgetVisitor>().AsNoTracking().FirstOrDefaultAsync(v => v.Id == anonymousId && v.Identifier == null, cancellationToken);
+        if (anonymous is null)
+        {
+            return;
+        }
+
+        await db.Conversations.Where(c => c.UserId == anonymousId && c.Channel == Channels.WebWidget)
+            .ExecuteUpdateAsync(c => c.SetProperty(x => x.UserId, customerId).SetProperty(x => x.CustomerId, identifier).SetProperty(x => x.UpdatedAt, now), cancellationToken);
+        await db.Set<WidgetVisitor>().Where(v => v.Id == customerId)
+            .ExecuteUpdateAsync(v => v.SetProperty(x => x.Name, x => x.Name ?? anonymous.Name).SetProperty(x => x.Email, x => x.Email ?? anonymous.Email), cancellationToken);
+        await tokens.RevokeAllSessionsAsync(anonymousId, "identified", null, cancellationToken);
     }
 
     private static User NewVisitor(WidgetDirectory.ChannelInfo channel, VisitorRequest request, DateTime now, ParleyDb db)

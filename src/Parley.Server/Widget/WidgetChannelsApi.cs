@@ -30,8 +30,27 @@ public static class WidgetChannelsApi
         group.MapPatch("/{id:guid}", UpdateAsync).WithOperation("updateWidgetChannel", "Change a web widget channel");
         group.MapPut("/{id:guid}", UpdateAsync).WithOperation("replaceWidgetChannel", "Change a web widget channel (same as PATCH)");
         group.MapDelete("/{id:guid}", DeleteAsync).WithOperation("deleteWidgetChannel", "Delete a web widget channel and its visitors");
+        group.MapGet("/{id:guid}/visitors", ListVisitorsAsync).WithOperation("listWidgetVisitors", "The channel's visitors (anonymous and identified), newest first");
         group.MapPost("/{id:guid}/rotate-secret", RotateSecretAsync).WithOperation("rotateWidgetChannelSecret", "Replace the identity-verification secret (shown once)");
         return group;
+    }
+
+    private static readonly ListSpec<WidgetVisitor> VisitorSpec = new ListSpec<WidgetVisitor>(v => v.Id)
+        .SortBy("created_at", v => v.CreatedAt, isDefault: true)
+        .SortBy("last_seen_at", v => v.LastSeenAt)
+        .FilterBy("identified", v => bool.TryParse(v, out var b) ? x => (x.Identifier != null) == b : null)
+        .SearchBy(term => v => (v.Name != null && v.Name.ToUpper().Contains(term.ToUpperInvariant()))
+            || (v.Email != null && v.Email.ToUpper().Contains(term.ToUpperInvariant())) || (v.Identifier != null && v.Identifier.Contains(term)));
+
+    /// <summary>Visitors are contacts of a channel, not accounts: they are listed here, never under /users.</summary>
+    private static async Task<Results<PagedResult<WidgetVisitorView>, ErrorResult>> ListVisitorsAsync(Guid id, ParleyDb db, PageQuery query, CancellationToken cancellationToken)
+    {
+        if (!await db.Set<WidgetChannel>().AnyAsync(c => c.Id == id, cancellationToken))
+        {
+            return ErrorResult.NotFound("Widget channel");
+        }
+
+        return await VisitorSpec.ToPageAsync(db.Set<WidgetVisitor>().AsNoTracking().Where(v => v.ChannelId == id), query, WidgetVisitorView.From, cancellationToken);
     }
 
     private static string ServerOrigin(HttpContext http) => WidgetOrigins.Own(http.Request);

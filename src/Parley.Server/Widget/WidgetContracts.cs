@@ -84,6 +84,12 @@ public sealed record WidgetChannelView(
     public static Dictionary<string, string> ReadStrings(string json) => JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
 }
 
+/// <summary>A visitor as admins see it: what the pre-chat form or the host site told about them.</summary>
+public sealed record WidgetVisitorView(Guid Id, Guid ChannelId, string? Identifier, bool Identified, string? Name, string? Email, DateTime CreatedAt, DateTime LastSeenAt)
+{
+    public static WidgetVisitorView From(WidgetVisitor v) => new(v.Id, v.ChannelId, v.Identifier, v.Identifier != null, v.Name, v.Email, v.CreatedAt, v.LastSeenAt);
+}
+
 /// <summary>Creation and secret rotation: the one time the identity secret is shown.</summary>
 public sealed record WidgetChannelCreated(WidgetChannelView Channel, string IdentitySecret);
 

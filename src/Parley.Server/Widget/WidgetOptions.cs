@@ -18,6 +18,12 @@ public sealed class WidgetOptions : IValidatableObject
     /// <summary>How long browsers may cache widget.js.</summary>
     [Range(0, 86_400)] public int ScriptCacheSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// The largest file a visitor may attach (channels with allow_attachments). The knowledge upload's
+    /// per-type limits (Parley:Knowledge:MaxImageBytes, MaxDocumentBytes, MaxDataBytes) apply as well.
+    /// </summary>
+    [Range(1, 25L * 1024 * 1024)] public long MaxAttachmentBytes { get; set; } = 10L * 1024 * 1024;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var origin in DefaultChannelOrigins.Where(o => WidgetOrigins.Normalize(o) is null))

@@ -9,7 +9,7 @@ namespace Parley.Tests.Widget;
 /// Issue 14's stories in a real chromium: a customer's site (another origin) embeds widget.js from a
 /// real Parley; the visitor types into the widget, an agent answers through the API.
 /// </summary>
-public sealed class WidgetBrowserTests(SqliteApp app, Browser browser) : IClassFixture<SqliteApp>, IClassFixture<Browser>, IAsyncLifetime
+public sealed partial class WidgetBrowserTests(SqliteApp app, Browser browser) : IClassFixture<SqliteApp>, IClassFixture<Browser>, IAsyncLifetime
 {
     private HostSite _site = null!;
 

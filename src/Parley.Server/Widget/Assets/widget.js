@@ -29,6 +29,7 @@
     new_conversation: 'Start a new conversation', sources: 'Sources', you: 'You', bot: 'Assistant', agent: 'Agent',
     prechat_intro: 'Before we start, tell us who you are.', name: 'Name', email: 'Email', start: 'Start chat',
     error: 'Something went wrong: {m}', identity_refused: 'We could not verify your account.', messages: 'Messages',
+    attach: 'Attach a file', attachment: 'Attachment: {name}', download: 'Download {name}',
   };
   let strings = Object.assign({}, defaults, settings.strings || {});
   const t = (key, vars) => String(strings[key] == null ? key : strings[key]).replace(/\{(\w+)\}/g, (m, k) => (vars && k in vars ? vars[k] : m));
@@ -124,6 +125,8 @@ header .sub{font-size:12px;opacity:.95;display:block;font-weight:400}
 .actions button{font-size:12px;color:#1f2937;border:1px solid #9ca3af;padding:4px 8px;border-radius:999px;background:#fff}
 form.compose{display:flex;gap:6px;padding:10px;border-top:1px solid #e5e7eb}
 form.compose textarea{resize:none;height:42px}
+.attach{width:42px;flex:none;border:1px solid #6b7280;background:#fff;color:#111827;font-size:18px}
+.file{display:block;margin-top:4px;text-decoration:underline;text-align:start}
 .primary{background:var(--pc);color:#fff;padding:8px 12px;font-weight:600}
 .card{padding:12px;display:flex;flex-direction:column;gap:8px;border-top:1px solid #e5e7eb}
 .stars{display:flex;gap:4px}.stars button{width:36px;height:36px;border:1px solid #6b7280;background:#fff;color:#111827}
@@ -177,7 +180,7 @@ label{font-size:13px;display:flex;flex-direction:column;gap:3px}
     emit(name, data) { for (const fn of this.listeners[name] || []) { try { fn(data); } catch (e) { console.error(e); } } }
 
     build() {
-      const dir = script.getAttribute('data-dir') || document.documentElement.dir || 'ltr';
+      const dir = script.getAttribute('data-dir') || settings.dir || document.documentElement.dir || 'ltr';
       this.setAttribute('dir', dir);
       this.style.setProperty('--pc', '#2563eb');
       const icon = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
@@ -198,7 +201,9 @@ label{font-size:13px;display:flex;flex-direction:column;gap:3px}
       this.input = el('textarea', { 'aria-label': t('placeholder'), placeholder: t('placeholder'), rows: '1' });
       this.input.addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); this.submit(); } });
       this.sendBtn = el('button', { class: 'primary', type: 'submit', text: t('send') });
-      this.compose = el('form', { class: 'compose', onsubmit: (e) => { e.preventDefault(); this.submit(); } }, this.input, this.sendBtn);
+      this.fileInput = el('input', { type: 'file', hidden: true, tabindex: '-1', 'aria-hidden': 'true', onchange: () => this.upload() });
+      this.attachBtn = el('button', { class: 'attach', type: 'button', hidden: true, 'aria-label': t('attach'), title: t('attach'), text: '📎', onclick: () => this.fileInput.click() });
+      this.compose = el('form', { class: 'compose', onsubmit: (e) => { e.preventDefault(); this.submit(); } }, this.attachBtn, this.fileInput, this.input, this.sendBtn);
       this.prechat = this.buildPrechat();
       this.rating = this.buildRating();
       this.panel = el('div', { class: 'panel', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'pc-title', hidden: true },
@@ -244,11 +249,16 @@ label{font-size:13px;display:flex;flex-direction:column;gap:3px}
       this.config = config;
       strings = Object.assign({}, defaults, config.strings || {}, settings.strings || {});
       if (/^#[0-9a-f]{6}$/i.test(config.color || '')) this.style.setProperty('--pc', config.color);
-      this.setAttribute('data-position', config.position === 'left' ? 'left' : 'right');
+      // The channel's side is given for left-to-right pages; a right-to-left page mirrors it.
+      const side = config.position === 'left' ? 'left' : 'right';
+      this.setAttribute('data-position', this.getAttribute('dir') === 'rtl' ? (side === 'left' ? 'right' : 'left') : side);
+      this.attachBtn.hidden = !config.allow_attachments;
       this.titleEl.firstChild.textContent = settings.title || config.name || t('title');
       const fields = config.pre_chat_fields || [];
       this.nameLabel.hidden = !fields.includes('name');
       this.emailLabel.hidden = !fields.includes('email');
+      this.nameInput.required = !this.nameLabel.hidden;
+      this.emailInput.required = !this.emailLabel.hidden;
       if (config.greeting && !this.greeted) {
         this.greeted = true;
         const bubble = el('div', { class: 'msg bot' }, el('span', { class: 'who', text: t('bot') }));
@@ -531,7 +541,12 @@ label{font-size:13px;display:flex;flex-direction:column;gap:3px}
       bubble.removeAttribute('aria-busy');
       const who = type === 'user' ? t('you') : type === 'agent' ? (m.metadata?.sender_name || t('agent')) : t('bot');
       bubble.replaceChildren(el('span', { class: 'who', text: who }));
-      if (type === 'user') bubble.append(el('p', { text: m.content })); else bubble.append(markdown(m.content));
+      const files = Array.isArray(m.metadata?.attachments) ? m.metadata.attachments : [];
+      if (files.length) {
+        for (const f of files) {
+          bubble.append(el('button', { class: 'file', type: 'button', 'aria-label': t('download', { name: f.file_name }), text: '📎 ' + f.file_name, onclick: () => this.download(f) }));
+        }
+      } else if (type === 'user') bubble.append(el('p', { text: m.content })); else bubble.append(markdown(m.content));
       const cites = Array.isArray(m.citations) ? m.citations : [];
       if (cites.length) {
         const list = el('ol', { class: 'cites', 'aria-label': t('sources') });
@@ -588,6 +603,37 @@ label{font-size:13px;display:flex;flex-direction:column;gap:3px}
       this.personBtn.hidden = false;
       this.input.focus();
       this.start();
+    }
+
+    async upload() {
+      const file = this.fileInput.files && this.fileInput.files[0];
+      this.fileInput.value = '';
+      if (!file || this.ended) return;
+      try {
+        if (!this.state.conversation || !this.state.visitor) await this.start();
+        await this.ensureVisitor();
+        const body = new FormData();
+        body.append('file', file, file.name);
+        const r = await fetch(`${api}/widget/${encodeURIComponent(websiteToken)}/conversations/${this.state.conversation}/attachments`, {
+          method: 'POST', headers: { authorization: 'Bearer ' + this.state.visitor.access_token }, body,
+        });
+        const data = await r.json().catch(() => null);
+        if (!r.ok) throw new Error(data?.error?.message || r.statusText);
+        this.onMessage({ id: data.message_id, sequence: data.sequence, message_type: 'user', content: '', metadata: { attachments: [data] } });
+      } catch (e) { this.setStatus(t('error', { m: e.message })); }
+    }
+
+    async download(f) {
+      try {
+        const r = await fetch(`${api}/widget/${encodeURIComponent(websiteToken)}/conversations/${this.state.conversation}/attachments/${encodeURIComponent(f.id)}`, {
+          headers: { authorization: 'Bearer ' + this.state.visitor.access_token },
+        });
+        if (!r.ok) throw new Error(r.statusText);
+        const url = URL.createObjectURL(await r.blob());
+        const a = el('a', { href: url, download: f.file_name });
+        this.root.append(a); a.click(); a.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 10000);
+      } catch (e) { this.setStatus(t('error', { m: e.message })); }
     }
 
     submit() {
