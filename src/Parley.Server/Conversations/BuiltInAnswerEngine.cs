@@ -14,10 +14,13 @@ public sealed class BuiltInAnswerEngine
     public const string EngineName = "built-in";
 
     /// <summary>
-    /// A passage must score at least this to be used as an answer. 0.45 from `eval answers` on DSTC10
-    /// and CLINC150 oos_test (docs/quality.md): off-topic questions answered fall from 16% to 3.5%.
+    /// A passage must score at least this to be used as an answer
+    /// (<see cref="ConversationOptions.AnswerThreshold"/>, chosen by cross-validation in `eval answers`).
     /// </summary>
-    public double MinPassageScore { get; init; } = 0.45;
+    public double MinPassageScore { get; init; } = 0.6;
+
+    /// <summary>The same for a passage of the source the conversation is about (<see cref="ConversationOptions.AnswerThresholdInContext"/>).</summary>
+    public double MinPassageScoreInContext { get; init; } = 0.32;
 
     private static readonly Dictionary<string, string> Replies = new(StringComparer.Ordinal)
     {
@@ -34,6 +37,12 @@ public sealed class BuiltInAnswerEngine
     public const string UncertainHandoff =
         "I'm not sure I have the right answer to that, so I'm connecting you with a member of our support team. They'll join this conversation shortly.";
 
+    /// <summary>How a customer asks for a person; "talk to a person" is read as that request.</summary>
+    public const string PersonOffer = "If you'd like a member of our support team to help, just say \"talk to a person\".";
+
+    /// <summary>Said when the bot has not known the answer several times running and the tenant lets the customer decide.</summary>
+    public const string UncertainOffer = "I'm sorry, I still don't have a good answer to that. " + PersonOffer;
+
     /// <summary>Whether the conversation already waits for (or is with) a person: the bot then stops offering one.</summary>
     public static bool PersonComing(Conversation conversation) => conversation.Status == ConversationStatus.Escalated;
 
@@ -44,19 +53,26 @@ public sealed class BuiltInAnswerEngine
             return Reply(Replies["human_handoff"], Math.Max(understanding.Confidence, 0.5), []);
         }
 
-        // In retrieval's order: it ranks the source the conversation is about first, which the
-        // passage's own confidence (its share of the question's words) knows nothing of.
-        var best = passages.Where(p => p.Score >= MinPassageScore).ToList();
+        // The passages found (up to five, answered from or not) go in the answer's metadata: an agent
+        // reading the conversation sees what the bot had, and `eval answers` calibrates the thresholds on them.
+        var asks = AskTerms(question);
+        var found = passages.Take(5).Select(p => p with { Score = Evidence(p, asks) }).ToList();
+        // Only retrieval's first passage can be the answer: it ranks the source the conversation is about
+        // first, and a later passage scoring higher is another hotel's or product's that shares the
+        // question's words (answering from it was most of the wrong answers in `eval answers`).
+        var best = found.Count > 0 && found[0].Score >= Threshold(found[0])
+            ? found.Where(p => p.Score >= Threshold(p)).ToList()
+            : [];
         if (Replies.TryGetValue(understanding.Intent, out var reply) && (best.Count == 0 || understanding.Confidence >= 0.8))
         {
-            return Reply(reply, understanding.Confidence, []);
+            return Reply(reply, understanding.Confidence, [], found);
         }
 
         if (best.Count > 0)
         {
             var top = best[0];
             var citations = best.Take(3).Select(Cite).ToList();
-            return Reply(Summarise(top.Text, top.Title, question), top.Score, citations);
+            return Reply(Summarise(top.Text, top.Title, question), top.Score, citations, found);
         }
 
         return Reply(
@@ -64,11 +80,61 @@ public sealed class BuiltInAnswerEngine
                 ? "I'm not sure I have the right answer to that. A member of our support team will join this conversation shortly."
                 : "I'm not sure I have the right answer to that. Could you tell me a bit more about what you need? If you prefer, I can connect you with a person.",
             Math.Min(understanding.Confidence, 0.3),
-            []);
+            [],
+            found);
     }
 
-    private static Answer Reply(string text, double confidence, IReadOnlyList<CitationView> citations)
-        => new(text, Math.Round(confidence, 4), citations, EngineName, 0, new Dictionary<string, object?> { ["engine"] = EngineName });
+    /// <summary>Words that carry no topic in a question ("can I still get ...", "is it possible to ...").</summary>
+    private static readonly HashSet<string> GenericWords = new(StringComparer.Ordinal)
+    {
+        "still", "get", "got", "getting", "possible", "able", "way", "something", "anything", "ask", "question", "help", "go", "make",
+    };
+
+    /// <summary>
+    /// The topic words of what a message asks when it also tells: customers give the circumstances and
+    /// then the question ("I bought a jacket 3 weeks ago. Can I still get a refund?"). The question
+    /// sentences are what a passage must answer; the circumstances helped retrieval find it but are
+    /// not words a policy repeats. Empty for a message that is one sentence, or all questions.
+    /// </summary>
+    internal static List<string[]> AskTerms(string? message)
+    {
+        if (string.IsNullOrWhiteSpace(message))
+        {
+            return [];
+        }
+
+        var sentences = Sentences(message);
+        var asks = sentences.Where(s => s.EndsWith('?')).ToList();
+        return sentences.Count < 2 || asks.Count == 0 || asks.Count == sentences.Count
+            ? []
+            : TextAnalysis.QueryTerms(string.Join(' ', asks)).Where(t => t.Length > 1 || !GenericWords.Contains(t[0])).ToList();
+    }
+
+    /// <summary>
+    /// How well the passage answers: its retrieval confidence, or, when the message tells and then asks,
+    /// the share of the question's topic words it holds at the weakest lexical strength (0.6), if higher.
+    /// </summary>
+    private double Threshold(Passage passage) => passage.InNamedSource ? MinPassageScoreInContext : MinPassageScore;
+
+    private static double Evidence(Passage passage, List<string[]> asks)
+        => asks.Count == 0 ? passage.Score : Math.Max(passage.Score, Math.Round(0.6 * TextAnalysis.Coverage(asks, passage.Title + " " + passage.Text), 4));
+
+    private static Answer Reply(string text, double confidence, IReadOnlyList<CitationView> citations, List<Passage>? nearest = null)
+    {
+        var metadata = new Dictionary<string, object?> { ["engine"] = EngineName };
+        if (nearest is { Count: > 0 })
+        {
+            metadata["retrieval"] = nearest.Select(p => new Dictionary<string, object?>
+            {
+                ["source_id"] = p.SourceId.ToString(),
+                ["title"] = p.Title,
+                ["score"] = Math.Round(p.Score, 4),
+                ["in_context"] = p.InNamedSource,
+            }).ToList();
+        }
+
+        return new(text, Math.Round(confidence, 4), citations, EngineName, 0, metadata);
+    }
 
     public static CitationView Cite(Passage p) => CitationView.Of(p);
 

@@ -10,11 +10,40 @@ public sealed class ConversationOptions
     /// <summary>Answers below this confidence count as "low confidence" for escalation.</summary>
     [Range(0, 1)] public double LowConfidence { get; set; } = 0.45;
 
-    /// <summary>Consecutive low-confidence answers after which a person is offered.</summary>
+    /// <summary>Consecutive low-confidence answers after which a person is offered (or, with <see cref="LowConfidenceAction"/> escalate, called in).</summary>
     [Range(1, 20)] public int LowConfidenceTurnsBeforeEscalation { get; set; } = 2;
+
+    /// <summary>
+    /// What repeated low confidence does: <c>offer</c> (the default) says so and tells the customer how
+    /// to ask for a person, and the bot keeps answering; <c>escalate</c> hands the conversation to the
+    /// agents' queue at once (opens a ticket). See docs/decisions/0019-low-confidence-offers-a-person.md.
+    /// </summary>
+    [RegularExpression("^(offer|escalate)$", ErrorMessage = "LowConfidenceAction is offer or escalate.")]
+    public string LowConfidenceAction { get; set; } = LowConfidenceActions.Offer;
+
+    /// <summary>
+    /// The built-in engine answers from a passage only when its retrieval confidence is at least this;
+    /// below it, it says it is not sure and offers a person. Set below what DSTC10 alone fits (0.91:
+    /// there nearly every right answer is of the entity under discussion) so a knowledge base without
+    /// entity names (a refund policy) can answer; docs/quality.md has the cost.
+    /// </summary>
+    [Range(0, 1)] public double AnswerThreshold { get; set; } = 0.6;
+
+    /// <summary>
+    /// The same for a passage of the source the conversation is about (named in this message or an
+    /// earlier one, by the customer or an agent): entity and words agree, so less lexical evidence is needed.
+    /// 0.32: chosen by 5-fold cross-validation in <c>eval answers</c> (folds chose 0.31-0.36; docs/quality.md).
+    /// </summary>
+    [Range(0, 1)] public double AnswerThresholdInContext { get; set; } = 0.32;
 
     /// <summary>A complaint escalates when its sentiment is at or below this (-1..1).</summary>
     [Range(-1, 1)] public double ComplaintSentimentThreshold { get; set; } = -0.3;
+}
+
+public static class LowConfidenceActions
+{
+    public const string Offer = "offer";
+    public const string Escalate = "escalate";
 }
 
 /// <summary>
@@ -45,7 +74,7 @@ public static class EscalationPolicy
             : (false, null);
     }
 
-    /// <summary>Decided from the answer: the bot has not known what to say several turns running.</summary>
+    /// <summary>Decided from the answer: the bot has not known what to say several turns running (a person is then offered or called in).</summary>
     public static bool AfterAnswer(Conversation conversation, int lowConfidenceStreak, ConversationOptions options)
         => conversation.Status != ConversationStatus.Escalated && lowConfidenceStreak >= options.LowConfidenceTurnsBeforeEscalation;
 }

@@ -10,7 +10,11 @@ public static class ConversationsSetup
     {
         var services = builder.Services;
         services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<BuiltInAnswerEngine>();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConversationOptions>>().Value;
+            return new BuiltInAnswerEngine { MinPassageScore = options.AnswerThreshold, MinPassageScoreInContext = options.AnswerThresholdInContext };
+        });
         services.AddSingleton<IAnswerGenerator, BuiltInAnswerGenerator>();
         services.AddSingleton<ConversationLocks>();
         services.AddSingleton<ResponseCache>();

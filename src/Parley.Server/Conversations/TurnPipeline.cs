@@ -79,7 +79,19 @@ public sealed class TurnPipeline(
         var (answer, cached) = await answers.AnswerAsync(new AnswerRequest(conversation, message.Text, understanding, passages, escalating, personComing, assistant), observer, cancellationToken);
 
         var lowStreak = answer.Confidence < settings.LowConfidence ? conversation.LowConfidenceStreak + 1 : 0;
-        if (!escalating && EscalationPolicy.AfterAnswer(conversation, lowStreak, settings))
+        if (!escalating && EscalationPolicy.AfterAnswer(conversation, lowStreak, settings) && settings.LowConfidenceAction == LowConfidenceActions.Offer)
+        {
+            // The customer decides: the bot says it keeps missing and how to ask for a person, and goes on
+            // answering; nobody is called in until they ask (or an agent picks the conversation up).
+            (lowStreak, cached) = (0, false);
+            answer = answer with { Text = answer.Citations.Count == 0 ? BuiltInAnswerEngine.UncertainOffer : answer.Text + " " + BuiltInAnswerEngine.PersonOffer };
+            if (observer is not null)
+            {
+                await observer.ResetAsync("offering_a_person", cancellationToken);
+                await TurnAnswers.StreamAsync(observer, answer.Text, cancellationToken);
+            }
+        }
+        else if (!escalating && EscalationPolicy.AfterAnswer(conversation, lowStreak, settings))
         {
             (escalating, reason, cached) = (true, "repeated_low_confidence", false);
             // The answer was written before this decision: the customer is told what the flag says, a person is coming.

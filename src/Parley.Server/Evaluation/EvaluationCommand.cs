@@ -7,17 +7,18 @@ namespace Parley.Server.Evaluation;
 /// </summary>
 public static class EvaluationCommand
 {
-    /// <summary>Each kind reads the data at a path and writes its figures; adding a kind is one line.</summary>
-    private static readonly Dictionary<string, Func<string, TextWriter, CancellationToken, Task>> Kinds = new(StringComparer.Ordinal)
+    /// <summary>Each kind reads the data at a path (and its flags) and writes its figures; adding a kind is one line.</summary>
+    private static readonly Dictionary<string, Func<string, IReadOnlyList<string>, TextWriter, CancellationToken, Task>> Kinds = new(StringComparer.Ordinal)
     {
-        ["intents"] = IntentsEvaluation.RunAsync,
-        ["pii"] = PiiEvaluationRun.RunAsync,
-        ["retrieval"] = Knowledge.Evaluation.RetrievalEvaluation.RunAsync,
-        ["answers"] = AnswersEvaluation.RunAsync,
+        ["intents"] = (data, _, output, ct) => IntentsEvaluation.RunAsync(data, output, ct),
+        ["pii"] = (data, _, output, ct) => PiiEvaluationRun.RunAsync(data, output, ct),
+        ["retrieval"] = (data, _, output, ct) => Knowledge.Evaluation.RetrievalEvaluation.RunAsync(data, output, ct),
+        ["answers"] = (data, args, output, ct) => AnswersEvaluation.RunAsync(data, AnswersRun.FromArgs(args), output, ct),
     };
 
     public static string Usage =>
-        $"usage: dotnet run --project src/Parley.Server -c Release -- eval <{string.Join('|', Kinds.Keys)}> --data <path>";
+        $"usage: dotnet run --project src/Parley.Server -c Release -- eval <{string.Join('|', Kinds.Keys)}> --data <path>"
+        + " (answers: [--diagnose] [--user-turns-only] [--dialogues N] [--oos N])";
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
@@ -38,7 +39,7 @@ public static class EvaluationCommand
 
         try
         {
-            await run(Path.GetFullPath(data), output, cancellationToken);
+            await run(Path.GetFullPath(data), args, output, cancellationToken);
             return 0;
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or HttpRequestException or System.Text.Json.JsonException or KeyNotFoundException or ArgumentException)
@@ -48,7 +49,7 @@ public static class EvaluationCommand
         }
     }
 
-    private static string? Option(IReadOnlyList<string> args, string name)
+    internal static string? Option(IReadOnlyList<string> args, string name)
     {
         for (var i = 1; i < args.Count; i++)
         {

@@ -1,7 +1,11 @@
 namespace Parley.Server.Knowledge;
 
 /// <summary>A retrieved chunk of the tenant's knowledge base with its relevance (0-1).</summary>
-public sealed record Passage(Guid SourceId, Guid ChunkId, string SourceName, string Title, string? Url, string Text, double Score);
+public sealed record Passage(Guid SourceId, Guid ChunkId, string SourceName, string Title, string? Url, string Text, double Score)
+{
+    /// <summary>Whether the passage is from the source the query or the conversation names (the entity under discussion).</summary>
+    public bool InNamedSource { get; init; }
+}
 
 /// <summary>A knowledge passage an answer rests on; ids are stable (source id + chunk id).</summary>
 public sealed record CitationView(string Id, string SourceId, string ChunkId, string Source, string Title, string? Url, string Excerpt, double Confidence)

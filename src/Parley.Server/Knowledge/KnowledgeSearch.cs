@@ -108,7 +108,10 @@ public sealed class KnowledgeSearch(
                 continue;
             }
 
-            passages.Add(new Passage(row.SourceId, row.Id, row.Name, row.Title, row.Url ?? MetadataUrl(row.Metadata), row.Text, Math.Round(confidence, 4)));
+            passages.Add(new Passage(row.SourceId, row.Id, row.Name, row.Title, row.Url ?? MetadataUrl(row.Metadata), row.Text, Math.Round(confidence, 4))
+            {
+                InNamedSource = row.SourceId == named,
+            });
             if (passages.Count == query.Limit)
             {
                 break;

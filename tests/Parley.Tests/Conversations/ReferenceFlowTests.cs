@@ -71,35 +71,6 @@ public abstract class ReferenceFlowTests(ParleyApp app)
     }
 
     [Fact]
-    public async Task An_escalated_turn_says_so_in_its_text_its_flag_and_its_reason()
-    {
-        var user = await app.RegisterAsync();
-        var first = await Json.ReadAsync(await user.Client.PostAsJsonAsync("/chat/process", new { message = "zzyq plonk vex" }), 200);
-        var id = first.GetProperty("session_id").GetGuid();
-        Assert.False(first.GetProperty("escalation_needed").GetBoolean());
-
-        var second = await Json.ReadAsync(await user.Client.PostAsJsonAsync("/chat/process", new { message = "zzyq plonk vex", session_id = id }), 200);
-        Assert.True(second.GetProperty("escalation_needed").GetBoolean());
-        Assert.Equal("repeated_low_confidence", second.GetProperty("escalation_reason").GetString());
-        var text = second.GetProperty("response").GetString()!;
-        Assert.DoesNotContain("I can connect you with a person", text);
-        Assert.Contains("connecting you", text);
-
-        var human = await Json.ReadAsync(await user.Client.PostAsJsonAsync("/chat/process", new { message = "I want to talk to a human", session_id = id }), 200);
-        Assert.Contains("connecting you", human.GetProperty("response").GetString()!);
-        Assert.True(human.GetProperty("escalation_needed").GetBoolean());
-        Assert.Equal("customer_requested_human", human.GetProperty("escalation_reason").GetString());
-        var stored = await Json.ReadAsync(await user.Client.GetAsync($"/api/v1/conversations/{id}"), 200);
-        Assert.Equal("escalated", stored.GetProperty("status").GetString());
-        Assert.Equal("customer_requested_human", stored.GetProperty("escalation_reason").GetString());
-
-        // While the conversation waits for a person, the bot no longer offers one.
-        var waiting = await Json.ReadAsync(await user.Client.PostAsJsonAsync("/chat/process", new { message = "zzyq plonk vex", session_id = id }), 200);
-        Assert.True(waiting.GetProperty("escalation_needed").GetBoolean());
-        Assert.DoesNotContain("I can connect you with a person", waiting.GetProperty("response").GetString()!);
-    }
-
-    [Fact]
     public async Task Closing_an_escalated_conversation_resolves_its_escalation_ticket()
     {
         var admin = await app.CreateTenantWithAdminAsync();

@@ -70,18 +70,6 @@ public abstract class TurnPipelineTests(ParleyApp app)
     }
 
     [Fact]
-    public async Task Repeated_low_confidence_offers_a_person()
-    {
-        var user = await app.RegisterAsync();
-        var first = await Json.ReadAsync(await user.Client.PostAsJsonAsync("/chat/process", new { message = "qwzx blorf vrrk" }), 200);
-        Assert.False(first.GetProperty("escalation_needed").GetBoolean());
-        var id = first.GetProperty("session_id").GetGuid();
-        var second = await Json.ReadAsync(await user.Client.PostAsJsonAsync("/chat/process", new { message = "zzyq plonk vex", session_id = id }), 200);
-        Assert.True(second.GetProperty("escalation_needed").GetBoolean());
-        Assert.Equal("repeated_low_confidence", second.GetProperty("escalation_reason").GetString());
-    }
-
-    [Fact]
     public async Task Entities_come_back_flat_and_as_a_list()
     {
         var user = await app.RegisterAsync();

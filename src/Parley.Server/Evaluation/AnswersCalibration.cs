@@ -1,0 +1,163 @@
+using System.Globalization;
+
+namespace Parley.Server.Evaluation;
+
+/// <summary>One scored turn: what kind, which fold, the gold FAQ key (knowledge-seeking turns) and the passages the bot had.</summary>
+public sealed record ScoredTurn(string Kind, int Fold, string? Gold, IReadOnlyList<Candidate> Candidates)
+{
+    public const string Seeking = "seeking";
+    public const string Other = "other";
+    public const string OutOfScope = "oos";
+
+    /// <summary>What the built-in engine answers from at thresholds t (t in context): retrieval's first passage, if it scores at least its threshold.</summary>
+    public Candidate? AnswerAt(Thresholds t)
+        => Candidates.Count > 0 && Candidates[0].Score >= (Candidates[0].InContext ? t.InContext : t.Elsewhere) ? Candidates[0] : null;
+}
+
+/// <summary>A passage the bot had for a turn: the FAQ keys it stands for, its evidence, and whether it is of the source the conversation is about.</summary>
+public sealed record Candidate(IReadOnlySet<string> Keys, double Score, bool InContext);
+
+/// <summary>The answer thresholds: for a passage of the source the conversation is about, and for any other.</summary>
+public sealed record Thresholds(double Elsewhere, double InContext)
+{
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Elsewhere:F2}/{InContext:F2}");
+}
+
+/// <summary>Figures at one pair of thresholds, as shares.</summary>
+public sealed record AtThreshold(Thresholds Threshold, double CorrectFirst, double AnsweredWrong, double OtherAnswered, double OutOfScopeAnswered)
+{
+    /// <summary>At most this share of the turns that need no FAQ may be answered from the knowledge base (issue 18).</summary>
+    public const double MaxOtherAnswered = 0.10;
+
+    /// <summary>At most this share of off-topic questions may be answered (issue 18).</summary>
+    public const double MaxOutOfScopeAnswered = 0.05;
+
+    /// <summary>
+    /// What the thresholds are chosen to maximise: right answers less wrong ones, among the thresholds
+    /// that keep answers where none was needed or none existed within their limits (those outside rank
+    /// below all inside, by how far they answer off-topic).
+    /// </summary>
+    public double Utility => OtherAnswered <= MaxOtherAnswered && OutOfScopeAnswered <= MaxOutOfScopeAnswered
+        ? CorrectFirst - AnsweredWrong
+        : -2 - OtherAnswered - OutOfScopeAnswered;
+}
+
+/// <summary>The threshold fitted on all turns and the 5-fold cross-validated figures (mean and spread over the held-out folds).</summary>
+public sealed record Calibration(AtThreshold Fitted, IReadOnlyList<AtThreshold> Folds)
+{
+    public (double Mean, double Spread) Cv(Func<AtThreshold, double> figure)
+    {
+        if (Folds.Count == 0)
+        {
+            return (0, 0);
+        }
+
+        var values = Folds.Select(figure).ToList();
+        var mean = values.Average();
+        return (mean, Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / Math.Max(1, values.Count - 1)));
+    }
+}
+
+/// <summary>
+/// Chooses the answer thresholds from the passages each turn had (recorded by the bot whether it
+/// answered or not): the pair (elsewhere, in context) maximising <see cref="AtThreshold.Utility"/> over
+/// a grid of 0.10-0.95 each, fitted on all turns and, to see how well that generalises, on 4 of 5 folds
+/// (dialogues and out-of-scope questions split by index) and scored on the fifth.
+/// </summary>
+public static class AnswersCalibration
+{
+    public const int FoldCount = 5;
+
+    public static Calibration Run(IReadOnlyList<ScoredTurn> turns)
+    {
+        var fitted = Fit(turns);
+        var folds = new List<AtThreshold>();
+        for (var k = 0; k < FoldCount; k++)
+        {
+            var held = turns.Where(t => t.Fold == k).ToList();
+            if (held.Count == 0)
+            {
+                continue;
+            }
+
+            folds.Add(At(held, Fit(turns.Where(t => t.Fold != k).ToList()).Threshold));
+        }
+
+        return new Calibration(fitted, folds);
+    }
+
+    public static AtThreshold Fit(IReadOnlyList<ScoredTurn> turns)
+    {
+        AtThreshold? best = null;
+        for (var i = 10; i <= 95; i++)
+        {
+            for (var j = 10; j <= 95; j++)
+            {
+                var candidate = At(turns, new Thresholds(i / 100.0, j / 100.0));
+                if (best is null || candidate.Utility > best.Utility + 1e-12)
+                {
+                    best = candidate;
+                }
+            }
+        }
+
+        return best!;
+    }
+
+    public static AtThreshold At(IReadOnlyList<ScoredTurn> turns, Thresholds t)
+    {
+        int seeking = 0, correct = 0, wrong = 0, other = 0, otherAnswered = 0, oos = 0, oosAnswered = 0;
+        foreach (var turn in turns)
+        {
+            var answer = turn.AnswerAt(t);
+            switch (turn.Kind)
+            {
+                case ScoredTurn.Seeking:
+                    seeking++;
+                    correct += answer is not null && answer.Keys.Contains(turn.Gold!) ? 1 : 0;
+                    wrong += answer is not null && !answer.Keys.Contains(turn.Gold!) ? 1 : 0;
+                    break;
+                case ScoredTurn.Other:
+                    other++;
+                    otherAnswered += answer is null ? 0 : 1;
+                    break;
+                default:
+                    oos++;
+                    oosAnswered += answer is null ? 0 : 1;
+                    break;
+            }
+        }
+
+        return new AtThreshold(t, Share(correct, seeking), Share(wrong, seeking), Share(otherAnswered, other), Share(oosAnswered, oos));
+    }
+
+    public static void Print(Calibration calibration, IReadOnlyList<ScoredTurn> turns, TextWriter output)
+    {
+        var f = calibration.Fitted;
+        output.WriteLine("threshold table (answer from retrieval's first passage if it scores at least t; t elsewhere/in context): t  correct_first  answered_wrong  other_answered  oos_answered");
+        for (var i = 10; i <= 90; i += 5)
+        {
+            foreach (var t in new[] { new Thresholds(i / 100.0, i / 100.0), new Thresholds(f.Threshold.Elsewhere, i / 100.0) })
+            {
+                var at = At(turns, t);
+                output.WriteLine(F($"  {at.Threshold}  {at.CorrectFirst:F3}  {at.AnsweredWrong:F3}  {at.OtherAnswered:F3}  {at.OutOfScopeAnswered:F3}"));
+            }
+        }
+
+        output.WriteLine(F($"threshold_fitted_on_all: {f.Threshold} (in-sample: correct_first {f.CorrectFirst:F3}, answered_wrong {f.AnsweredWrong:F3}, other_answered {f.OtherAnswered:F3}, oos_answered {f.OutOfScopeAnswered:F3})"));
+        output.WriteLine($"threshold_per_fold (fitted on the other {FoldCount - 1}): {string.Join(", ", calibration.Folds.Select(a => a.Threshold.ToString()))}");
+        foreach (var (name, figure) in new (string, Func<AtThreshold, double>)[]
+        {
+            ("correct_first", a => a.CorrectFirst), ("answered_wrong", a => a.AnsweredWrong),
+            ("other_answered", a => a.OtherAnswered), ("oos_answered", a => a.OutOfScopeAnswered),
+        })
+        {
+            var (mean, spread) = calibration.Cv(figure);
+            output.WriteLine(F($"cv_{name}: {mean:F3} ± {spread:F3} (held-out folds; fitted on all: {figure(f):F3})"));
+        }
+    }
+
+    private static double Share(int count, int total) => total == 0 ? 0 : (double)count / total;
+
+    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
