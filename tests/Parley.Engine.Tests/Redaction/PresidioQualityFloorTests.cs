@@ -70,7 +70,7 @@ public sealed class PresidioQualityFloorTests(PresidioHalfSetFixture evaluation)
 }
 
 /// <summary>
-/// The learned tagger judged the way half B will judge it: 5-fold cross-validation inside half A, each fold
+/// The learned tagger ("mixed" combination; not yet the redactor's default, see DetectorCatalog) judged the way half B will judge it: 5-fold cross-validation inside half A, each fold
 /// scored by a tagger trained on the other four (the shipped model has seen all of half A, so its own
 /// figures there say nothing about new text). Measured: F2 0.858, ORGANIZATION 0.616, STREET_ADDRESS 0.606,
 /// ZIP_CODE 0.700, structured types 1.000. Deterministic (seeded folds and training); about 30 s on two cores.
@@ -82,7 +82,7 @@ public sealed class PresidioCrossValidationFloorTests
     {
         var samples = PresidioDataset.Load(SharedData.File("pii", "presidio_synth", "synth_dataset_v2.half_a.json"));
 
-        var shipped = Assert.Single(PiiTaggerTraining.CrossValidate(samples, 5), r => r.IsDefault);
+        var shipped = Assert.Single(PiiTaggerTraining.CrossValidate(samples, 5), r => r.Combination == "mixed");
 
         Assert.True(shipped.Ignored.Overall.F2 >= 0.84, $"F2 {shipped.Ignored.Overall.F2:F3}");
         Assert.True(shipped.Ignored.Overall.Precision >= 0.84, $"precision {shipped.Ignored.Overall.Precision:F3}");
@@ -98,11 +98,11 @@ public sealed class PresidioCrossValidationFloorTests
     }
 
     [Fact]
-    public void The_engine_ships_a_trained_tagger_and_redacts_an_organisation_with_it()
+    public void The_engine_ships_a_trained_tagger_that_finds_an_organisation()
     {
-        Assert.NotNull(Parley.Engine.Redaction.Learned.EntityTagger.Shipped);
+        var tagger = Assert.IsType<Parley.Engine.Redaction.Learned.EntityTagger>(Parley.Engine.Redaction.Learned.EntityTagger.Shipped);
 
-        var spans = new PiiRedactor().FindSpans("Cleopatra Mordvinova from Quantum Ridge Inc is the keynote speaker");
+        var spans = tagger.Tag("Cleopatra Mordvinova from Quantum Ridge Inc is the keynote speaker");
 
         Assert.Contains(spans, s => s.Type == PiiTypes.Organization);
     }

@@ -24,8 +24,13 @@ internal enum LearnedMode
 /// <summary>The built-in detectors, one per type, so a disabled type costs nothing at run time.</summary>
 internal static class DetectorCatalog
 {
-    /// <summary>What <see cref="PiiRedactor"/> uses with the shipped tagger; chosen by cross-validation on half A (docs/quality.md).</summary>
-    public const LearnedMode DefaultMode = LearnedMode.Mixed;
+    /// <summary>
+    /// What <see cref="PiiRedactor"/> uses with the shipped tagger. Off for now: <see cref="LearnedMode.Mixed"/> is the
+    /// best combination in cross-validation on half A (docs/quality.md), but it breaks product decisions the
+    /// redaction tests hold (whole addresses as one span, product names and label words are not people);
+    /// switching it on waits for those to be reconciled.
+    /// </summary>
+    public const LearnedMode DefaultMode = LearnedMode.Off;
 
     private static readonly (string Type, IPiiDetector Detector)[] BuiltIn =
     [
