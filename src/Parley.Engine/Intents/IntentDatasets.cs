@@ -31,15 +31,39 @@ public static class IntentDatasets
     }
 
     /// <summary>Reads an HWU64 CSV (<c>train.csv</c> or <c>test.csv</c>): the text and category columns.</summary>
-    public static IReadOnlyList<LabeledUtterance> LoadHwu64(string path)
+    public static IReadOnlyList<LabeledUtterance> LoadHwu64(string path) => LoadCsv(path, "category");
+
+    /// <summary>Reads a few-shot split (<c>fewshot_dnnc_splits/train_10.csv</c> of CLINC150 or HWU64): the text and label columns.</summary>
+    public static IReadOnlyList<LabeledUtterance> LoadFewShot(string path) =>
+        LoadCsv(path, "label").Select(u => u.Intent == "oos" ? u with { Intent = IntentModel.OutOfScopeIntent } : u).ToList();
+
+    /// <summary>
+    /// <paramref name="shots"/> examples of every intent drawn from <paramref name="pool"/> with a seed: further
+    /// few-shot splits beside the published one, so a figure comes with its spread over splits.
+    /// </summary>
+    public static IReadOnlyList<LabeledUtterance> SampleShots(IEnumerable<LabeledUtterance> pool, int shots, int seed)
+    {
+        var random = new SplitMix64(seed);
+        var sample = new List<LabeledUtterance>();
+        foreach (var group in pool.GroupBy(u => u.Intent).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var items = group.ToArray();
+            random.Shuffle(items);
+            sample.AddRange(items.Take(shots));
+        }
+
+        return sample;
+    }
+
+    private static List<LabeledUtterance> LoadCsv(string path, string labelColumn)
     {
         using var reader = new StreamReader(path, Encoding.UTF8);
         var header = ParseCsvLine(reader.ReadLine() ?? throw new InvalidDataException($"{path} is empty."));
         var text = header.IndexOf("text");
-        var category = header.IndexOf("category");
+        var category = header.IndexOf(labelColumn);
         if (text < 0 || category < 0)
         {
-            throw new InvalidDataException($"{path} lacks the text and category columns.");
+            throw new InvalidDataException($"{path} lacks the text and {labelColumn} columns.");
         }
 
         var rows = new List<LabeledUtterance>();
@@ -51,6 +75,11 @@ public static class IntentDatasets
             }
 
             var fields = ParseCsvLine(line);
+            if (fields.Count <= Math.Max(text, category))
+            {
+                throw new InvalidDataException($"{path}: a row has fewer fields than the header.");
+            }
+
             rows.Add(new LabeledUtterance(fields[text], fields[category]));
         }
 

@@ -35,6 +35,9 @@ public sealed class IntentModel
 
     internal Featurizer Featurizer { get; }
 
+    /// <summary>The same model with another out-of-scope threshold (0 answers every message with its best in-scope intent).</summary>
+    public IntentModel WithOutOfScopeThreshold(double threshold) => new(labels, Featurizer, Network, Temperature, threshold);
+
     internal IntentNetwork Network { get; }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using Parley.Engine.Redaction.Detectors;
+using Parley.Engine.Redaction.Learned;
 
 namespace Parley.Engine.Redaction;
 
@@ -26,12 +27,18 @@ public sealed class PiiRedactor
     }
 
     public PiiRedactor(RedactionOptions options)
+        : this(options, EntityTagger.Shipped, DetectorCatalog.DefaultMode)
+    {
+    }
+
+    /// <summary>With another tagger (one trained on cross-validation folds) or another way of combining it with the rules.</summary>
+    internal PiiRedactor(RedactionOptions options, EntityTagger? tagger, LearnedMode mode)
     {
         ArgumentNullException.ThrowIfNull(options);
         var enabled = options.EnabledTypes is null ? [.. PiiTypes.All] : NormalizeAll(options.EnabledTypes);
         _disabled = NormalizeAll(options.DisabledTypes);
         enabled.ExceptWith(_disabled);
-        _detectors = [.. DetectorCatalog.Create(enabled), .. options.AdditionalDetectors];
+        _detectors = [.. DetectorCatalog.Create(enabled, tagger, mode), .. options.AdditionalDetectors];
         _maskInText = options.UseMaskedValuesInText;
     }
 

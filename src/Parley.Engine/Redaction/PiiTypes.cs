@@ -26,6 +26,9 @@ public static class PiiTypes
     public const string Person = "PERSON";
     public const string Location = "LOCATION";
 
+    /// <summary>A company or other organisation by name (found by the learned tagger only).</summary>
+    public const string Organization = "ORGANIZATION";
+
     /// <summary>Nationality, religious or political group.</summary>
     public const string Nrp = "NRP";
 
@@ -41,7 +44,7 @@ public static class PiiTypes
     public static IReadOnlyList<string> All { get; } =
     [
         CreditCard, UsSsn, IbanCode, EmailAddress, PhoneNumber, AccountNumber, IpAddress, UsDriverLicense,
-        DateTime, ZipCode, Url, StreetAddress, Age, Title, Person, Location, Nrp, Passport, DateOfBirth,
+        DateTime, ZipCode, Url, StreetAddress, Age, Title, Person, Location, Nrp, Passport, DateOfBirth, Organization,
     ];
 
     private static readonly Dictionary<string, string> ApiNames = new(StringComparer.Ordinal)
@@ -65,6 +68,7 @@ public static class PiiTypes
         [Nrp] = "nationality",
         [Passport] = "passport",
         [DateOfBirth] = "date_of_birth",
+        [Organization] = "organization",
     };
 
     private static readonly Dictionary<string, string> FromAnyName = BuildReverse();
@@ -97,6 +101,7 @@ public static class PiiTypes
         map["US_PASSPORT"] = Passport;
         map["passport_number"] = Passport;
         map["dob"] = DateOfBirth;
+        map["ORG"] = Organization;
         return map;
     }
 }

@@ -7,18 +7,19 @@ namespace Parley.Server.Evaluation;
 /// </summary>
 public static class EvaluationCommand
 {
-    /// <summary>Each kind reads the data at a path (and its flags) and writes its figures; adding a kind is one line.</summary>
+    /// <summary>Each kind reads the data at a path (and its own flags from the arguments) and writes its figures; adding a kind is one line.</summary>
     private static readonly Dictionary<string, Func<string, IReadOnlyList<string>, TextWriter, CancellationToken, Task>> Kinds = new(StringComparer.Ordinal)
     {
-        ["intents"] = (data, _, output, ct) => IntentsEvaluation.RunAsync(data, output, ct),
-        ["pii"] = (data, _, output, ct) => PiiEvaluationRun.RunAsync(data, output, ct),
-        ["retrieval"] = (data, _, output, ct) => Knowledge.Evaluation.RetrievalEvaluation.RunAsync(data, output, ct),
-        ["answers"] = (data, args, output, ct) => AnswersEvaluation.RunAsync(data, AnswersRun.FromArgs(args), output, ct),
+        ["intents"] = (path, args, output, ct) => IntentsEvaluation.RunAsync(path, IntentOptions(args), output, ct),
+        ["pii"] = (path, args, output, ct) => PiiEvaluationRun.RunAsync(path, PiiOptions(args), output, ct),
+        ["retrieval"] = (path, _, output, ct) => Knowledge.Evaluation.RetrievalEvaluation.RunAsync(path, output, ct),
+        ["answers"] = (path, args, output, ct) => AnswersEvaluation.RunAsync(path, AnswersRun.FromArgs(args), output, ct),
     };
 
     public static string Usage =>
-        $"usage: dotnet run --project src/Parley.Server -c Release -- eval <{string.Join('|', Kinds.Keys)}> --data <path>"
-        + " (answers: [--diagnose] [--user-turns-only] [--dialogues N] [--oos N])";
+        $"usage: dotnet run --project src/Parley.Server -c Release -- eval <{string.Join('|', Kinds.Keys)}> --data <path>" +
+        " [intents: --shots N [--resamples N] | --no-oos-train] [pii: --folds N | --write-model <file>]"
+        + " [answers: --diagnose] [--user-turns-only] [--dialogues N] [--oos N]";
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
@@ -47,6 +48,29 @@ public static class EvaluationCommand
             await error.WriteLineAsync($"eval {args[0]}: {e.Message}");
             return 1;
         }
+    }
+
+    private static IntentsEvaluationOptions IntentOptions(IReadOnlyList<string> args) => new(
+        Shots: Number(args, "--shots", 1, 1000),
+        NoOutOfScopeTraining: args.Contains("--no-oos-train"),
+        Resamples: Number(args, "--resamples", 0, 100) ?? 4);
+
+    private static PiiEvaluationOptions PiiOptions(IReadOnlyList<string> args) => new(
+        Folds: Number(args, "--folds", 2, 50),
+        WriteModel: Option(args, "--write-model") is { Length: > 0 } file ? Path.GetFullPath(file) : null);
+
+    /// <summary>An integer flag in [min, max]; a malformed one is a usage error (exit 1 with the message), not a silent default.</summary>
+    private static int? Number(IReadOnlyList<string> args, string name, int min, int max)
+    {
+        var text = Option(args, name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new ArgumentException($"{name} takes a whole number from {min} to {max}, not '{text}'.");
     }
 
     internal static string? Option(IReadOnlyList<string> args, string name)

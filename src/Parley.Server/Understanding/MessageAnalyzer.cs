@@ -86,6 +86,6 @@ public sealed class RedactionSettings
     public const string Section = "Parley:Redaction";
 
     public string[]? EnabledTypes { get; set; }
-    public string[] DisabledTypes { get; set; } = [PiiTypes.DateTime, PiiTypes.Url, PiiTypes.Title, PiiTypes.Nrp];
+    public string[] DisabledTypes { get; set; } = [PiiTypes.DateTime, PiiTypes.Url, PiiTypes.Title, PiiTypes.Nrp, PiiTypes.Organization];
     public bool UseMaskedValuesInText { get; set; }
 }
