@@ -119,18 +119,21 @@ public static class StreamingApi
             : int.TryParse(http.Request.Query["last_sequence"].ToString(), out var fromQuery) ? fromQuery : conversation.LastSequence;
         var subscription = hub.Subscribe(conversation.TenantId, conversation.Id);
         var plan = Backlog.For(conversation, after, options.Value.MaxResumeMessages);
-        return TypedResults.ServerSentEvents(Follow(subscription, conversations, conversation.Id, plan, options.Value.ResumePageSize, cancellationToken));
+        return TypedResults.ServerSentEvents(Follow(http.Response, subscription, conversations, conversation.Id, plan, options.Value.ResumePageSize, cancellationToken));
     }
 
     /// <summary>
     /// The missed messages a page at a time (the response writer pulls the next one only when the
-    /// last is written), then live events without the ones the replay already sent.
+    /// last is written), then live events without the ones the replay already sent. The headers go out
+    /// first, before any event: a follower with nothing to replay is connected at once (a browser's
+    /// EventSource fires <c>open</c> only when it has them; until then the widget shows "reconnecting").
     /// </summary>
-    private static async IAsyncEnumerable<SseItem<object>> Follow(ConversationEventHub.Subscription subscription, ConversationService conversations,
+    private static async IAsyncEnumerable<SseItem<object>> Follow(HttpResponse response, ConversationEventHub.Subscription subscription, ConversationService conversations,
         Guid conversationId, Backlog.Plan plan, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using (subscription)
         {
+            await response.Body.FlushAsync(cancellationToken);
             if (plan.Resync is not null)
             {
                 yield return new SseItem<object>(plan.Resync, "resync_required");

@@ -127,6 +127,26 @@ public abstract class WidgetChannelTests(ParleyApp app)
     }
 
     [Fact]
+    public async Task A_visitor_following_an_up_to_date_conversation_as_an_event_source_is_answered_at_once()
+    {
+        var admin = await app.CreateTenantWithAdminAsync("Follow");
+        var channel = await WidgetKit.CreateChannelAsync(admin);
+        var visitor = await WidgetKit.StartVisitorAsync(app, channel.WebsiteToken);
+        var id = await WidgetKit.StartConversationAsync(visitor, channel.WebsiteToken);
+
+        // As a browser's EventSource asks: the token in the query, Accept text/event-stream, the page's Origin.
+        using var follow = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/conversations/{id}/events?token={visitor.AccessToken}");
+        follow.Headers.Add("Origin", WidgetKit.HostOrigin);
+        follow.Headers.Add("Accept", "text/event-stream");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        // Nothing to replay: the headers must come before any event (an EventSource opens only then).
+        using var response = await app.Anonymous().SendAsync(follow, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(WidgetKit.HostOrigin, response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+    }
+
+    [Fact]
     public async Task Origins_are_checked_on_http_and_websocket_and_allowed_ones_get_cors_headers()
     {
         var admin = await app.CreateTenantWithAdminAsync("Origin");
