@@ -443,7 +443,12 @@ label{font-size:13px;display:flex;flex-direction:column;gap:3px}
         events.addEventListener(type, (e) => { try { this.handle(JSON.parse(e.data)); } catch (x) { /* ignore a bad event */ } });
       }
       events.onopen = () => this.setStatus('');
-      events.onerror = () => { if (events.readyState === 2) this.retryLater(() => this.follow()); else this.setStatus(t('reconnecting')); };
+      // Closed for good (401 once the token in the URL expired, 403, 5xx): a fresh token, then follow again.
+      events.onerror = () => {
+        if (events.readyState !== 2) { this.setStatus(t('reconnecting')); return; }
+        if (this.events === events) this.events = null;
+        this.retryLater(async () => { try { await this.ensureVisitor(); } catch (x) { /* followed again below, with the next backoff */ } if (this.wanted) this.follow(); });
+      };
     }
 
     disconnect() {
@@ -497,7 +502,8 @@ label{font-size:13px;display:flex;flex-direction:column;gap:3px}
 
     onFinal(meta, sequence) {
       this.setTyping('');
-      const mine = this.pending.shift();
+      // The event stream may have delivered (and matched) the visitor's message before this final.
+      const mine = meta.user_message_id && this.seen.has(meta.user_message_id) ? null : this.pending.shift();
       if (mine && meta.user_message_id) { this.seen.set(meta.user_message_id, mine); mine.dataset.id = meta.user_message_id; }
       if (sequence) this.lastSeq = Math.max(this.lastSeq, sequence);
       if (this.streaming && meta.message_id && !this.seen.has(meta.message_id)) {
@@ -513,6 +519,8 @@ label{font-size:13px;display:flex;flex-direction:column;gap:3px}
       if (m.sequence) this.lastSeq = Math.max(this.lastSeq, m.sequence);
       if (this.seen.has(m.id)) return;
       const type = m.message_type;
+      // During an HTTP turn the event stream can overtake the turn's own tokens: its bot message waits for the final.
+      if (type === 'bot' && this.turning) { this.held.push(m); return; }
       if (type === 'user') {
         const i = this.pending.findIndex((p) => p.dataset.text === m.content);
         if (i >= 0) { const p = this.pending.splice(i, 1)[0]; this.seen.set(m.id, p); return; }
@@ -657,6 +665,8 @@ label{font-size:13px;display:flex;flex-direction:column;gap:3px}
 
     /** SSE fallback for a turn: POST /chat/stream, read token and final events from the body. */
     async streamTurn(text) {
+      this.turning = (this.turning || 0) + 1;
+      this.held = this.held || [];
       try {
         await this.ensureVisitor();
         const r = await fetch(`${api}/chat/stream`, {
@@ -678,13 +688,20 @@ label{font-size:13px;display:flex;flex-direction:column;gap:3px}
             const data = chunk.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).replace(/^ /, '')).join('\n');
             let body; try { body = JSON.parse(data); } catch (x) { continue; }
             if (event === 'token') this.onToken(body);
-            else if (event === 'final') this.onFinal({ message_id: body.message_id, user_message_id: body.user_message_id, citations: body.citations, escalation_needed: body.escalation_needed }, Number(/^id: ?(\d+)/m.exec(chunk)?.[1] || 0));
+            else if (event === 'agent_event') this.handle(body);
+            else if (event === 'reset' && this.streaming) this.streaming.body.textContent = '';
+            // The HTTP turn's final names the visitor's message message_id and the answer response_message_id
+            // (the socket's final says message_id and user_message_id).
+            else if (event === 'final') this.onFinal({ message_id: body.response_message_id, user_message_id: body.message_id, citations: body.citations, escalation_needed: body.escalation_needed }, Number(/^id: ?(\d+)/m.exec(chunk)?.[1] || 0));
             else if (event === 'error') this.setStatus(t('error', { m: body.error?.message || '' }));
           }
         }
       } catch (e) {
         this.setTyping('');
         this.setStatus(t('error', { m: e.message }));
+      } finally {
+        this.turning--;
+        if (!this.turning) { const held = this.held.splice(0); this.streaming = null; for (const m of held) this.onMessage(m); }
       }
     }
   }
