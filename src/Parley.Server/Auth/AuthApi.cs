@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Server.Infrastructure.Errors;
+using Parley.Server.Infrastructure.Events;
 using Parley.Server.Infrastructure.RateLimiting;
-using Parley.Server.Notifications;
 using Parley.Server.Storage;
 using Parley.Server.Tenants;
 using Parley.Server.Users;
@@ -28,7 +28,7 @@ public static class AuthApi
 
     private static async Task<Results<Created<RegisterResponse>, ErrorResult>> RegisterAsync(
         RegisterRequest request, ParleyDb db, UserAccounts accounts, TokenService tokens, IOptions<AuthOptions> options,
-        TimeProvider clock, HttpContext http, NotificationPusher pusher, ILogger<RegistrationRequestLog> logger, CancellationToken cancellationToken)
+        TimeProvider clock, HttpContext http, DomainEvents events, ILogger<RegistrationRequestLog> logger, CancellationToken cancellationToken)
     {
         if (!options.Value.AllowSelfRegistration)
         {
@@ -42,7 +42,7 @@ public static class AuthApi
 
         if (await accounts.FindByEmailAsync(request.Email!, cancellationToken) is { } owner)
         {
-            return await RegistrationAttempts.AnswerAsync(owner, request, db, accounts, tokens, pusher, logger, clock, cancellationToken);
+            return await RegistrationAttempts.AnswerAsync(owner, request, db, accounts, tokens, events, logger, cancellationToken);
         }
 
         if (await accounts.CheckUniqueAsync(null, request.Username, null, cancellationToken) is { } conflict)

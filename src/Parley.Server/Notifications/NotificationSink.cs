@@ -10,7 +10,8 @@ namespace Parley.Server.Notifications;
 /// <summary>
 /// Turns the events people must hear about into notifications, in the caller's unit of work:
 /// an escalation (to the tenant's agents and admins), a ticket assigned (to its assignee), a task
-/// finished or failed and a quota warning (to data.user_id). Pushed live once saved.
+/// finished or failed, a quota warning and a registration attempted with an existing account's
+/// email (to data.user_id). Pushed live once saved.
 /// </summary>
 public sealed class NotificationSink(NotificationPusher pusher) : IDomainEventSink
 {
@@ -19,7 +20,7 @@ public sealed class NotificationSink(NotificationPusher pusher) : IDomainEventSi
     public async ValueTask AddAsync(ParleyDb db, DomainEvent domainEvent, CancellationToken cancellationToken)
     {
         if (domainEvent.Type is not (EventTypes.ConversationUpdated or EventTypes.TicketCreated or EventTypes.TicketUpdated or EventTypes.TaskCompleted
-            or NotificationEvents.TaskFailed or NotificationEvents.QuotaWarning))
+            or NotificationEvents.TaskFailed or NotificationEvents.QuotaWarning or NotificationEvents.RegistrationAttempted))
         {
             return;
         }
@@ -33,6 +34,9 @@ public sealed class NotificationSink(NotificationPusher pusher) : IDomainEventSi
                 $"Your {Text(data, "task_type") ?? "background"} task has finished; its results are ready.", new { task_id = Text(data, "task_id"), task_type = Text(data, "task_type") }),
             NotificationEvents.TaskFailed => ForUser(data, NotificationTypes.Error, "task_failed", "Task failed",
                 $"Your {Text(data, "task_type") ?? "background"} task failed: {Text(data, "error") ?? "unknown error"}.", new { task_id = Text(data, "task_id"), task_type = Text(data, "task_type"), error = Text(data, "error") }),
+            NotificationEvents.RegistrationAttempted => ForUser(data, NotificationTypes.Warning, Auth.RegistrationAttempts.Category, "Someone tried to register with your email",
+                "An account was requested with your email address. You already have one, so nothing was created. "
+                + "If this was you, sign in instead; if you forgot your password, ask an administrator to reset it.", new { }),
             _ => ForUser(data, NotificationTypes.Warning, "quota_warning", "Approaching your quota",
                 $"You have used {Raw(data, "used")} of {Raw(data, "limit")} {Text(data, "metric") ?? "units"}; the quota resets at {Raw(data, "reset_at")}.", data),
         };

@@ -6,7 +6,6 @@ using Parley.Server.Auth;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.RateLimiting;
 using Parley.Server.Storage;
-using Parley.Server.Widget;
 
 namespace Parley.Server.Realtime;
 
@@ -168,6 +167,6 @@ public static class RealtimeApi
 
         http.User = principal;
         // A visitor's token in the first frame meets the checks the HTTP pipeline would have made.
-        return await Widget.VisitorGate.CheckAsync(http, http.RequestServices.GetRequiredService<Widget.WidgetDirectory>()) is null;
+        return await http.RequestServices.GetRequiredService<IVisitorGate>().CheckAsync(http) is null;
     }
 }

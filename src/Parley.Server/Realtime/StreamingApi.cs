@@ -4,12 +4,11 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Parley.Server.Auth;
 using Parley.Server.Conversations;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.RateLimiting;
 using Parley.Server.Storage;
-
-using Parley.Server.Widget;
 
 namespace Parley.Server.Realtime;
 

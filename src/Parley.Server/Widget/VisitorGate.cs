@@ -1,24 +1,16 @@
 using Parley.Server.Auth;
 using Parley.Server.Infrastructure.Errors;
+using Parley.Server.Realtime;
 using Parley.Server.Users;
 
 namespace Parley.Server.Widget;
-
-/// <summary>Marks an endpoint a visitor token may call (the widget's routes, and the chat surfaces the widget speaks).</summary>
-public sealed record VisitorAllowedMetadata;
-
-public static class VisitorEndpoints
-{
-    public static TBuilder AllowVisitors<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
-        => builder.WithMetadata(new VisitorAllowedMetadata());
-}
 
 /// <summary>
 /// The server side of a visitor token: it reaches only endpoints marked <see cref="VisitorAllowedMetadata"/>
 /// (every other route answers 403, whatever it would answer anyone else), only from an Origin its
 /// channel allows, and only while its channel is active. Cross-origin answers get CORS headers for
 /// exactly that origin. Runs after authentication; the socket path that authenticates by first frame
-/// calls <see cref="CheckAsync"/> itself.
+/// asks <see cref="IVisitorGate"/> (<see cref="WidgetVisitorGate"/>), which makes the same checks.
 /// </summary>
 public sealed class VisitorGate(RequestDelegate next, WidgetDirectory directory)
 {
@@ -67,6 +59,12 @@ public sealed class VisitorGate(RequestDelegate next, WidgetDirectory directory)
         WidgetCors.Allow(http, origin);
         return null;
     }
+}
+
+/// <summary>The visitor gate's checks for Realtime's sockets that authenticate by their first frame.</summary>
+public sealed class WidgetVisitorGate(WidgetDirectory directory) : IVisitorGate
+{
+    public Task<string?> CheckAsync(HttpContext http) => VisitorGate.CheckAsync(http, directory);
 }
 
 /// <summary>

@@ -20,6 +20,7 @@ public static class WidgetSetup
         var services = builder.Services;
         services.AddOptions<WidgetOptions>().BindConfiguration(WidgetOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<WidgetDirectory>();
+        services.AddSingleton<Realtime.IVisitorGate, WidgetVisitorGate>();
         services.AddSingleton<WidgetAssets>();
         services.AddAuthorizationBuilder()
             .AddPolicy(WidgetApi.VisitorPolicy, p => p.RequireAuthenticatedUser().RequireClaim(ParleyClaims.Role, Roles.Visitor));
