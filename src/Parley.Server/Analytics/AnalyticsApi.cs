@@ -7,6 +7,7 @@ using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Plans;
 using Parley.Server.Storage;
 using Parley.Server.Tasks;
+using Parley.Server.Users;
 
 namespace Parley.Server.Analytics;
 

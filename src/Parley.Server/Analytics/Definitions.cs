@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using Parley.Server.ConversationModel;
 using Parley.Server.Conversations;
 using Parley.Server.Storage;
 
@@ -16,11 +17,11 @@ public static class Definitions
 
     public static Expression<Func<Conversation, bool>> Escalated(ParleyDb db)
         => c => c.Status == ConversationStatus.Escalated
-            || db.Messages.Any(m => m.ConversationId == c.Id
+            || db.Set<Message>().Any(m => m.ConversationId == c.Id
                 && (m.MessageType == MessageTypes.Agent || (m.MessageType == MessageTypes.Bot && m.Metadata.Contains(EscalationMarker))));
 
     public static Expression<Func<Conversation, bool>> NotEscalated(ParleyDb db)
         => c => c.Status != ConversationStatus.Escalated
-            && !db.Messages.Any(m => m.ConversationId == c.Id
+            && !db.Set<Message>().Any(m => m.ConversationId == c.Id
                 && (m.MessageType == MessageTypes.Agent || (m.MessageType == MessageTypes.Bot && m.Metadata.Contains(EscalationMarker))));
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Parley.Server.ConversationModel;
 using Parley.Server.Conversations;
 using Parley.Server.Storage;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Parley.Server.ConversationModel;
 using Parley.Server.Conversations;
 using Parley.Server.Storage;
 using Parley.Server.Tasks;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Server.Auth;
+using Parley.Server.ConversationModel;
 using Parley.Server.Conversations;
 using Parley.Server.Storage;
 

@@ -31,3 +31,12 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.HasOne<User>().WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+/// <summary>The API keys as <c>db.ApiKeys</c>: the feature owns its sets of <see cref="ParleyDb"/>, so Storage knows no feature.</summary>
+public static class ApiKeySets
+{
+    extension(ParleyDb db)
+    {
+        public DbSet<ApiKey> ApiKeys => db.Set<ApiKey>();
+    }
+}

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Server.Auth;
 using Parley.Server.Storage;
+using Parley.Server.Tenants;
 using Parley.Server.Users;
 
 namespace Parley.Server.ApiKeys;
@@ -68,9 +69,9 @@ public sealed class ApiKeyLookup
 
     private readonly Func<ParleyDb, string, CancellationToken, Task<KeyState?>> _find =
         EF.CompileAsyncQuery((ParleyDb db, string hash, CancellationToken _) =>
-            (from k in db.ApiKeys.IgnoreQueryFilters()
-             join u in db.Users.IgnoreQueryFilters() on k.UserId equals u.Id
-             where k.KeyHash == hash && k.RevokedAt == null && u.IsActive && db.Tenants.Any(t => t.Id == u.TenantId && t.IsActive)
+            (from k in db.Set<ApiKey>().IgnoreQueryFilters()
+             join u in db.Set<User>().IgnoreQueryFilters() on k.UserId equals u.Id
+             where k.KeyHash == hash && k.RevokedAt == null && u.IsActive && db.Set<Tenant>().Any(t => t.Id == u.TenantId && t.IsActive)
              select new KeyState(k.Id, u.Id, u.TenantId, k.Role, u.Role, k.ExpiresAt, k.LastUsedAt)).FirstOrDefault());
 
     public Task<KeyState?> FindAsync(ParleyDb db, string keyHash, CancellationToken cancellationToken) => _find(db, keyHash, cancellationToken);

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Server.Auth;
-using Parley.Server.Conversations;
-using Parley.Server.Conversations.Llm;
+using Parley.Server.ConversationModel;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Storage;
 

@@ -53,3 +53,13 @@ internal sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<Refre
         builder.HasOne<AuthSession>().WithMany().HasForeignKey(t => t.SessionId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+/// <summary>Sign-in sessions and refresh tokens as <c>db.AuthSessions</c>: the feature owns its sets of <see cref="ParleyDb"/>, so Storage knows no feature.</summary>
+public static class AuthSets
+{
+    extension(ParleyDb db)
+    {
+        public DbSet<AuthSession> AuthSessions => db.Set<AuthSession>();
+        public DbSet<RefreshToken> RefreshTokens => db.Set<RefreshToken>();
+    }
+}

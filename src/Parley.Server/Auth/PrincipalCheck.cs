@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Server.Storage;
+using Parley.Server.Tenants;
 using Parley.Server.Users;
 
 namespace Parley.Server.Auth;
@@ -35,11 +36,11 @@ public sealed class PrincipalCheck(IOptions<AuthOptions> options, TimeProvider c
     // The plan shown is the tenant's (one plan per tenant), read in the same query.
     private readonly Func<ParleyDb, Guid, Guid, CancellationToken, Task<Caller?>> _load =
         EF.CompileAsyncQuery((ParleyDb db, Guid userId, Guid sessionId, CancellationToken _) =>
-            db.Users.IgnoreQueryFilters().AsNoTracking()
+            db.Set<User>().IgnoreQueryFilters().AsNoTracking()
                 .Where(u => u.Id == userId && u.IsActive
-                    && db.Tenants.Any(t => t.Id == u.TenantId && t.IsActive)
-                    && db.AuthSessions.IgnoreQueryFilters().Any(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null))
-                .Select(u => new Caller(u, db.Tenants.Where(t => t.Id == u.TenantId).Select(t => t.SubscriptionPlan).First()))
+                    && db.Set<Tenant>().Any(t => t.Id == u.TenantId && t.IsActive)
+                    && db.Set<AuthSession>().IgnoreQueryFilters().Any(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null))
+                .Select(u => new Caller(u, db.Set<Tenant>().Where(t => t.Id == u.TenantId).Select(t => t.SubscriptionPlan).First()))
                 .FirstOrDefault());
 
     /// <summary>The caller as stored now, or null when the user, tenant or session is no longer active.</summary>

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using Parley.Server.Assistants;
+using Parley.Server.ConversationModel;
 using Parley.Server.Knowledge;
 using Parley.Server.Understanding;
 
@@ -12,7 +14,7 @@ public sealed record AnswerContext(
     MessageUnderstanding Understanding,
     IReadOnlyList<Passage> Passages,
     bool Escalating,
-    Llm.LlmOverrides? Overrides = null,
+    LlmOverrides? Overrides = null,
     Tools.ToolSession? Tools = null);
 
 /// <summary>A streamed piece of an answer: tokens first, then exactly one final chunk with the whole answer.</summary>

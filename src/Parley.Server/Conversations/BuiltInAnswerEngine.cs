@@ -1,4 +1,5 @@
 using System.Globalization;
+using Parley.Server.ConversationModel;
 using Parley.Server.Knowledge;
 using Parley.Server.Understanding;
 
@@ -11,7 +12,7 @@ namespace Parley.Server.Conversations;
 /// </summary>
 public sealed class BuiltInAnswerEngine
 {
-    public const string EngineName = "built-in";
+    public const string EngineName = ConversationModel.Answer.BuiltInEngine;
 
     /// <summary>
     /// A passage must score at least this to be used as an answer

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Parley.Server.ConversationModel;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.Validation;
 

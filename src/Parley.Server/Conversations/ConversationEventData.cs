@@ -1,3 +1,5 @@
+using Parley.Server.ConversationModel;
+
 namespace Parley.Server.Conversations;
 
 /// <summary>The data of conversation.* domain events (webhook payloads, notifications), snake_case on the wire.</summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Parley.Server.ConversationModel;
 using Parley.Server.Understanding;
 
 namespace Parley.Server.Conversations;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Parley.Server.Auth;
+using Parley.Server.ConversationModel;
 using Parley.Server.Infrastructure.Events;
 using Parley.Server.Storage;
 
@@ -206,17 +207,17 @@ public sealed class ConversationService(
 public sealed class ConversationQueries
 {
     public Func<ParleyDb, Guid, CancellationToken, Task<Conversation?>> FindInTenant { get; } =
-        EF.CompileAsyncQuery((ParleyDb db, Guid id, CancellationToken _) => db.Conversations.FirstOrDefault(c => c.Id == id));
+        EF.CompileAsyncQuery((ParleyDb db, Guid id, CancellationToken _) => db.Set<Conversation>().FirstOrDefault(c => c.Id == id));
 
     public Func<ParleyDb, Guid, Guid?, CancellationToken, Task<Conversation?>> FindOwn { get; } =
-        EF.CompileAsyncQuery((ParleyDb db, Guid id, Guid? userId, CancellationToken _) => db.Conversations.FirstOrDefault(c => c.Id == id && c.UserId == userId));
+        EF.CompileAsyncQuery((ParleyDb db, Guid id, Guid? userId, CancellationToken _) => db.Set<Conversation>().FirstOrDefault(c => c.Id == id && c.UserId == userId));
 
     public Func<ParleyDb, Guid, CancellationToken, Task<Conversation?>> FindStored { get; } =
-        EF.CompileAsyncQuery((ParleyDb db, Guid id, CancellationToken _) => db.Conversations.AsNoTracking().FirstOrDefault(c => c.Id == id));
+        EF.CompileAsyncQuery((ParleyDb db, Guid id, CancellationToken _) => db.Set<Conversation>().AsNoTracking().FirstOrDefault(c => c.Id == id));
 
     /// <summary>The newest messages of a conversation, newest first, with what an LLM reads of them (type and content).</summary>
     public Func<ParleyDb, Guid, int, IAsyncEnumerable<Message>> Recent { get; } =
-        EF.CompileAsyncQuery((ParleyDb db, Guid id, int count) => db.Messages.AsNoTracking().Where(m => m.ConversationId == id).OrderByDescending(m => m.Sequence).Take(count)
+        EF.CompileAsyncQuery((ParleyDb db, Guid id, int count) => db.Set<Message>().AsNoTracking().Where(m => m.ConversationId == id).OrderByDescending(m => m.Sequence).Take(count)
             .Select(RecentMessages.PromptShape));
 }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Parley.Server.ConversationModel;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.Pagination;
 using Parley.Server.Infrastructure.RateLimiting;
@@ -58,7 +59,7 @@ public static class ConversationsApi
 
     /// <summary>Conversations with at least one message understood as <paramref name="intent"/> (index ix_messages_conversation_intent).</summary>
     internal static IQueryable<Conversation> WithIntent(IQueryable<Conversation> source, ParleyDb db, string? intent)
-        => string.IsNullOrWhiteSpace(intent) ? source : source.Where(c => db.Messages.Any(m => m.ConversationId == c.Id && m.Intent == intent));
+        => string.IsNullOrWhiteSpace(intent) ? source : source.Where(c => db.Set<Message>().Any(m => m.ConversationId == c.Id && m.Intent == intent));
 
     private static async Task<Results<Created<ConversationView>, ErrorResult>> CreateAsync(
         CreateConversationRequest? request, ConversationService conversations, Assistants.AssistantDirectory assistants, TurnPipeline turns, ParleyDb db,

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Microsoft.Extensions.Caching.Memory;
+using Parley.Server.ConversationModel;
 
 namespace Parley.Server.Conversations;
 

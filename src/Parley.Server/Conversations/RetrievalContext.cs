@@ -1,3 +1,4 @@
+using Parley.Server.ConversationModel;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Conversations;

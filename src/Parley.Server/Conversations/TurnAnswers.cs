@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Parley.Server.ConversationModel;
 using Parley.Server.Knowledge;
 using Parley.Server.Storage;
 using Parley.Server.Tools;

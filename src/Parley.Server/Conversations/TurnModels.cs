@@ -1,10 +1,8 @@
+using Parley.Server.ConversationModel;
 using Parley.Server.Knowledge;
 using Parley.Server.Understanding;
 
 namespace Parley.Server.Conversations;
-
-/// <summary>The answer to one turn, before it is stored.</summary>
-public sealed record Answer(string Text, double Confidence, IReadOnlyList<CitationView> Citations, string Engine, int TokensUsed, IReadOnlyDictionary<string, object?> Metadata);
 
 public sealed record TurnResult(
     Conversation Conversation,

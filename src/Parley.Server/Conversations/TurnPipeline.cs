@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Server.Auth;
+using Parley.Server.ConversationModel;
 using Parley.Server.Infrastructure.Events;
 using Parley.Server.Knowledge;
 using Parley.Server.Storage;

@@ -1,3 +1,4 @@
+using Parley.Server.ConversationModel;
 using Parley.Server.Infrastructure.Events;
 using Parley.Server.Plans;
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Parley.Server.ConversationModel;
 using Parley.Server.Conversations;
 using Parley.Server.Storage;
 

@@ -2,12 +2,14 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Parley.Server.Auth;
+using Parley.Server.ConversationModel;
 using Parley.Server.Conversations;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.Pagination;
 using Parley.Server.Infrastructure.Validation;
 using Parley.Server.Realtime;
 using Parley.Server.Storage;
+using Parley.Server.Users;
 
 namespace Parley.Server.Desk;
 

@@ -1,11 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Server.Auth;
+using Parley.Server.ConversationModel;
 using Parley.Server.Conversations;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.Events;
 using Parley.Server.Realtime;
 using Parley.Server.Storage;
 using Parley.Server.Tickets;
+using Parley.Server.Users;
 
 namespace Parley.Server.Handoff;
 

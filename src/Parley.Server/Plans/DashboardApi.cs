@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Parley.Server.Auth;
+using Parley.Server.ConversationModel;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Storage;
+using Parley.Server.Users;
 
 namespace Parley.Server.Plans;
 

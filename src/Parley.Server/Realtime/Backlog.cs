@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Parley.Server.ConversationModel;
 using Parley.Server.Conversations;
 
 namespace Parley.Server.Realtime;

@@ -15,7 +15,7 @@ public sealed record ConversationEvent(Guid TenantId, Guid ConversationId, Guid?
     bool StaffOnly = false)
 {
     /// <summary>A stored message as an event, live or replayed from the database.</summary>
-    public static ConversationEvent ForMessage(Conversations.Message message, Guid? ownerId)
+    public static ConversationEvent ForMessage(ConversationModel.Message message, Guid? ownerId)
         => new(message.TenantId, message.ConversationId, ownerId, message.Sequence, "message",
             JsonSerializer.SerializeToElement(Conversations.MessageView.From(message), Conversations.TurnPipeline.Json), message.CreatedAt, message.SenderId);
 }

@@ -1,28 +1,18 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
-using Parley.Server.ApiKeys;
-using Parley.Server.Auth;
-using Parley.Server.Conversations;
-using Parley.Server.Tenants;
-using Parley.Server.Users;
 
 namespace Parley.Server.Storage;
 
 /// <remarks>
+/// The entity types are the features' own: each maps its entities with an <c>IEntityTypeConfiguration</c>
+/// (applied from the assembly below) and may give them a typed set as an extension member
+/// (<c>db.Conversations</c> is <c>ConversationModel.ConversationSets</c>), so Storage depends on no feature.
+/// Inside an expression tree (a subquery, a compiled query) C# allows no extension property: write <c>db.Set&lt;T&gt;()</c> there.
 /// Contexts are pooled (a request rents one and returns it); the tenant scope is set on each rent
 /// by the scoped registration in <see cref="StorageSetup"/>.
 /// </remarks>
 public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(options)
 {
-    public DbSet<Tenant> Tenants => Set<Tenant>();
-    public DbSet<User> Users => Set<User>();
-    public DbSet<AuthSession> AuthSessions => Set<AuthSession>();
-    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
-    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
-    public DbSet<Conversation> Conversations => Set<Conversation>();
-    public DbSet<Message> Messages => Set<Message>();
-    public DbSet<MessageFeedback> MessageFeedback => Set<MessageFeedback>();
-
     /// <summary>Whose rows this unit of work may see; null (or a scope without a tenant) sees none.</summary>
     public ITenantScope? TenantScope { get; set; }
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Parley.Server.Storage;
 
 namespace Parley.Server.Tenants;
 
@@ -33,5 +34,14 @@ internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
     {
         builder.ToTable("tenants");
         builder.HasIndex(t => t.Slug).IsUnique();
+    }
+}
+
+/// <summary>The tenants as <c>db.Tenants</c>: the feature owns its sets of <see cref="ParleyDb"/>, so Storage knows no feature.</summary>
+public static class TenantSets
+{
+    extension(ParleyDb db)
+    {
+        public DbSet<Tenant> Tenants => db.Set<Tenant>();
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Parley.Server.Conversations;
+using Parley.Server.ConversationModel;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Tools;

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Server.Auth;
-using Parley.Server.Conversations;
+using Parley.Server.ConversationModel;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Tools;
@@ -80,13 +80,13 @@ public sealed class ToolTurns(ToolExecutor executor, ToolRegistry registry, Tool
             : "I couldn't complete that just now. Would you like me to connect you with a member of our support team?";
         var metadata = new Dictionary<string, object?>
         {
-            ["engine"] = BuiltInAnswerEngine.EngineName,
+            ["engine"] = Answer.BuiltInEngine,
             ["tool_id"] = route.ToolId,
             ["tool_call_id"] = run.Call?.Id,
             ["tool_success"] = result.Success,
             ["tool_route_id"] = route.Id,
         };
-        return new Answer(text, Math.Round(result.Success ? Math.Max(understanding.Confidence, 0.9) : 0.5, 4), [], BuiltInAnswerEngine.EngineName, 0, metadata);
+        return new Answer(text, Math.Round(result.Success ? Math.Max(understanding.Confidence, 0.9) : 0.5, 4), [], Answer.BuiltInEngine, 0, metadata);
     }
 
     /// <summary>The tenant's tools for function calling, or null when there are none.</summary>

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Server.Auth;
-using Parley.Server.Conversations;
+using Parley.Server.ConversationModel;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.Pagination;
 using Parley.Server.Infrastructure.Secrets;
@@ -187,10 +187,12 @@ public static class ToolsApi
 
     /// <summary>Runs a tool now, as the caller; 422 (nothing run, nothing logged) when the arguments fail the schema.</summary>
     private static async Task<Results<Ok<ToolExecutionView>, ErrorResult>> ExecuteAsync(
-        string id, ExecuteToolRequest? request, ToolExecutor executor, ConversationService conversations, CurrentUser me, ParleyDb db, CancellationToken cancellationToken)
+        string id, ExecuteToolRequest? request, ToolExecutor executor, CurrentUser me, ParleyDb db, CancellationToken cancellationToken)
     {
         Conversation? conversation = null;
-        if (request?.ConversationId is { } conversationId && (conversation = await conversations.FindAsync(conversationId, cancellationToken)) is null)
+        // Agents and admins may name any conversation of their tenant, customers their own (as everywhere).
+        var visible = me.IsAgentOrAdmin ? db.Conversations : db.Conversations.Where(c => c.UserId == me.UserId);
+        if (request?.ConversationId is { } conversationId && (conversation = await visible.FirstOrDefaultAsync(c => c.Id == conversationId, cancellationToken)) is null)
         {
             return ErrorResult.NotFound("Conversation");
         }

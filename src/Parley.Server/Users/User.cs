@@ -53,3 +53,12 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.HasOne<Tenant>().WithMany().HasForeignKey(u => u.TenantId);
     }
 }
+
+/// <summary>The users as <c>db.Users</c>: the feature owns its sets of <see cref="ParleyDb"/>, so Storage knows no feature.</summary>
+public static class UserSets
+{
+    extension(ParleyDb db)
+    {
+        public DbSet<User> Users => db.Set<User>();
+    }
+}

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Parley.Server.Infrastructure.Outbound;
 using Parley.Server.Infrastructure.Secrets;
 using Parley.Server.Storage;
+using Parley.Server.Tenants;
 
 namespace Parley.Server.Webhooks;
 
@@ -100,7 +101,7 @@ public sealed class WebhookDispatcher(
         var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
         // A deactivated tenant's deliveries are parked (left pending, not attempted) and go out if it is reactivated.
         var open = db.Set<Webhook>().IgnoreQueryFilters().Where(w => w.CircuitOpenUntil == null || w.CircuitOpenUntil <= now)
-            .Where(w => db.Tenants.IgnoreQueryFilters().Any(t => t.Id == w.TenantId && t.IsActive));
+            .Where(w => db.Set<Tenant>().IgnoreQueryFilters().Any(t => t.Id == w.TenantId && t.IsActive));
         var due = await db.Set<WebhookDelivery>().IgnoreQueryFilters().AsNoTracking()
             .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (d.LockedUntil == null || d.LockedUntil < now))
             .Join(open, d => d.WebhookId, w => w.Id, (d, w) => new { d.TenantId, d.WebhookId, HalfOpen = w.CircuitOpenUntil != null, d.NextAttemptAt })

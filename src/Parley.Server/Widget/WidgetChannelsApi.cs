@@ -7,6 +7,7 @@ using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.Pagination;
 using Parley.Server.Infrastructure.Secrets;
 using Parley.Server.Storage;
+using Parley.Server.Users;
 
 namespace Parley.Server.Widget;
 

@@ -76,7 +76,7 @@ public sealed record WidgetChannelView(
 {
     public static WidgetChannelView From(WidgetChannel c, string serverOrigin) => new(
         c.Id, c.Name, c.WebsiteToken, c.AssistantId, c.Greeting, ReadArray(c.AllowedOrigins), c.Color, c.Position, ReadArray(c.PreChatFields),
-        c.AllowAttachments, ReadStrings(c.Strings), c.IsActive, c.IsDefault, Conversations.Channels.WebWidget,
+        c.AllowAttachments, ReadStrings(c.Strings), c.IsActive, c.IsDefault, ConversationModel.Channels.WebWidget,
         $"<script src=\"{serverOrigin}/widget.js\" data-website-token=\"{c.WebsiteToken}\" async></script>", c.CreatedAt, c.UpdatedAt);
 
     public static string[] ReadArray(string json) => JsonSerializer.Deserialize<string[]>(json) ?? [];
@@ -152,7 +152,7 @@ public sealed record VisitorSession(
 
 public sealed record WidgetConversationView(Guid Id, Guid ConversationId, string Status, string Channel, int LastSequence, string Title, DateTime CreatedAt, DateTime? LastMessageAt)
 {
-    public static WidgetConversationView From(Conversations.Conversation c)
+    public static WidgetConversationView From(ConversationModel.Conversation c)
         => new(c.Id, c.Id, c.Status, c.Channel, c.LastSequence, c.Title, c.CreatedAt, c.LastMessageAt);
 }
 

@@ -5,8 +5,7 @@ namespace Parley.Tests.Architecture;
 /// <summary>
 /// The feature folders of Parley.Server depend on each other one way, from higher layers to lower
 /// ones (docs/architecture.md). The compiled server is read (types, signatures and method bodies)
-/// and every folder-to-folder dependency must go down or sideways within a layer, or be one of the
-/// <see cref="KnownBackEdges"/>, the debt still to pay, listed here and nowhere else.
+/// and every folder-to-folder dependency must go down or sideways within a layer.
 /// </summary>
 public sealed class DependencyTests
 {
@@ -14,31 +13,11 @@ public sealed class DependencyTests
     public static readonly string[][] Layers =
     [
         ["Infrastructure", "Storage"],
-        ["Tenants", "Users", "Auth", "ApiKeys", "Plans"],
-        ["Understanding", "Knowledge", "Integrations", "Tools", "Assistants", "Tickets"],
+        ["Tenants", "Users", "Auth", "ApiKeys"],
+        ["Understanding", "Knowledge", "ConversationModel", "Plans", "Integrations", "Tools", "Assistants", "Tickets"],
         ["Conversations"],
         ["Handoff", "Realtime", "Webhooks", "Notifications", "Analytics", "Tasks", "Evaluation"],
         ["Widget", "WebConsole", "Operations", "Desk"],
-    ];
-
-    /// <summary>Dependencies that point up a layer today. Remove a line when its dependency is gone (the test says so).</summary>
-    /// <remarks>Storage's are ParleyDb's DbSets of feature entities; "X → Conversations" are the conversation
-    /// entities (a smaller conversation-model layer would remove them). docs/architecture.md says why each remains.</remarks>
-    public static readonly HashSet<(string From, string To)> KnownBackEdges =
-    [
-        ("Assistants", "Conversations"),
-        ("Auth", "Notifications"),
-        ("Plans", "Conversations"),
-        // The conversation sockets and SSE routes mark themselves open to widget visitors and ask the
-        // visitor gate about a token that arrives in the first socket frame.
-        ("Realtime", "Widget"),
-        ("Storage", "ApiKeys"),
-        ("Storage", "Auth"),
-        ("Storage", "Conversations"),
-        ("Storage", "Tenants"),
-        ("Storage", "Users"),
-        ("Tickets", "Conversations"),
-        ("Tools", "Conversations"),
     ];
 
     [Fact]
@@ -54,14 +33,10 @@ public sealed class DependencyTests
     }
 
     [Fact]
-    public void Dependencies_point_down_the_layers_except_the_known_back_edges()
+    public void Dependencies_point_down_the_layers()
     {
-        var edges = Edges();
-        var backEdges = edges.Where(e => Layer(e.To) > Layer(e.From)).ToHashSet();
-        var unexpected = backEdges.Except(KnownBackEdges).Select(e => $"(\"{e.From}\", \"{e.To}\"),").Order().ToList();
-        var paidOff = KnownBackEdges.Except(backEdges).Select(e => $"(\"{e.From}\", \"{e.To}\"),").Order().ToList();
-        Assert.True(unexpected.Count == 0, "Dependencies up the layers (docs/architecture.md):\n" + string.Join('\n', unexpected));
-        Assert.True(paidOff.Count == 0, "Known back-edges that no longer exist; remove them from KnownBackEdges:\n" + string.Join('\n', paidOff));
+        var upward = Edges().Where(e => Layer(e.To) > Layer(e.From)).Select(e => $"{e.From} -> {e.To}").Order().ToList();
+        Assert.True(upward.Count == 0, "Dependencies up the layers (docs/architecture.md):\n" + string.Join('\n', upward));
     }
 
     private static int Layer(string folder) => Array.FindIndex(Layers, l => l.Contains(folder));

@@ -6,7 +6,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Parley.Server.ApiKeys;
 using Parley.Server.Storage;
+using Parley.Server.Tenants;
 using Parley.Tests.Infrastructure;
 
 namespace Parley.Tests.Storage;

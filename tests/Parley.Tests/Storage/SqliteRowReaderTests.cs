@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Parley.Server.ConversationModel;
 using Parley.Server.Conversations;
 using Parley.Server.Knowledge;
 using Parley.Server.Storage;

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Parley.Server.ConversationModel;
 using Parley.Server.Storage;
 using Parley.Server.Webhooks;
 using Parley.Tests.Infrastructure;

@@ -3,6 +3,8 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using Parley.Server.Assistants;
+using Parley.Server.ConversationModel;
 
 namespace Parley.Server.Conversations.Llm;
 

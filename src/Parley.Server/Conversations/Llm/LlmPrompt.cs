@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.AI;
+using Parley.Server.Assistants;
+using Parley.Server.ConversationModel;
 
 namespace Parley.Server.Conversations.Llm;
 

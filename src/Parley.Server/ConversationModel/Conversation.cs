@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Parley.Server.Storage;
 
-namespace Parley.Server.Conversations;
+namespace Parley.Server.ConversationModel;
 
 /// <summary>
 /// One conversation, whatever a document calls it (Integration Platform, Three-Database Chatbot and HeliosCS "session", Customer Care AI and AI Assistant Platform "conversation").
@@ -118,5 +118,16 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
     {
         builder.ToTable("message_feedback");
         builder.HasOne<Message>().WithMany().HasForeignKey(f => f.MessageId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+/// <summary>Conversations, their messages and the feedback on them as <c>db.Conversations</c>: the feature owns its sets of <see cref="ParleyDb"/>, so Storage knows no feature.</summary>
+public static class ConversationSets
+{
+    extension(ParleyDb db)
+    {
+        public DbSet<Conversation> Conversations => db.Set<Conversation>();
+        public DbSet<Message> Messages => db.Set<Message>();
+        public DbSet<MessageFeedback> MessageFeedback => db.Set<MessageFeedback>();
     }
 }

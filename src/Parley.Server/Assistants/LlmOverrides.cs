@@ -1,4 +1,4 @@
-namespace Parley.Server.Conversations.Llm;
+namespace Parley.Server.Assistants;
 
 /// <summary>
 /// Settings of one assistant that replace the configured ones for its answers; null keeps the
