@@ -78,9 +78,12 @@ public sealed class WebhookDispatcher(
         if (inFlight.Count > 0)
         {
             await Task.WhenAny(woken, Task.WhenAny(inFlight.Select(f => f.Task)));
+
+            // Only a freed slot ends the wait early: cancelling with nothing in flight made the worker
+            // read the outbox in a loop, taking CPU from every chat turn.
+            await stopWaiting.CancelAsync();
         }
 
-        await stopWaiting.CancelAsync();
         try
         {
             await woken;
