@@ -60,8 +60,31 @@ public sealed record IntentTrainingOptions
     /// <summary>In-scope validation messages needed before the threshold is fitted instead of defaulted.</summary>
     public int MinimumValidationExamplesToFit { get; init; } = 200;
 
+    /// <summary>
+    /// The name of each in-scope intent with fewer than <see cref="AugmentBelow"/> examples, its words apart
+    /// ("alarm_query": "alarm query"), is one more training example.
+    /// </summary>
+    public bool IntentNamesAsExamples { get; init; } = true;
+
+    /// <summary>
+    /// Copies, with words left out at random, of each example of an intent that has fewer than
+    /// <see cref="AugmentBelow"/> examples; 0 turns the augmentation off.
+    /// </summary>
+    public int AugmentCopies { get; init; }
+
+    /// <summary>Intents with fewer examples than this are augmented (see <see cref="IntentNamesAsExamples"/> and <see cref="AugmentCopies"/>).</summary>
+    public int AugmentBelow { get; init; } = 30;
+
+    /// <summary>Chance that a word is left out of an augmented copy.</summary>
+    public double AugmentDropout { get; init; } = 0.2;
+
     internal void Validate()
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(AugmentCopies, nameof(AugmentCopies));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(AugmentCopies, 20, nameof(AugmentCopies));
+        ArgumentOutOfRangeException.ThrowIfNegative(AugmentBelow, nameof(AugmentBelow));
+        ArgumentOutOfRangeException.ThrowIfNegative(AugmentDropout, nameof(AugmentDropout));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(AugmentDropout, 0.9, nameof(AugmentDropout));
         ArgumentOutOfRangeException.ThrowIfLessThan(Ngrams.MaxWordNgram, 1, nameof(NgramSettings.MaxWordNgram));
         ArgumentOutOfRangeException.ThrowIfLessThan(Ngrams.MinCharNgram, 1, nameof(NgramSettings.MinCharNgram));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Ngrams.MaxCharNgram, 16, nameof(NgramSettings.MaxCharNgram));
