@@ -56,6 +56,7 @@ async Task<double> TimeAsync(Func<Task> act)
 // Load to interactive, cold: every load in a new context (empty cache), as a first visit.
 // The first one also counts what crossed the wire: bytes as sent (compressed) and each response's encoding.
 var cold = new List<double>();
+var coldPhases = new List<Phases>();
 var transferred = new List<(string Url, long Body, long Headers, string Encoding)>();
 for (var i = 0; i < loads; i++)
 {
@@ -80,10 +81,12 @@ for (var i = 0; i < loads; i++)
         await page.GotoAsync("/app/");
         await page.GetByLabel("Email or username").FillAsync(email, new() { Timeout = 180_000 });
     }));
+    coldPhases.Add(await PhasesAsync(page));
 }
 
 // Load to interactive, warm: one context, the browser's cache filled by the first load (a returning agent).
 var warm = new List<double>();
+var warmPhases = new List<Phases>();
 await using (var context = await browser.NewContextAsync(new() { BaseURL = baseUrl.ToString() }))
 {
     var page = await context.NewPageAsync();
@@ -96,11 +99,13 @@ await using (var context = await browser.NewContextAsync(new() { BaseURL = baseU
             await page.GotoAsync("/app/");
             await page.GetByLabel("Email or username").FillAsync(email, new() { Timeout = 180_000 });
         }));
+        warmPhases.Add(await PhasesAsync(page));
     }
 }
 
 // Inbox open with the seeded conversations, signed in (tokens in the tab's sessionStorage).
 var inboxLoad = new List<double>();
+var inboxPhases = new List<Phases>();
 var inboxSwitch = new List<double>();
 var inboxChannel = new List<double>();
 var inboxIntent = new List<double>();
@@ -120,6 +125,7 @@ await using (var context = await browser.NewContextAsync(new() { BaseURL = baseU
             await page.GotoAsync("/app/inbox?view=open");
             await page.Locator("[data-testid=inbox-row]").First.WaitForAsync(new() { Timeout = 180_000 });
         }));
+        inboxPhases.Add(await PhasesAsync(page));
     }
 
     // The inbox's server-side filters over the same conversations: channel (every row matches) and an
@@ -170,6 +176,40 @@ await using (var context = await browser.NewContextAsync(new() { BaseURL = baseU
     }
 }
 
+// Where a load's time went, from the page's own timeline (ms since the navigation started): the page
+// itself, the last of the console's files (_framework, css, js), the first API call (.NET has started and
+// rendered), and the last API response before the page was shown.
+static async Task<Phases> PhasesAsync(IPage page)
+{
+    var t = await page.EvaluateAsync<double[]>(@"() => {
+        const nav = performance.getEntriesByType('navigation')[0];
+        const res = performance.getEntriesByType('resource');
+        const files = res.filter(e => !e.name.includes('/api/'));
+        const api = res.filter(e => e.name.includes('/api/'));
+        return [nav ? nav.responseEnd : 0,
+                files.length ? Math.max(...files.map(e => e.responseEnd)) : 0,
+                api.length ? Math.min(...api.map(e => e.startTime)) : 0,
+                api.length ? Math.max(...api.map(e => e.responseEnd)) : 0,
+                performance.now()];
+    }");
+    return new Phases(t[0], t[1], t[2], t[3], t[4]);
+}
+
+static string PhaseLines(List<Phases> phases)
+{
+    static double P50(IEnumerable<double> v) => v.Order().ElementAt((v.Count() - 1) / 2);
+    var withApi = phases.Where(p => p.FirstApi > 0).ToList();
+    var text = string.Create(CultureInfo.InvariantCulture,
+        $"    in the page (p50, ms since navigation): page {P50(phases.Select(p => p.Page)),5:0}, last console file {P50(phases.Select(p => p.Files)),5:0}, shown {P50(phases.Select(p => p.Shown)),5:0}");
+    if (withApi.Count > 0)
+    {
+        text += string.Create(CultureInfo.InvariantCulture,
+            $"; first API call {P50(withApi.Select(p => p.FirstApi)),5:0}, last API response {P50(withApi.Select(p => p.LastApi)),5:0}");
+    }
+
+    return text;
+}
+
 static string Line(string name, List<double> ms)
 {
     var sorted = ms.Order().ToList();
@@ -178,8 +218,11 @@ static string Line(string name, List<double> ms)
 }
 
 Console.WriteLine(Line("console load to interactive, cold cache", cold));
+Console.WriteLine(PhaseLines(coldPhases));
 Console.WriteLine(Line("console load to interactive, warm cache", warm));
+Console.WriteLine(PhaseLines(warmPhases));
 Console.WriteLine(Line($"inbox open (page load), {conversations} convs", inboxLoad));
+Console.WriteLine(PhaseLines(inboxPhases));
 Console.WriteLine(Line($"inbox view switch (in page), {conversations} convs", inboxSwitch));
 Console.WriteLine(Line($"inbox open, channel filter, {conversations} convs", inboxChannel));
 Console.WriteLine(Line($"inbox open, intent filter (no match), {conversations} convs", inboxIntent));
@@ -196,3 +239,5 @@ lock (transferred)
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  content-encoding {group.Key,-9} {group.Count(),4} responses  {group.Sum(t => t.Body) / 1024.0:0} KiB"));
     }
 }
+
+internal sealed record Phases(double Page, double Files, double FirstApi, double LastApi, double Shown);
