@@ -31,7 +31,7 @@ public sealed class MessageAnalyzer
         _logger = logger;
         _redactor = new PiiRedactor(new RedactionOptions
         {
-            EnabledTypes = redaction.Value.EnabledTypes is { Length: > 0 } enabled ? enabled : [.. PiiTypes.All],
+            EnabledTypes = redaction.Value.EnabledTypes is { Length: > 0 } enabled ? enabled : null,
             DisabledTypes = redaction.Value.DisabledTypes,
             UseMaskedValuesInText = redaction.Value.UseMaskedValuesInText,
         });

@@ -33,7 +33,7 @@ public sealed class TenantRedactor
     {
         _redactor = new PiiRedactor(new RedactionOptions
         {
-            EnabledTypes = policy.EnabledTypes is { } enabled ? [.. enabled] : [.. PiiTypes.All],
+            EnabledTypes = policy.EnabledTypes is { } enabled ? [.. enabled] : null,
             DisabledTypes = [.. policy.DisabledTypes],
             UseMaskedValuesInText = policy.UseMaskedValuesInText,
         });
