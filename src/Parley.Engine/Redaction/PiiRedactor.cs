@@ -32,13 +32,13 @@ public sealed class PiiRedactor
     }
 
     /// <summary>With another tagger (one trained on cross-validation folds) or another way of combining it with the rules.</summary>
-    internal PiiRedactor(RedactionOptions options, EntityTagger? tagger, LearnedMode mode, IReadOnlyDictionary<string, float>? margins = null)
+    internal PiiRedactor(RedactionOptions options, EntityTagger? tagger, LearnedMode mode)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var enabled = options.EnabledTypes is null ? [.. PiiTypes.OnByDefault] : NormalizeAll(options.EnabledTypes);
+        var enabled = options.EnabledTypes is null ? [.. PiiTypes.All] : NormalizeAll(options.EnabledTypes);
         _disabled = NormalizeAll(options.DisabledTypes);
         enabled.ExceptWith(_disabled);
-        _detectors = [.. DetectorCatalog.Create(enabled, tagger, mode, margins), .. options.AdditionalDetectors];
+        _detectors = [.. DetectorCatalog.Create(enabled, tagger, mode), .. options.AdditionalDetectors];
         _maskInText = options.UseMaskedValuesInText;
     }
 

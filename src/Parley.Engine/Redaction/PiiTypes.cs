@@ -47,13 +47,6 @@ public static class PiiTypes
         DateTime, ZipCode, Url, StreetAddress, Age, Title, Person, Location, Nrp, Passport, DateOfBirth, Organization,
     ];
 
-    /// <summary>
-    /// What a redactor with no <see cref="RedactionOptions.EnabledTypes"/> looks for: every type but
-    /// <see cref="Organization"/>, which is opt-in: in a support chat company names are mostly the products
-    /// and shops the customer asks about, and redacting them removes what the answer needs.
-    /// </summary>
-    public static IReadOnlyList<string> OnByDefault { get; } = [.. All.Where(t => t != Organization)];
-
     private static readonly Dictionary<string, string> ApiNames = new(StringComparer.Ordinal)
     {
         [CreditCard] = "credit_card",

@@ -19,14 +19,6 @@ internal enum LearnedMode
 
     /// <summary>As <see cref="Prefer"/> for places, addresses, postcodes and organisations; as <see cref="Fill"/> for people, where the rules' cues are more precise.</summary>
     Mixed,
-
-    /// <summary>
-    /// The product's combination: tagger spans pass <see cref="TaggerGuard"/> (no label words, no ordinary words
-    /// as names or places, a minimum confidence), outrank the rules' guesses for places and people but not their
-    /// multi-token heuristics, so a whole address the rules read as one block ("42 Elm Street, Springfield")
-    /// stays one span, and the tagger fills the gaps the rules leave.
-    /// </summary>
-    Guarded,
 }
 
 /// <summary>The built-in detectors, one per type, so a disabled type costs nothing at run time.</summary>
@@ -38,20 +30,7 @@ internal static class DetectorCatalog
     /// redaction tests hold (whole addresses as one span, product names and label words are not people);
     /// switching it on waits for those to be reconciled.
     /// </summary>
-    public const LearnedMode DefaultMode = LearnedMode.Guarded;
-
-    /// <summary>
-    /// Minimum tagger margin (<see cref="TaggedSpan.Margin"/>) per type in <see cref="LearnedMode.Guarded"/>,
-    /// chosen by 5-fold cross-validation on half A (<c>eval pii --folds 5</c> prints the sweep).
-    /// </summary>
-    public static readonly IReadOnlyDictionary<string, float> DefaultMargins = new Dictionary<string, float>(StringComparer.Ordinal)
-    {
-        [PiiTypes.Person] = 0f,
-        [PiiTypes.Location] = 0f,
-        [PiiTypes.Organization] = 0f,
-        [PiiTypes.StreetAddress] = 10f,
-        [PiiTypes.ZipCode] = 0f,
-    };
+    public const LearnedMode DefaultMode = LearnedMode.Off;
 
     private static readonly (string Type, IPiiDetector Detector)[] BuiltIn =
     [
@@ -76,17 +55,13 @@ internal static class DetectorCatalog
         (PiiTypes.DateOfBirth, new DateOfBirthDetector()),
     ];
 
-    private static int Priority(LearnedMode mode, string type) => mode switch
-    {
-        LearnedMode.Fill => PiiPriority.Guess - 1,
-        LearnedMode.Mixed or LearnedMode.Guarded when type == PiiTypes.Person => PiiPriority.Guess - 1,
-        _ => PiiPriority.Heuristic + 5,
-    };
+    private static int Priority(LearnedMode mode, string type) =>
+        mode == LearnedMode.Fill || (mode == LearnedMode.Mixed && type == PiiTypes.Person) ? PiiPriority.Guess - 1 : PiiPriority.Heuristic + 5;
 
     public static IEnumerable<IPiiDetector> Create(IReadOnlySet<string> enabledTypes) =>
         Create(enabledTypes, EntityTagger.Shipped, DefaultMode);
 
-    public static IEnumerable<IPiiDetector> Create(IReadOnlySet<string> enabledTypes, EntityTagger? tagger, LearnedMode mode, IReadOnlyDictionary<string, float>? margins = null)
+    public static IEnumerable<IPiiDetector> Create(IReadOnlySet<string> enabledTypes, EntityTagger? tagger, LearnedMode mode)
     {
         if (tagger is null || mode == LearnedMode.Off)
         {
@@ -95,6 +70,6 @@ internal static class DetectorCatalog
 
         var learned = tagger.Types.ToHashSet(StringComparer.Ordinal);
         var rules = BuiltIn.Where(d => enabledTypes.Contains(d.Type) && (mode != LearnedMode.Replace || !learned.Contains(d.Type)));
-        return [.. rules.Select(d => d.Detector), new LearnedEntityDetector(tagger, enabledTypes, type => Priority(mode, type), mode == LearnedMode.Guarded ? new TaggerGuard(margins ?? DefaultMargins) : null)];
+        return [.. rules.Select(d => d.Detector), new LearnedEntityDetector(tagger, enabledTypes, type => Priority(mode, type))];
     }
 }

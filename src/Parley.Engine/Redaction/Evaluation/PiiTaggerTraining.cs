@@ -26,11 +26,6 @@ public static class PiiTaggerTraining
 
     private static readonly string[] LearnedTypes = [.. Learned.Values.Distinct()];
 
-    private static readonly float[] MarginSweep = [5f, 20f];
-
-    /// <summary>The evaluation scores every type, ORGANIZATION (opt-in in the product) included.</summary>
-    public static RedactionOptions EveryType { get; } = new() { EnabledTypes = PiiTypes.All };
-
     /// <summary>The tagger trained on every sample (what Parley ships, written by <c>eval pii --write-model</c>).</summary>
     public static EntityTagger Train(IReadOnlyList<PiiSample> samples) =>
         EntityTagger.Train(samples.Select(ToExample).ToList(), LearnedTypes);
@@ -47,35 +42,25 @@ public static class PiiTaggerTraining
             fold[order[i]] = i % folds;
         }
 
-        // Every combination, then the product's guarded one with stricter minimum margins (how the defaults were chosen).
-        var variants = Enum.GetValues<LearnedMode>().Select(m => (Name: m.ToString().ToLowerInvariant(), Mode: m, Margins: (IReadOnlyDictionary<string, float>?)null)).ToList();
-        foreach (var margin in MarginSweep)
-        {
-            foreach (var type in LearnedTypes)
-            {
-                var margins = new Dictionary<string, float>(DetectorCatalog.DefaultMargins, StringComparer.Ordinal) { [type] = margin };
-                variants.Add(($"guarded_{type.ToLowerInvariant()}_margin{margin}", LearnedMode.Guarded, margins));
-            }
-        }
-
-        var ignored = variants.ToDictionary(m => m.Name, _ => new List<PiiEvaluationReport>());
-        var mapped = variants.ToDictionary(m => m.Name, _ => new List<PiiEvaluationReport>());
+        var modes = Enum.GetValues<LearnedMode>();
+        var ignored = modes.ToDictionary(m => m, _ => new List<PiiEvaluationReport>());
+        var mapped = modes.ToDictionary(m => m, _ => new List<PiiEvaluationReport>());
         var taggers = new EntityTagger[folds];
         Parallel.For(0, folds, k => taggers[k] = EntityTagger.Train(
             Enumerable.Range(0, samples.Count).Where(i => fold[i] != k).Select(i => ToExample(samples[i])).ToList(), LearnedTypes));
         for (var k = 0; k < folds; k++)
         {
             var test = Enumerable.Range(0, samples.Count).Where(i => fold[i] == k).Select(i => samples[i]).ToList();
-            foreach (var (name, mode, margins) in variants)
+            foreach (var mode in modes)
             {
-                var redactor = new PiiRedactor(EveryType, taggers[k], mode, margins);
-                ignored[name].Add(PiiEvaluation.Evaluate(test, redactor, TypeMatching.Ignored));
-                mapped[name].Add(PiiEvaluation.Evaluate(test, redactor, TypeMatching.Mapped));
+                var redactor = new PiiRedactor(RedactionOptions.Default, taggers[k], mode);
+                ignored[mode].Add(PiiEvaluation.Evaluate(test, redactor, TypeMatching.Ignored));
+                mapped[mode].Add(PiiEvaluation.Evaluate(test, redactor, TypeMatching.Mapped));
             }
         }
 
-        return variants.Select(m => new CrossValidationResult(
-            m.Name, m.Mode == DetectorCatalog.DefaultMode && m.Margins is null, Sum(ignored[m.Name]), Sum(mapped[m.Name]))).ToList();
+        return modes.Select(m => new CrossValidationResult(
+            m.ToString().ToLowerInvariant(), m == DetectorCatalog.DefaultMode, Sum(ignored[m]), Sum(mapped[m]))).ToList();
     }
 
     private static TaggerExample ToExample(PiiSample sample) => new(

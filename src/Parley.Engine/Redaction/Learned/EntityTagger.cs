@@ -7,9 +7,6 @@ namespace Parley.Engine.Redaction.Learned;
 /// <summary>One labelled text to learn from: character spans with Parley type names.</summary>
 public sealed record TaggerExample(string Text, IReadOnlyList<(string Type, int Start, int End)> Spans);
 
-/// <summary>A tagged span and the tagger's margin for it (see <see cref="EntityTagger.TagScored"/>).</summary>
-public readonly record struct TaggedSpan(string Type, int Start, int End, float Margin);
-
 /// <summary>
 /// A small learned sequence tagger for the PII that rules cannot list: organisations, street addresses,
 /// places, postcodes and names. Greedy left-to-right BIO tagging with an averaged perceptron (Collins 2002)
@@ -51,39 +48,24 @@ public sealed class EntityTagger
     public int FeatureCount => weights.Count;
 
     /// <summary>Spans of the tagged types in <paramref name="text"/>, in order.</summary>
-    public List<(string Type, int Start, int End)> Tag(string text) =>
-        [.. TagScored(text).Select(s => (s.Type, s.Start, s.End))];
-
-    /// <summary>
-    /// Spans with their confidence: the smallest margin, over the span's tokens, by which the chosen tag
-    /// outscored "outside" (perceptron score units; a span the model barely preferred has a margin near 0).
-    /// </summary>
-    public List<TaggedSpan> TagScored(string text)
+    public List<(string Type, int Start, int End)> Tag(string text)
     {
         var tokens = TaggerTokens.Split(text);
-        var spans = new List<TaggedSpan>();
+        var spans = new List<(string Type, int Start, int End)>();
         if (tokens.Count == 0)
         {
             return spans;
         }
 
-        var margins = new float[tokens.Count];
-        var tags = Decode(TaggerFeatures.Prepare(text, tokens, vocabulary), tokens.Count, null, null, margins);
+        var tags = Decode(TaggerFeatures.Prepare(text, tokens, vocabulary), tokens.Count, null);
         var open = -1;
-        var margin = float.MaxValue;
         for (var i = 0; i <= tokens.Count; i++)
         {
             var tag = i < tokens.Count ? tags[i] : 0;
             if (open >= 0 && (i == tokens.Count || !isInside[tag] || labelTypes[tag] != labelTypes[tags[open]]))
             {
-                spans.Add(new TaggedSpan(labelTypes[tags[open]]!, tokens[open].Start, tokens[i - 1].End, margin));
+                spans.Add((labelTypes[tags[open]]!, tokens[open].Start, tokens[i - 1].End));
                 open = -1;
-                margin = float.MaxValue;
-            }
-
-            if (i < tokens.Count && labelTypes[tag] is not null)
-            {
-                margin = Math.Min(margin, margins[i]);
             }
 
             if (i < tokens.Count && labelTypes[tag] is not null && open < 0)
@@ -157,7 +139,7 @@ public sealed class EntityTagger
     }
 
     /// <summary>Greedy decoding; while training, <paramref name="update"/> sees each token's features, prediction and gold tag.</summary>
-    private int[] Decode(TaggerFeatures.Context context, int count, Action<List<uint>, int, int>? update, int[]? gold = null, float[]? margins = null)
+    private int[] Decode(TaggerFeatures.Context context, int count, Action<List<uint>, int, int>? update, int[]? gold = null)
     {
         var tags = new int[count];
         var features = new List<uint>(40);
@@ -194,11 +176,6 @@ public sealed class EntityTagger
             if (update is not null && gold is not null)
             {
                 update(features, best, gold[i]);
-            }
-
-            if (margins is not null)
-            {
-                margins[i] = scores[best] - scores[0];
             }
 
             tags[i] = best;
