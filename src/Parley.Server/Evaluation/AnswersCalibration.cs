@@ -68,9 +68,17 @@ public static class AnswersCalibration
 {
     public const int FoldCount = 5;
 
-    public static Calibration Run(IReadOnlyList<ScoredTurn> turns)
+    /// <summary>
+    /// The threshold for an answer of the source the conversation is about, the other one held at what ships
+    /// (<paramref name="elsewhere"/>; it is kept low so a knowledge base without entity names can answer).
+    /// </summary>
+    public static Calibration Run(IReadOnlyList<ScoredTurn> turns, double elsewhere) => Run(turns, (IReadOnlyList<ScoredTurn> t) => Fit(t, elsewhere));
+
+    public static Calibration Run(IReadOnlyList<ScoredTurn> turns) => Run(turns, (IReadOnlyList<ScoredTurn> t) => Fit(t));
+
+    private static Calibration Run(IReadOnlyList<ScoredTurn> turns, Func<IReadOnlyList<ScoredTurn>, AtThreshold> fit)
     {
-        var fitted = Fit(turns);
+        var fitted = fit(turns);
         var folds = new List<AtThreshold>();
         for (var k = 0; k < FoldCount; k++)
         {
@@ -80,20 +88,20 @@ public static class AnswersCalibration
                 continue;
             }
 
-            folds.Add(At(held, Fit(turns.Where(t => t.Fold != k).ToList()).Threshold));
+            folds.Add(At(held, fit(turns.Where(t => t.Fold != k).ToList()).Threshold));
         }
 
         return new Calibration(fitted, folds);
     }
 
-    public static AtThreshold Fit(IReadOnlyList<ScoredTurn> turns)
+    public static AtThreshold Fit(IReadOnlyList<ScoredTurn> turns, double? elsewhere = null)
     {
         AtThreshold? best = null;
-        for (var i = 10; i <= 95; i++)
+        for (var i = elsewhere is null ? 10 : 0; i <= (elsewhere is null ? 95 : 0); i++)
         {
             for (var j = 10; j <= 95; j++)
             {
-                var candidate = At(turns, new Thresholds(i / 100.0, j / 100.0));
+                var candidate = At(turns, new Thresholds(elsewhere ?? (i / 100.0), j / 100.0));
                 if (best is null || candidate.Utility > best.Utility + 1e-12)
                 {
                     best = candidate;
@@ -129,6 +137,23 @@ public static class AnswersCalibration
         }
 
         return new AtThreshold(t, Share(correct, seeking), Share(wrong, seeking), Share(otherAnswered, other), Share(oosAnswered, oos));
+    }
+
+    /// <summary>The in-context threshold fitted with the other at what ships, and its cross-validated figures (prefix <c>shipped_</c>).</summary>
+    public static void PrintAtShippedElsewhere(Calibration calibration, TextWriter output)
+    {
+        var f = calibration.Fitted;
+        output.WriteLine(F($"shipped_threshold_fitted_on_all: {f.Threshold} (in-sample: correct_first {f.CorrectFirst:F3}, answered_wrong {f.AnsweredWrong:F3}, other_answered {f.OtherAnswered:F3}, oos_answered {f.OutOfScopeAnswered:F3})"));
+        output.WriteLine($"shipped_threshold_per_fold (fitted on the other {FoldCount - 1}): {string.Join(", ", calibration.Folds.Select(a => a.Threshold.ToString()))}");
+        foreach (var (name, figure) in new (string, Func<AtThreshold, double>)[]
+        {
+            ("correct_first", a => a.CorrectFirst), ("answered_wrong", a => a.AnsweredWrong),
+            ("other_answered", a => a.OtherAnswered), ("oos_answered", a => a.OutOfScopeAnswered),
+        })
+        {
+            var (mean, spread) = calibration.Cv(figure);
+            output.WriteLine(F($"shipped_cv_{name}: {mean:F3} ± {spread:F3} (held-out folds; fitted on all: {figure(f):F3})"));
+        }
     }
 
     public static void Print(Calibration calibration, IReadOnlyList<ScoredTurn> turns, TextWriter output)

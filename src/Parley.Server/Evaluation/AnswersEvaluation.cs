@@ -154,6 +154,8 @@ public static class AnswersEvaluation
             output.WriteLine($"answers_starting_with_the_faq_question: {repeating}/{answers}");
             var calibration = AnswersCalibration.Run(scored);
             AnswersCalibration.Print(calibration, scored, output);
+            // What ships keeps the elsewhere threshold low (a knowledge base without entity names answers): the in-context one is fitted beside it.
+            AnswersCalibration.PrintAtShippedElsewhere(AnswersCalibration.Run(scored, new Conversations.ConversationOptions().AnswerThreshold), output);
 
             output.WriteLine("examples (first 10 answered knowledge-seeking turns):");
             foreach (var example in examples)

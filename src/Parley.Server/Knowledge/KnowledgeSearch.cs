@@ -26,6 +26,12 @@ public sealed class KnowledgeSearch(
     /// <summary>Lexical candidates re-scored per query: the engine's best rows, re-ranked with the tenant's statistics.</summary>
     private const int MinCandidates = 60;
 
+    /// <summary>A named source with at most this many passages has them all ranked by <see cref="TrigramSimilarity"/>.</summary>
+    private const int MaxNamedSourceChunks = 400;
+
+    /// <summary>How much BM25 counts beside trigram similarity within the named source (breaks near-ties; chosen on DSTC10, see docs/quality.md).</summary>
+    private const double SpellingBm25Weight = 0.01;
+
     public Task<IReadOnlyList<Passage>> SearchAsync(Guid tenantId, string query, int limit, CancellationToken cancellationToken)
         => SearchAsync(tenantId, new KnowledgeQuery(query, limit), cancellationToken);
 
@@ -48,10 +54,12 @@ public sealed class KnowledgeSearch(
         var strength = new Dictionary<Guid, double>();
         var named = only is null ? await names.ResolveAsync(tenantId, [query.Text, .. query.Context], cancellationToken) : null;
         var candidates = Math.Max(pool, MinCandidates);
+        var spelling = new Dictionary<Guid, double>();
         if (named is { } namedSource)
         {
-            var hits = await RescoreAsync(db, tenantId, terms,
-                await LexicalIndex.SearchAsync(db, tenantId, query.Text, terms, query.AllowedCategories(), [namedSource], candidates, cancellationToken), pool, cancellationToken);
+            var hits = await NamedSourceAsync(db, tenantId, query, terms, namedSource, spelling, cancellationToken)
+                ?? await RescoreAsync(db, tenantId, terms,
+                    await LexicalIndex.SearchAsync(db, tenantId, query.Text, terms, query.AllowedCategories(), [namedSource], candidates, cancellationToken), pool, cancellationToken);
             Remember(hits);
             lists.Add((NamedSourceWeight, hits.Select(h => h.ChunkId).ToList()));
         }
@@ -102,7 +110,7 @@ public sealed class KnowledgeSearch(
             }
 
             var lexicalConfidence = TextAnalysis.Coverage(terms, row.Title + " " + row.Text) * (0.6 + (0.4 * strength.GetValueOrDefault(id)));
-            var confidence = Math.Clamp(Math.Max(lexicalConfidence, similarity.GetValueOrDefault(id)), 0, 1);
+            var confidence = Math.Clamp(Math.Max(Math.Max(lexicalConfidence, similarity.GetValueOrDefault(id)), spelling.GetValueOrDefault(id)), 0, 1);
             if (confidence < query.ConfidenceThreshold)
             {
                 continue;
@@ -127,6 +135,55 @@ public sealed class KnowledgeSearch(
                 strength[hit.ChunkId] = Math.Max(strength.GetValueOrDefault(hit.ChunkId), hit.Score);
             }
         }
+    }
+
+    /// <summary>
+    /// The passages of the source the conversation is about, all of them (up to <see cref="MaxNamedSourceChunks"/>;
+    /// a larger source is searched through the index instead: null), ranked by spelling-tolerant similarity
+    /// to the question (<see cref="TrigramSimilarity"/>), BM25 over the tenant's statistics breaking near-ties.
+    /// Reading them all replaces the index query for this source: a misheard or misspelt question ("is the wif
+    /// free") shares no word with the passage it asks about, so the index would not return it. Each passage's
+    /// similarity goes in <paramref name="spelling"/> (its confidence is at least that).
+    /// </summary>
+    private async Task<List<LexicalHit>?> NamedSourceAsync(ParleyDb db, Guid tenantId, KnowledgeQuery query, IReadOnlyList<string[]> terms, Guid source,
+        Dictionary<Guid, double> spelling, CancellationToken cancellationToken)
+    {
+        var chunks = db.Set<KnowledgeChunk>().AsNoTracking().Where(c => c.SourceId == source);
+        if (query.AllowedCategories() is { } categories)
+        {
+            var allowed = categories.ToList();
+            chunks = chunks.Where(c => c.Category != null && allowed.Contains(c.Category));
+        }
+
+        var rows = await chunks.OrderBy(c => c.Ordinal)
+            .Join(db.Set<KnowledgeSource>(), c => c.SourceId, s => s.Id, (c, s) => new { c.Id, c.Title, c.Text, s.Name })
+            .Take(MaxNamedSourceChunks + 1).ToListAsync(cancellationToken);
+        if (rows.Count > MaxNamedSourceChunks)
+        {
+            return null;
+        }
+
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var stats = await termStats.GetAsync(db, tenantId, terms, cancellationToken);
+        var similar = TrigramSimilarity.Score(query.Text, rows[0].Name, rows.Select(r => (r.Title, r.Text)).ToList());
+        var ranked = new List<(LexicalHit Hit, double Rank)>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var bm25 = TenantBm25.Score(terms, stats, rows[i].Title, rows[i].Text);
+            if (bm25 <= 0 && similar[i] <= 0)
+            {
+                continue;
+            }
+
+            spelling[rows[i].Id] = similar[i];
+            ranked.Add((new LexicalHit(rows[i].Id, source, bm25 / (bm25 + 5)), similar[i] + (SpellingBm25Weight * bm25)));
+        }
+
+        return ranked.OrderByDescending(r => r.Rank).ThenBy(r => r.Hit.ChunkId).Select(r => r.Hit).ToList();
     }
 
     /// <summary>

@@ -30,6 +30,30 @@ public abstract class AnswerContextTests(ParleyApp app)
     }
 
     [Fact]
+    public async Task A_misheard_follow_up_is_answered_from_the_passage_of_the_named_source_it_asks_about()
+    {
+        var admin = await app.CreateTenantWithAdminAsync();
+        await AddFaqsAsync(admin, "Hotel Zetta",
+            ("Is breakfast included?", "Breakfast is free for all guests of Hotel Zetta."),
+            ("Is there WiFi?", "WiFi is available in every room of Hotel Zetta at no charge."),
+            ("Are pets allowed?", "Dogs up to 40 pounds are welcome at Hotel Zetta."),
+            ("Is there parking?", "Valet parking at Hotel Zetta costs 60 dollars a night."));
+        await AddFaqsAsync(admin, "Grant Hotel", ("Is there WiFi?", "The Grant Hotel has WiFi in the lobby only."));
+        var user = await app.CreateUserAsync(admin);
+
+        var first = await ChatAsync(user, null, "We are staying at the Hotel Zetta next week.");
+        var session = first.GetProperty("session_id").GetString();
+        // Speech recognition splits words: "wi fi" shares no word with the WiFi answer (the index alone found nothing).
+        foreach (var (question, title) in new[] { ("do they have wi fi", "Is there WiFi?"), ("are dogs ok there", "Are pets allowed?") })
+        {
+            var follow = await ChatAsync(user, session, question);
+            Assert.True(follow.GetProperty("citations").GetArrayLength() > 0, follow.ToString());
+            Assert.Equal("Hotel Zetta", follow.GetProperty("citations")[0].GetProperty("source").GetString());
+            Assert.Equal(title, follow.GetProperty("citations")[0].GetProperty("title").GetString());
+        }
+    }
+
+    [Fact]
     public async Task How_to_questions_are_answered_or_not_but_never_escalated_while_asking_for_a_person_is()
     {
         var user = await app.RegisterAsync();
@@ -45,6 +69,12 @@ public abstract class AnswerContextTests(ParleyApp app)
 
     private static async Task<JsonElement> ChatAsync(TestUser user, string? session, string message)
         => await Json.ReadAsync(await user.Client.PostAsJsonAsync("/api/v1/chat/process", new { session_id = session, message }), 200);
+
+    private static async Task AddFaqsAsync(TestUser admin, string name, params (string Question, string Answer)[] faqs)
+    {
+        var response = await admin.Client.PostAsJsonAsync("/api/v1/knowledge/sources", new { name, type = "faq", faqs = faqs.Select(f => new { question = f.Question, answer = f.Answer }) });
+        await KnowledgeWait.ReadyAsync(admin, await Json.ReadAsync(response, 202));
+    }
 
     private static async Task AddFaqAsync(TestUser admin, string name, string question, string answer)
     {

@@ -15,8 +15,8 @@ public sealed class RetrievalQualityTests
         var output = new StringWriter();
         var report = await RetrievalEvaluation.RunAsync(data, output, CancellationToken.None);
         Assert.Equal(104, report.Queries);
-        Assert.True(report.RecallAt1 >= 0.49, output.ToString());
-        Assert.True(report.RecallAt5 >= 0.56, output.ToString());
-        Assert.True(report.Mrr >= 0.52, output.ToString());
+        Assert.True(report.RecallAt1 >= 0.59, output.ToString());
+        Assert.True(report.RecallAt5 >= 0.69, output.ToString());
+        Assert.True(report.Mrr >= 0.63, output.ToString());
     }
 }
