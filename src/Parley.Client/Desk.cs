@@ -22,6 +22,25 @@ public sealed record ConversationNote : ParleyModel
             : null;
 }
 
+/// <summary>A conversation's tags (staff only), also the data of a <c>tags</c> event on a staff socket.</summary>
+public sealed record ConversationTags : ParleyModel
+{
+    public Guid ConversationId { get; init; }
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    public static ConversationTags? From(ParleyEvent e)
+        => e.Type == "tags" && e.Data.ValueKind == JsonValueKind.Object && e.Data.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object
+            ? ParleyJson.Deserialize<ConversationTags>(d)
+            : null;
+}
+
+/// <summary>A tag in use in the workspace and how many conversations carry it.</summary>
+public sealed record TagUsage : ParleyModel
+{
+    public string Tag { get; init; } = "";
+    public int Conversations { get; init; }
+}
+
 public sealed record CannedResponse : ParleyModel
 {
     public Guid Id { get; init; }
@@ -57,7 +76,7 @@ public sealed record CustomerPanel : ParleyModel
     public int TicketsTotal { get; init; }
 }
 
-/// <summary>The agents' desk: internal notes, the customer panel (<c>/conversations/{id}/notes</c>, <c>/customer</c>).</summary>
+/// <summary>The agents' desk: internal notes, tags, the customer panel (<c>/conversations/{id}/notes</c>, <c>/tags</c>, <c>/customer</c>).</summary>
 public sealed class DeskResource(ParleyClient client) : ResourceBase(client)
 {
     public Task<ConversationNote> AddNoteAsync(Guid conversationId, string content, CancellationToken cancellationToken = default)
@@ -65,6 +84,20 @@ public sealed class DeskResource(ParleyClient client) : ResourceBase(client)
 
     public IAsyncEnumerable<ConversationNote> AllNotesAsync(Guid conversationId, CancellationToken cancellationToken = default)
         => Client.AllAsync<ConversationNote>($"conversations/{Id(conversationId)}/notes", null, cancellationToken);
+
+    public Task<ConversationTags> TagsAsync(Guid conversationId, CancellationToken cancellationToken = default)
+        => Client.GetAsync<ConversationTags>($"conversations/{Id(conversationId)}/tags", cancellationToken);
+
+    /// <summary>Adds a tag (stored lower case; adding one the conversation has is a no-op) and answers the conversation's tags.</summary>
+    public Task<ConversationTags> AddTagAsync(Guid conversationId, string tag, CancellationToken cancellationToken = default)
+        => Client.SendJsonAsync<ConversationTags>(HttpMethod.Post, $"conversations/{Id(conversationId)}/tags", new { tag }, cancellationToken);
+
+    public Task<ConversationTags> RemoveTagAsync(Guid conversationId, string tag, CancellationToken cancellationToken = default)
+        => Client.SendJsonAsync<ConversationTags>(HttpMethod.Delete, $"conversations/{Id(conversationId)}/tags/{Uri.EscapeDataString(tag)}", null, cancellationToken);
+
+    /// <summary>The workspace's tags in use, most used first.</summary>
+    public Task<IReadOnlyList<TagUsage>> TagsInUseAsync(CancellationToken cancellationToken = default)
+        => Client.GetAsync<IReadOnlyList<TagUsage>>("conversation-tags", cancellationToken);
 
     public Task<CustomerPanel> CustomerAsync(Guid conversationId, CancellationToken cancellationToken = default)
         => Client.GetAsync<CustomerPanel>($"conversations/{Id(conversationId)}/customer", cancellationToken);

@@ -111,6 +111,9 @@ public sealed record Conversation : ParleyModel
     public DateTime? EscalatedAt { get; init; }
     public string? EscalationReason { get; init; }
     public IReadOnlyList<Message>? Messages { get; init; }
+
+    /// <summary>The conversation's tags, in lists read by agents and admins (absent for customers).</summary>
+    public IReadOnlyList<string>? Tags { get; init; }
 }
 
 public sealed record ChatHistory : ParleyModel
@@ -162,8 +165,20 @@ public sealed record KnowledgeSource : ParleyModel
     public DateTime UpdatedAt { get; init; }
     public DateTime? IndexedAt { get; init; }
 
+    /// <summary>Passages indexed of the passages the source was cut into (0 of 0 until it is cut); absent from older servers.</summary>
+    public SourceProgress? Progress { get; init; }
+
     /// <summary>Indexing ended, well (<c>ready</c>) or not (<c>failed</c>).</summary>
     public bool IsSettled => Status is "ready" or "failed";
+
+    /// <summary>Whole percent indexed: 0 until the source is cut into passages, 100 once ready.</summary>
+    public int PercentIndexed => Status == "ready" ? 100 : Progress is { Total: > 0 } p ? (int)(100L * Math.Min(p.Done, p.Total) / p.Total) : 0;
+}
+
+public sealed record SourceProgress : ParleyModel
+{
+    public int Done { get; init; }
+    public int Total { get; init; }
 }
 
 /// <summary>The answer to creating, replacing or uploading a source: queued, with where to watch it.</summary>
@@ -184,6 +199,9 @@ public sealed record SourceStatus : ParleyModel
     public int ChunkCount { get; init; }
     public int Version { get; init; }
     public DateTime? IndexedAt { get; init; }
+
+    /// <summary>Passages indexed of the passages the source was cut into (0 of 0 until it is cut).</summary>
+    public SourceProgress? Progress { get; init; }
 
     public bool IsSettled => Status is "ready" or "failed";
 }

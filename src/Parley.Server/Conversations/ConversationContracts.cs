@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Parley.Server.ConversationModel;
 using Parley.Server.Knowledge;
 using Parley.Server.Understanding;
@@ -60,7 +61,8 @@ public sealed record ConversationView(
     Guid? AssignedAgentId,
     DateTime? EscalatedAt,
     string? EscalationReason,
-    IReadOnlyList<MessageView>? Messages)
+    IReadOnlyList<MessageView>? Messages,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Tags = null)
 {
     public static ConversationView From(Conversation c, IReadOnlyList<Message>? messages = null) => new(
         c.Id, c.Id, c.Id, c.Title, c.AssistantId, c.UserId, c.CustomerId, c.Channel, c.Status, c.MessageCount, c.LastSequence,

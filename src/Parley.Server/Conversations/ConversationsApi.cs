@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Parley.Server.Auth;
 using Parley.Server.ConversationModel;
 using Parley.Server.Infrastructure.Errors;
 using Parley.Server.Infrastructure.Pagination;
@@ -37,13 +38,19 @@ public static class ConversationsApi
 
     /// <summary>
     /// AI Assistant Platform filters by <c>assistant_id</c> and <c>status</c> as plain parameters as well as <c>filter[...]</c>;
-    /// <c>intent</c> keeps conversations with a message of that intent (the console's inbox filter).
+    /// <c>intent</c> keeps conversations with a message of that intent (the console's inbox filter); <c>tag</c>, for
+    /// agents and admins only, keeps those with that tag, and staff see each row's <c>tags</c>.
     /// </summary>
     private static Task<Results<PagedResult<ConversationView>, ErrorResult>> ListAsync(
         ConversationService conversations, ParleyDb db, PageQuery query, [FromQuery(Name = "assistant_id")] Guid? assistantId, string? status, string? intent,
-        CancellationToken cancellationToken)
+        string? tag, CurrentUser me, CancellationToken cancellationToken)
     {
-        var visible = WithIntent(conversations.Visible().AsNoTracking(), db, intent);
+        if (!me.IsAgentOrAdmin && tag is not null)
+        {
+            return Task.FromResult<Results<PagedResult<ConversationView>, ErrorResult>>(ErrorResult.Forbidden("Tags are for agents and admins."));
+        }
+
+        var visible = Desk.ConversationTags.WithTag(WithIntent(conversations.Visible().AsNoTracking(), db, intent), db, tag);
         if (assistantId is { } assistant)
         {
             visible = visible.Where(c => c.AssistantId == assistant);
@@ -54,7 +61,8 @@ public static class ConversationsApi
             visible = visible.Where(c => c.Status == status);
         }
 
-        return ListSpec.ToPageAsync(visible, query, c => ConversationView.From(c), cancellationToken);
+        var page = ListSpec.ToPageAsync(visible, query, c => ConversationView.From(c), cancellationToken);
+        return me.IsAgentOrAdmin ? Desk.ConversationTags.WithTagsAsync(page, db, cancellationToken) : page;
     }
 
     /// <summary>Conversations with at least one message understood as <paramref name="intent"/> (index ix_messages_conversation_intent).</summary>

@@ -36,7 +36,17 @@ public sealed class CannedResponse : ITenantOwned
     public DateTime UpdatedAt { get; set; }
 }
 
-internal sealed class DeskConfiguration : IEntityTypeConfiguration<ConversationNote>, IEntityTypeConfiguration<CannedResponse>
+/// <summary>A staff-only tag on a conversation, stored normalised (see <see cref="ConversationTags.Normalize"/>).</summary>
+public sealed class ConversationTag : ITenantOwned
+{
+    public Guid ConversationId { get; set; }
+    public required string Tag { get; set; }
+    public Guid TenantId { get; set; }
+    public Guid? CreatedBy { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+internal sealed class DeskConfiguration : IEntityTypeConfiguration<ConversationNote>, IEntityTypeConfiguration<CannedResponse>, IEntityTypeConfiguration<ConversationTag>
 {
     public void Configure(EntityTypeBuilder<ConversationNote> builder)
     {
@@ -48,5 +58,12 @@ internal sealed class DeskConfiguration : IEntityTypeConfiguration<ConversationN
     {
         builder.ToTable("canned_responses");
         builder.HasIndex(c => new { c.TenantId, c.Shortcut }).IsUnique();
+    }
+
+    public void Configure(EntityTypeBuilder<ConversationTag> builder)
+    {
+        builder.ToTable("conversation_tags");
+        builder.HasKey(t => new { t.ConversationId, t.Tag });
+        builder.HasOne<Conversation>().WithMany().HasForeignKey(t => t.ConversationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

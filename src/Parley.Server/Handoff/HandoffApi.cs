@@ -60,10 +60,11 @@ public static class HandoffApi
         return agents;
     }
 
-    /// <summary><c>intent</c>, a plain parameter, keeps conversations with a message of that intent (as on <c>GET /conversations</c>).</summary>
-    private static Task<Results<PagedResult<ConversationView>, ErrorResult>> QueueAsync(ParleyDb db, PageQuery query, string? intent, CancellationToken cancellationToken)
-        => QueueSpec.ToPageAsync(ConversationsApi.WithIntent(db.Conversations.AsNoTracking().Where(c => c.Status == ConversationStatus.Escalated), db, intent), query,
-            c => ConversationView.From(c), cancellationToken);
+    /// <summary><c>intent</c> and <c>tag</c>, plain parameters, keep conversations with a message of that intent or with that tag (as on <c>GET /conversations</c>).</summary>
+    private static Task<Results<PagedResult<ConversationView>, ErrorResult>> QueueAsync(ParleyDb db, PageQuery query, string? intent, string? tag, CancellationToken cancellationToken)
+        => Desk.ConversationTags.WithTagsAsync(QueueSpec.ToPageAsync(
+            Desk.ConversationTags.WithTag(ConversationsApi.WithIntent(db.Conversations.AsNoTracking().Where(c => c.Status == ConversationStatus.Escalated), db, intent), db, tag),
+            query, c => ConversationView.From(c), cancellationToken), db, cancellationToken);
 
     private static async Task<Results<Ok<ConversationView>, ErrorResult>> ClaimAsync(
         Guid id, ConversationService conversations, HandoffService handoff, CancellationToken cancellationToken)

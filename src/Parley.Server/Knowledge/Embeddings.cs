@@ -19,7 +19,12 @@ public sealed class EmbeddingClient(IHttpClientFactory factory, IOptions<Knowled
 
     public string Model => options.Value.Embeddings.Model;
 
-    public async Task<List<float[]>> EmbedAsync(IReadOnlyList<string> inputs, CancellationToken cancellationToken)
+    public Task<List<float[]>> EmbedAsync(IReadOnlyList<string> inputs, CancellationToken cancellationToken) => EmbedAsync(inputs, null, cancellationToken);
+
+    /// <param name="inputs">The texts.</param>
+    /// <param name="embedded">Told the number of inputs embedded so far after each batch (ingestion progress).</param>
+    /// <param name="cancellationToken">Stops the requests.</param>
+    public async Task<List<float[]>> EmbedAsync(IReadOnlyList<string> inputs, Func<int, Task>? embedded, CancellationToken cancellationToken)
     {
         var settings = options.Value.Embeddings;
         var vectors = new List<float[]>(inputs.Count);
@@ -51,6 +56,10 @@ public sealed class EmbeddingClient(IHttpClientFactory factory, IOptions<Knowled
             }
 
             vectors.AddRange(data.Select(d => Normalize(d.Embedding)));
+            if (embedded is not null)
+            {
+                await embedded(vectors.Count);
+            }
         }
 
         return vectors;

@@ -180,6 +180,7 @@ public sealed class Ingestion(
         }
 
         source.Status = SourceStatus.Processing;
+        (source.ProgressDone, source.ProgressTotal) = (0, 0);
         await SaveAsync(db, cancellationToken);
 
         var settings = options.Value;
@@ -195,13 +196,19 @@ public sealed class Ingestion(
             throw new ExtractionException($"document too large: more than {settings.MaxChunks} passages.");
         }
 
+        // Written to the row of this version only: the tracked source (its extracted text) is saved with the chunks,
+        // after the version check, so a change made meanwhile is never overwritten.
+        source.ProgressTotal = drafts.Count;
+        await ReportAsync(db, job, done: 0, total: drafts.Count, cancellationToken);
+
         List<float[]>? vectors = null;
         string? embeddingError = null;
         if (embeddings.IsConfigured && drafts.Count > 0)
         {
             try
             {
-                vectors = await embeddings.EmbedAsync(drafts.Select(d => d.Title + "\n" + d.Text).ToList(), cancellationToken);
+                vectors = await embeddings.EmbedAsync(drafts.Select(d => d.Title + "\n" + d.Text).ToList(),
+                    done => ReportAsync(db, job, done, drafts.Count, cancellationToken), cancellationToken);
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !cancellationToken.IsCancellationRequested)
             {
@@ -239,6 +246,7 @@ public sealed class Ingestion(
             source.Status = SourceStatus.Ready;
             source.Error = embeddingError;
             source.ChunkCount = drafts.Count;
+            source.ProgressDone = drafts.Count;
             source.EmbeddingModel = vectors is null ? null : embeddings.Model;
             source.IndexedAt = now;
             var tracked = await db.Set<KnowledgeJob>().FirstAsync(j => j.Id == job.Id, cancellationToken);
@@ -341,6 +349,16 @@ public sealed class Ingestion(
         }
 
         await SaveAsync(db, cancellationToken);
+    }
+
+    /// <summary>Passages embedded so far, written straight to the row (the tracked source is saved with the chunks).</summary>
+    private async Task ReportAsync(ParleyDb db, KnowledgeJob job, int done, int total, CancellationToken cancellationToken)
+    {
+        using (await writes.EnterAsync(cancellationToken))
+        {
+            await db.Set<KnowledgeSource>().Where(s => s.Id == job.SourceId && s.Version == job.SourceVersion)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.ProgressDone, done).SetProperty(s => s.ProgressTotal, total), cancellationToken);
+        }
     }
 
     private async Task SaveAsync(ParleyDb db, CancellationToken cancellationToken)

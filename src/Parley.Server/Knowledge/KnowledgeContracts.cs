@@ -124,18 +124,34 @@ public sealed record SourceResponse(
     DateTime UpdatedAt,
     DateTime? IndexedAt,
     string StatusUrl,
-    string? Content)
+    string? Content,
+    SourceProgress? Progress = null)
 {
     public static SourceResponse From(KnowledgeSource s, bool withContent = true) => new(
         s.Id, s.TenantId, s.Name, s.Type, s.Url, s.Category, JsonDocument.Parse(s.Metadata).RootElement.Clone(), s.Status, s.Error, s.ChunkCount,
         s.FileName, s.ContentType, s.SizeBytes, s.Version, s.EmbeddingModel, s.CreatedBy, s.CreatedAt, s.UpdatedAt, s.IndexedAt,
-        $"/api/v1/knowledge/sources/{s.Id}/status", withContent ? s.Content : null);
+        $"/api/v1/knowledge/sources/{s.Id}/status", withContent ? s.Content : null, SourceProgress.Of(s));
+}
+
+/// <summary>
+/// How far the ingestion of a source is, in passages: <c>done</c> of <c>total</c>. Queued: 0 of 0 (not cut
+/// yet); processing: 0 of 0 while the text is read or fetched, then passages embedded and stored of the
+/// passages; ready: every passage; failed: where it stopped.
+/// </summary>
+public sealed record SourceProgress(int Done, int Total)
+{
+    public static SourceProgress Of(KnowledgeSource s) => s.Status switch
+    {
+        SourceStatus.Ready => new(s.ChunkCount, s.ChunkCount),
+        SourceStatus.Queued => new(0, 0),
+        _ => new(Math.Min(s.ProgressDone, s.ProgressTotal), s.ProgressTotal),
+    };
 }
 
 /// <summary>The answer to a create/update/upload: the source as queued, where to watch it, and the job.</summary>
 public sealed record AcceptedSource(Guid Id, Guid JobId, string Status, string StatusUrl, SourceResponse Source);
 
-public sealed record SourceStatusResponse(Guid Id, string Status, string? Error, int ChunkCount, int Version, DateTime? IndexedAt, DateTime UpdatedAt);
+public sealed record SourceStatusResponse(Guid Id, string Status, string? Error, int ChunkCount, int Version, DateTime? IndexedAt, DateTime UpdatedAt, SourceProgress? Progress = null);
 
 /// <summary>One search hit; <c>id</c> is the citation id (source id + chunk id) used everywhere.</summary>
 public sealed record SearchHit(

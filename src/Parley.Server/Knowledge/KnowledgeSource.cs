@@ -33,6 +33,9 @@ public sealed class KnowledgeSource : ITenantOwned
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public DateTime? IndexedAt { get; set; }
+    /// <summary>Passages embedded or stored so far by the running ingestion, of <see cref="ProgressTotal"/> (0 until the source is cut).</summary>
+    public int ProgressDone { get; set; }
+    public int ProgressTotal { get; set; }
 }
 
 /// <summary>The bytes of an uploaded file, kept so a restarted worker can extract them again.</summary>

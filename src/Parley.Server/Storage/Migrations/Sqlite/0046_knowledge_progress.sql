@@ -1,0 +1,4 @@
+-- Ingestion progress (issue 15): passages embedded and stored (done) of the passages the source was cut
+-- into (total), written by the ingestion worker after each step, so the console shows a real percentage.
+ALTER TABLE knowledge_sources ADD COLUMN progress_done INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE knowledge_sources ADD COLUMN progress_total INTEGER NOT NULL DEFAULT 0;
