@@ -50,7 +50,7 @@ public static class ConversationsApi
             return Task.FromResult<Results<PagedResult<ConversationView>, ErrorResult>>(ErrorResult.Forbidden("Tags are for agents and admins."));
         }
 
-        var visible = Desk.ConversationTags.WithTag(WithIntent(conversations.Visible().AsNoTracking(), db, intent), db, tag);
+        var visible = ConversationTagRules.WithTag(WithIntent(conversations.Visible().AsNoTracking(), db, intent), db, tag);
         if (assistantId is { } assistant)
         {
             visible = visible.Where(c => c.AssistantId == assistant);
@@ -62,7 +62,7 @@ public static class ConversationsApi
         }
 
         var page = ListSpec.ToPageAsync(visible, query, c => ConversationView.From(c), cancellationToken);
-        return me.IsAgentOrAdmin ? Desk.ConversationTags.WithTagsAsync(page, db, cancellationToken) : page;
+        return me.IsAgentOrAdmin ? WithTagsAsync(page, db, cancellationToken) : page;
     }
 
     /// <summary>Conversations with at least one message understood as <paramref name="intent"/> (index ix_messages_conversation_intent).</summary>
@@ -131,5 +131,23 @@ public static class ConversationsApi
 
         var turn = await turns.RunAsync(target, request.Text!, request.Metadata, cancellationToken);
         return TypedResults.Ok(PostedMessageResponse.From(turn));
+    }
+
+    /// <summary>A staff list's page with each conversation's tags filled in (one query for the page).</summary>
+    internal static async Task<Results<PagedResult<ConversationView>, ErrorResult>> WithTagsAsync(
+        Task<Results<PagedResult<ConversationView>, ErrorResult>> listing, ParleyDb db, CancellationToken cancellationToken)
+    {
+        var result = await listing;
+        if (result.Result is not PagedResult<ConversationView> paged)
+        {
+            return result;
+        }
+
+        var page = paged.Value;
+        var ids = page.Items.Select(c => c.Id).ToList();
+        var rows = await db.Set<ConversationTag>().AsNoTracking().Where(t => ids.Contains(t.ConversationId)).Select(t => new { t.ConversationId, t.Tag }).ToListAsync(cancellationToken);
+        var byConversation = rows.ToLookup(r => r.ConversationId, r => r.Tag);
+        var items = page.Items.Select(c => c with { Tags = byConversation[c.Id].Order(StringComparer.Ordinal).ToList() }).ToList();
+        return new PagedResult<ConversationView>(page with { Items = items });
     }
 }

@@ -36,17 +36,7 @@ public sealed class CannedResponse : ITenantOwned
     public DateTime UpdatedAt { get; set; }
 }
 
-/// <summary>A staff-only tag on a conversation, stored normalised (see <see cref="ConversationTags.Normalize"/>).</summary>
-public sealed class ConversationTag : ITenantOwned
-{
-    public Guid ConversationId { get; set; }
-    public required string Tag { get; set; }
-    public Guid TenantId { get; set; }
-    public Guid? CreatedBy { get; set; }
-    public DateTime CreatedAt { get; set; }
-}
-
-internal sealed class DeskConfiguration : IEntityTypeConfiguration<ConversationNote>, IEntityTypeConfiguration<CannedResponse>, IEntityTypeConfiguration<ConversationTag>
+internal sealed class DeskConfiguration : IEntityTypeConfiguration<ConversationNote>, IEntityTypeConfiguration<CannedResponse>
 {
     public void Configure(EntityTypeBuilder<ConversationNote> builder)
     {
@@ -58,12 +48,5 @@ internal sealed class DeskConfiguration : IEntityTypeConfiguration<ConversationN
     {
         builder.ToTable("canned_responses");
         builder.HasIndex(c => new { c.TenantId, c.Shortcut }).IsUnique();
-    }
-
-    public void Configure(EntityTypeBuilder<ConversationTag> builder)
-    {
-        builder.ToTable("conversation_tags");
-        builder.HasKey(t => new { t.ConversationId, t.Tag });
-        builder.HasOne<Conversation>().WithMany().HasForeignKey(t => t.ConversationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -17,9 +17,9 @@ public sealed record AddTagRequest(string? Tag) : IValidatable
 {
     public IEnumerable<FieldError> Validate()
     {
-        if (ConversationTags.Normalize(Tag) is null)
+        if (ConversationTagRules.Normalize(Tag) is null)
         {
-            yield return new FieldError("tag", ConversationTags.Rule);
+            yield return new FieldError("tag", ConversationTagRules.Rule);
         }
     }
 }
@@ -36,28 +36,6 @@ public sealed record TagUsage(string Tag, int Conversations);
 /// </summary>
 public static class ConversationTags
 {
-    public const int MaxLength = 32;
-    public const int MaxPerConversation = 20;
-    public const string Rule = "1-32 letters, digits, '-' or '_' (stored lower case; spaces become '-').";
-
-    /// <summary>Lower case, trimmed, inner spaces as one '-'; null when nothing valid is left.</summary>
-    public static string? Normalize(string? tag)
-    {
-        if (string.IsNullOrWhiteSpace(tag))
-        {
-            return null;
-        }
-
-        var text = new StringBuilder();
-        foreach (var part in tag.Trim().ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
-        {
-            text.Append(text.Length == 0 ? "" : "-").Append(part);
-        }
-
-        var normal = text.ToString();
-        return normal.Length <= MaxLength && normal.All(c => char.IsLetterOrDigit(c) || c is '-' or '_') ? normal : null;
-    }
-
     public static RouteGroupBuilder MapTags(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/conversations/{id:guid}/tags").WithTags("Conversations").RequireAuthorization(AuthSetup.Policies.Agent);
@@ -66,36 +44,6 @@ public static class ConversationTags
         group.MapDelete("/{tag}", RemoveAsync);
         api.MapGet("/conversation-tags", InUseAsync).WithTags("Conversations").RequireAuthorization(AuthSetup.Policies.Agent);
         return group;
-    }
-
-    /// <summary>Conversations with the tag (index ix_conversation_tags_tenant_tag); an invalid tag matches nothing.</summary>
-    internal static IQueryable<Conversation> WithTag(IQueryable<Conversation> source, ParleyDb db, string? tag)
-    {
-        if (string.IsNullOrWhiteSpace(tag))
-        {
-            return source;
-        }
-
-        var normal = Normalize(tag) ?? "";
-        return source.Where(c => db.Set<ConversationTag>().Any(t => t.ConversationId == c.Id && t.Tag == normal));
-    }
-
-    /// <summary>A staff list's page with each conversation's tags filled in (one query for the page).</summary>
-    internal static async Task<Results<PagedResult<ConversationView>, ErrorResult>> WithTagsAsync(
-        Task<Results<PagedResult<ConversationView>, ErrorResult>> listing, ParleyDb db, CancellationToken cancellationToken)
-    {
-        var result = await listing;
-        if (result.Result is not PagedResult<ConversationView> paged)
-        {
-            return result;
-        }
-
-        var page = paged.Value;
-        var ids = page.Items.Select(c => c.Id).ToList();
-        var rows = await db.Set<ConversationTag>().AsNoTracking().Where(t => ids.Contains(t.ConversationId)).Select(t => new { t.ConversationId, t.Tag }).ToListAsync(cancellationToken);
-        var byConversation = rows.ToLookup(r => r.ConversationId, r => r.Tag);
-        var items = page.Items.Select(c => c with { Tags = byConversation[c.Id].Order(StringComparer.Ordinal).ToList() }).ToList();
-        return new PagedResult<ConversationView>(page with { Items = items });
     }
 
     private static async Task<Results<Ok<ConversationTagsView>, ErrorResult>> GetAsync(
@@ -113,16 +61,16 @@ public static class ConversationTags
             return ErrorResult.NotFound("Conversation");
         }
 
-        var tag = Normalize(request.Tag)!;
+        var tag = ConversationTagRules.Normalize(request.Tag)!;
         var tags = db.Set<ConversationTag>();
         if (await tags.AnyAsync(t => t.ConversationId == id && t.Tag == tag, cancellationToken))
         {
             return TypedResults.Ok(await ViewAsync(id, db, cancellationToken));
         }
 
-        if (await tags.CountAsync(t => t.ConversationId == id, cancellationToken) >= MaxPerConversation)
+        if (await tags.CountAsync(t => t.ConversationId == id, cancellationToken) >= ConversationTagRules.MaxPerConversation)
         {
-            return ErrorResult.Conflict($"A conversation has at most {MaxPerConversation} tags; remove one first.");
+            return ErrorResult.Conflict($"A conversation has at most {ConversationTagRules.MaxPerConversation} tags; remove one first.");
         }
 
         tags.Add(new ConversationTag { ConversationId = id, Tag = tag, TenantId = conversation.TenantId, CreatedBy = me.UserId, CreatedAt = clock.GetUtcNow().UtcDateTime });
@@ -148,7 +96,7 @@ public static class ConversationTags
             return ErrorResult.NotFound("Conversation");
         }
 
-        var normal = Normalize(tag) ?? "";
+        var normal = ConversationTagRules.Normalize(tag) ?? "";
         var removed = await db.Set<ConversationTag>().Where(t => t.ConversationId == id && t.Tag == normal).ExecuteDeleteAsync(cancellationToken);
         return TypedResults.Ok(removed == 0 ? await ViewAsync(id, db, cancellationToken) : await PublishAsync(conversation, db, me, hub, clock));
     }

@@ -62,8 +62,8 @@ public static class HandoffApi
 
     /// <summary><c>intent</c> and <c>tag</c>, plain parameters, keep conversations with a message of that intent or with that tag (as on <c>GET /conversations</c>).</summary>
     private static Task<Results<PagedResult<ConversationView>, ErrorResult>> QueueAsync(ParleyDb db, PageQuery query, string? intent, string? tag, CancellationToken cancellationToken)
-        => Desk.ConversationTags.WithTagsAsync(QueueSpec.ToPageAsync(
-            Desk.ConversationTags.WithTag(ConversationsApi.WithIntent(db.Conversations.AsNoTracking().Where(c => c.Status == ConversationStatus.Escalated), db, intent), db, tag),
+        => ConversationsApi.WithTagsAsync(QueueSpec.ToPageAsync(
+            ConversationTagRules.WithTag(ConversationsApi.WithIntent(db.Conversations.AsNoTracking().Where(c => c.Status == ConversationStatus.Escalated), db, intent), db, tag),
             query, c => ConversationView.From(c), cancellationToken), db, cancellationToken);
 
     private static async Task<Results<Ok<ConversationView>, ErrorResult>> ClaimAsync(

@@ -179,6 +179,9 @@ public sealed class ConsoleFeaturesBrowserTests(SqliteApp app, Browser browser) 
         await AssertAccessibleAsync(session);
         await ScreenshotAsync(page, "navigation");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        // Signing out revokes the session and clears the browser's copy; wait for the form it ends on,
+        // or the next page load can still find the old tokens.
+        await Assertions.Expect(page.GetByLabel("Email or username")).ToBeVisibleAsync();
 
         // An agent: the Desk group only.
         await SignInAsStaffAsync(page, agent);
