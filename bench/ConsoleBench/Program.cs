@@ -110,6 +110,7 @@ var inboxSwitch = new List<double>();
 var inboxChannel = new List<double>();
 var inboxIntent = new List<double>();
 var badgeLatency = new List<double>();
+var inboxTimeline = "";
 await using (var context = await browser.NewContextAsync(new() { BaseURL = baseUrl.ToString() }))
 {
     var page = await context.NewPageAsync();
@@ -127,6 +128,8 @@ await using (var context = await browser.NewContextAsync(new() { BaseURL = baseU
         }));
         inboxPhases.Add(await PhasesAsync(page));
     }
+
+    inboxTimeline = await ApiTimelineAsync(page);
 
     // The inbox's server-side filters over the same conversations: channel (every row matches) and an
     // intent no conversation has (the worst case: the EXISTS runs for every conversation of the tenant).
@@ -195,6 +198,18 @@ static async Task<Phases> PhasesAsync(IPage page)
     return new Phases(t[0], t[1], t[2], t[3], t[4]);
 }
 
+// The API calls of one page load, in the order they started (ms since the navigation started): which
+// of them wait for another, and how long each took.
+static async Task<string> ApiTimelineAsync(IPage page)
+{
+    var rows = await page.EvaluateAsync<string[]>(@"() => performance.getEntriesByType('resource')
+        .filter(e => e.name.includes('/api/'))
+        .sort((a, b) => a.startTime - b.startTime)
+        .map(e => new URL(e.name).pathname.replace('/api/v1', '') + '\t' + Math.round(e.startTime) + '\t' + Math.round(e.responseEnd))");
+    return string.Join('\n', rows.Select(r => r.Split('\t')).Select(r =>
+        string.Create(CultureInfo.InvariantCulture, $"      {r[1],5} -> {r[2],5} ms  {r[0]}")));
+}
+
 static string PhaseLines(List<Phases> phases)
 {
     static double P50(IEnumerable<double> v) => v.Order().ElementAt((v.Count() - 1) / 2);
@@ -223,6 +238,8 @@ Console.WriteLine(Line("console load to interactive, warm cache", warm));
 Console.WriteLine(PhaseLines(warmPhases));
 Console.WriteLine(Line($"inbox open (page load), {conversations} convs", inboxLoad));
 Console.WriteLine(PhaseLines(inboxPhases));
+Console.WriteLine("    the last inbox load's API calls (start -> end, ms since navigation):");
+Console.WriteLine(inboxTimeline);
 Console.WriteLine(Line($"inbox view switch (in page), {conversations} convs", inboxSwitch));
 Console.WriteLine(Line($"inbox open, channel filter, {conversations} convs", inboxChannel));
 Console.WriteLine(Line($"inbox open, intent filter (no match), {conversations} convs", inboxIntent));

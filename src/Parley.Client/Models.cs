@@ -8,8 +8,9 @@ namespace Parley.Client;
 
 public abstract record ParleyModel
 {
+    // Settable, not init: compile-time JSON metadata (ParleyJsonContext) cannot fill extension data through a constructor.
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
+    public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 
 public sealed record User : ParleyModel

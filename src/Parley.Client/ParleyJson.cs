@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Parley.Client;
 
@@ -12,6 +13,7 @@ public static class ParleyJson
         DictionaryKeyPolicy = null,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         PropertyNameCaseInsensitive = true,
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(ParleyJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
 
     public static T Deserialize<T>(JsonElement element) => element.Deserialize<T>(Options)!;

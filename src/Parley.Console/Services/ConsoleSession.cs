@@ -12,6 +12,7 @@ namespace Parley.ConsoleApp.Services;
 public sealed class ConsoleSession
 {
     private const string TokenKey = "parley.console.tokens";
+    private const string UserKey = "parley.console.user";
     private readonly IJSRuntime _js;
 
     public ConsoleSession(ParleyClient client, IJSRuntime js)
@@ -31,7 +32,12 @@ public sealed class ConsoleSession
 
     public event Action? Changed;
 
-    /// <summary>Restores a sign-in kept by this tab (a reload); a refused or ended one is forgotten.</summary>
+    /// <summary>
+    /// Restores a sign-in kept by this tab (a reload). The user saved with it shows the console at
+    /// once, without waiting for a round trip; <c>/auth/me</c> then confirms it in the background, and
+    /// a refused or ended sign-in is forgotten the moment the answer comes (the server checks every
+    /// call anyway, so the saved role only decides which links show until then).
+    /// </summary>
     public async Task RestoreAsync()
     {
         var saved = await _js.InvokeAsync<string?>("parleyConsole.load", TokenKey);
@@ -41,6 +47,19 @@ public sealed class ConsoleSession
         }
 
         Client.UseTokens(tokens);
+        var savedUser = await _js.InvokeAsync<string?>("parleyConsole.load", UserKey);
+        if (!string.IsNullOrEmpty(savedUser) && JsonSerializer.Deserialize<User>(savedUser, ParleyJson.Options) is { Role: "agent" or "admin" } user)
+        {
+            User = user;
+            _ = ConfirmAsync();
+            return;
+        }
+
+        await ConfirmAsync();
+    }
+
+    private async Task ConfirmAsync()
+    {
         try
         {
             var me = await Client.Auth.MeAsync();
@@ -50,6 +69,11 @@ public sealed class ConsoleSession
         {
             Client.UseTokens(null);
             await SaveAsync(null);
+            await ForgetAsync();
+        }
+        catch (HttpRequestException)
+        {
+            // The server is out of reach: keep the saved sign-in; the next call will tell.
         }
     }
 
@@ -66,28 +90,48 @@ public sealed class ConsoleSession
         if (me.Role is not ("agent" or "admin"))
         {
             await Client.Auth.LogoutAsync();
-            User = null;
-            Changed?.Invoke();
+            await ForgetAsync();
             return "The console is for agents and admins. Customers chat with the assistant instead.";
         }
 
+        // What the console shows from the user: a new role or name redraws it, the same one does not.
+        var changed = User is null || (User.Id, User.Role, User.Email, User.FullName, User.Username) != (me.Id, me.Role, me.Email, me.FullName, me.Username);
         User = me;
-        Changed?.Invoke();
+        await SaveUserAsync(me);
+        if (changed)
+        {
+            Changed?.Invoke();
+        }
+
         return null;
     }
 
     public async Task SignOutAsync()
     {
         await Client.Auth.LogoutAsync();
-        User = null;
-        Changed?.Invoke();
+        await ForgetAsync();
     }
 
-    private async Task SaveAsync(ParleyTokens? tokens)
+    private async Task ForgetAsync()
+    {
+        await SaveUserAsync(null);
+        var had = User is not null;
+        User = null;
+        if (had)
+        {
+            Changed?.Invoke();
+        }
+    }
+
+    private Task SaveUserAsync(User? user) => SaveAsync(UserKey, user is null ? null : JsonSerializer.Serialize(user, ParleyJson.Options));
+
+    private Task SaveAsync(ParleyTokens? tokens) => SaveAsync(TokenKey, tokens is null ? null : JsonSerializer.Serialize(tokens));
+
+    private async Task SaveAsync(string key, string? value)
     {
         try
         {
-            await _js.InvokeVoidAsync("parleyConsole.save", TokenKey, tokens is null ? null : JsonSerializer.Serialize(tokens));
+            await _js.InvokeVoidAsync("parleyConsole.save", key, value);
         }
         catch (JSException)
         {

@@ -66,6 +66,44 @@ public sealed class ConsoleBrowserTests(WebhookSqliteApp app, WebhookReceiverFix
     }
 
     [BrowserFact]
+    public async Task A_reload_keeps_the_sign_in_the_server_confirms_takes_a_new_role_and_forgets_an_ended_one()
+    {
+        var agent = await app.CreateUserAsync(app.Admin, "agent");
+        await using var session = await browser.OpenAsync(app.BaseAddress);
+        var page = session.Page;
+        var nav = page.GetByRole(AriaRole.Navigation, new() { Name = "Console" });
+        await SignInAsStaffAsync(page, agent, "/app/inbox");
+        Assert.NotNull(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('parley.console.user')"));
+
+        // A reload shows the console from the saved sign-in; the server's answer then wins: an agent
+        // made admin meanwhile gets the admin links without signing in again.
+        using (var promoted = await app.Admin.Client.PutAsJsonAsync($"/api/v1/users/{agent.Id}", new { role = "admin" }))
+        {
+            Assert.Equal(200, (int)promoted.StatusCode);
+        }
+
+        await page.ReloadAsync();
+        await Assertions.Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Webhooks" })).ToBeVisibleAsync();
+
+        // A login ended on the server (here: signed out with the tab's own tokens from elsewhere) is
+        // forgotten at the next reload: the sign-in form, no saved user, no page error.
+        var kept = await page.EvaluateAsync<string>("() => sessionStorage.getItem('parley.console.tokens')");
+        var tokens = JsonDocument.Parse(kept).RootElement;
+        using (var ended = await app.Authorized(tokens.GetProperty("AccessToken").GetString()!)
+            .PostAsJsonAsync("/api/v1/auth/logout", new { refresh_token = tokens.GetProperty("RefreshToken").GetString() }))
+        {
+            Assert.True(ended.IsSuccessStatusCode, $"logout answered {(int)ended.StatusCode}");
+        }
+
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByLabel("Email or username")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToHaveCountAsync(0);
+        Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('parley.console.user')"));
+        Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('parley.console.tokens')"));
+        session.AssertNoPageErrors();
+    }
+
+    [BrowserFact]
     public async Task An_agent_handles_an_escalation_end_to_end_while_the_customer_chats()
     {
         var agent = await app.CreateUserAsync(app.Admin, "agent");
