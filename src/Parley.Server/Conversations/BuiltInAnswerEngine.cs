@@ -21,7 +21,7 @@ public sealed class BuiltInAnswerEngine
     public double MinPassageScore { get; init; } = 0.6;
 
     /// <summary>The same for a passage of the source the conversation is about (<see cref="ConversationOptions.AnswerThresholdInContext"/>).</summary>
-    public double MinPassageScoreInContext { get; init; } = 0.37;
+    public double MinPassageScoreInContext { get; init; } = 0.29;
 
     private static readonly Dictionary<string, string> Replies = new(StringComparer.Ordinal)
     {

@@ -33,10 +33,12 @@ public sealed class ConversationOptions
     /// <summary>
     /// The same for a passage of the source the conversation is about (named in this message or an
     /// earlier one, by the customer or an agent): entity and words agree, so less lexical evidence is needed.
-    /// 0.37: chosen by 5-fold cross-validation in <c>eval answers</c> with <see cref="AnswerThreshold"/> at its default
-    /// (folds chose 0.36-0.40; docs/quality.md): the evidence of such a passage is at least its spelling-tolerant similarity.
+    /// 0.29: chosen by 5-fold cross-validation in <c>eval answers</c> with <see cref="AnswerThreshold"/> at its default
+    /// (folds chose 0.26-0.32; docs/quality.md), once a message had to name most of a source for it to count as the
+    /// context (<see cref="Knowledge.SourceNames.MinCoverageInMessage"/>): the evidence of such a passage is at least its
+    /// spelling-tolerant similarity.
     /// </summary>
-    [Range(0, 1)] public double AnswerThresholdInContext { get; set; } = 0.37;
+    [Range(0, 1)] public double AnswerThresholdInContext { get; set; } = 0.29;
 
     /// <summary>A complaint escalates when its sentiment is at or below this (-1..1).</summary>
     [Range(-1, 1)] public double ComplaintSentimentThreshold { get; set; } = -0.3;

@@ -28,16 +28,7 @@ public static class TrigramSimilarity
         }
 
         double Weight(string gram) => Math.Log(1 + ((double)docs.Count / (1 + df.GetValueOrDefault(gram))));
-        var words = Content(query, name);
-        for (var i = 0; i + 1 < words.Count; i++)
-        {
-            if (words[i].Length <= 2 || words[i + 1].Length <= 2)
-            {
-                words.Add(words[i] + words[i + 1]);
-            }
-        }
-
-        var q = Weigh(Grams(words), Weight);
+        var q = Weigh(Grams(QueryWords(query, name)), Weight);
         var scores = new double[docs.Count];
         for (var d = 0; d < docs.Count; d++)
         {
@@ -47,7 +38,23 @@ public static class TrigramSimilarity
         return scores;
     }
 
-    private static List<string> Content(string text, HashSet<string> name)
+    /// <summary>The question's content words, then each adjacent pair where one is one or two letters long, joined ("wi fi" adds "wifi").</summary>
+    internal static List<string> QueryWords(string query, IReadOnlySet<string> name)
+    {
+        var words = Content(query, name);
+        var count = words.Count;
+        for (var i = 0; i + 1 < count; i++)
+        {
+            if (words[i].Length <= 2 || words[i + 1].Length <= 2)
+            {
+                words.Add(words[i] + words[i + 1]);
+            }
+        }
+
+        return words;
+    }
+
+    private static List<string> Content(string text, IReadOnlySet<string> name)
         => TextAnalysis.Words(text).Where(w => !TextAnalysis.IsStopWord(w) && !name.Contains(w)).ToList();
 
     private static Dictionary<string, int> Grams(IEnumerable<string> words)

@@ -54,6 +54,43 @@ public abstract class AnswerContextTests(ParleyApp app)
     }
 
     [Fact]
+    public async Task A_first_message_that_only_shares_a_word_of_a_name_is_not_about_that_source_while_a_dialogue_that_named_it_is()
+    {
+        var admin = await app.CreateTenantWithAdminAsync();
+        var ids = new Dictionary<string, string>
+        {
+            ["Good Hotel"] = await AddFaqAsync(admin, "Good Hotel", "Is there parking?", "Good Hotel has valet parking for 40 dollars a night."),
+            ["Hotel Zetta"] = await AddFaqAsync(admin, "Hotel Zetta", "Is there parking?", "Hotel Zetta has a garage across the street."),
+        };
+        foreach (var name in new[] { "Grant Hotel", "Cable Car Hotel", "Thai Time Restaurant", "Golden House", "White Swan Inn", "Acorn Guest House" })
+        {
+            await AddFaqAsync(admin, name, "What time is check-in?", $"Check-in at {name} starts at 3 pm.");
+        }
+
+        var user = await app.CreateUserAsync(admin);
+
+        // "good" is a word of one name only (so it weighs a lot among the names), but the message is not about that hotel.
+        var lone = await ChatAsync(user, null, "is there good parking near the stadium?");
+        var retrieval = await RetrievalAsync(user, lone);
+        Assert.NotEmpty(retrieval);
+        Assert.DoesNotContain(retrieval, r => r.GetProperty("in_context").GetBoolean());
+
+        // Named in full, even in the message being answered, or earlier in the dialogue: that source is the context.
+        var named = await ChatAsync(user, null, "is there parking at the Good Hotel?");
+        Assert.True((await RetrievalAsync(user, named))[0].GetProperty("in_context").GetBoolean(), named.ToString());
+        foreach (var hotel in new[] { "Good Hotel", "Hotel Zetta" })
+        {
+            var first = await ChatAsync(user, null, $"We are staying at the {hotel} next week.");
+            var follow = await ChatAsync(user, first.GetProperty("session_id").GetString(), "is there parking there?");
+            Assert.Equal(hotel, follow.GetProperty("citations")[0].GetProperty("source").GetString());
+            // "good" again: a word of another name in a follow-up does not move the conversation off the hotel it settled on.
+            var again = await RetrievalAsync(user, await ChatAsync(user, first.GetProperty("session_id").GetString(), "and is it good parking?"));
+            Assert.True(again[0].GetProperty("in_context").GetBoolean());
+            Assert.Equal(ids[hotel], again[0].GetProperty("source_id").GetString());
+        }
+    }
+
+    [Fact]
     public async Task How_to_questions_are_answered_or_not_but_never_escalated_while_asking_for_a_person_is()
     {
         var user = await app.RegisterAsync();
@@ -70,16 +107,27 @@ public abstract class AnswerContextTests(ParleyApp app)
     private static async Task<JsonElement> ChatAsync(TestUser user, string? session, string message)
         => await Json.ReadAsync(await user.Client.PostAsJsonAsync("/api/v1/chat/process", new { session_id = session, message }), 200);
 
+    /// <summary>The passages the bot had for the turn (its message's <c>retrieval</c> metadata, as agents see it).</summary>
+    private static async Task<List<JsonElement>> RetrievalAsync(TestUser user, JsonElement turn)
+    {
+        var page = await Json.ReadAsync(await user.Client.GetAsync($"/api/v1/conversations/{turn.GetProperty("session_id").GetString()}/messages?page=1&size=100"), 200);
+        var items = page.ValueKind == JsonValueKind.Array ? page : page.GetProperty("items");
+        var message = items.EnumerateArray().Single(m => m.GetProperty("id").GetString() == turn.GetProperty("response_message_id").GetString());
+        return message.GetProperty("metadata").TryGetProperty("retrieval", out var retrieval) ? [.. retrieval.EnumerateArray()] : [];
+    }
+
     private static async Task AddFaqsAsync(TestUser admin, string name, params (string Question, string Answer)[] faqs)
     {
         var response = await admin.Client.PostAsJsonAsync("/api/v1/knowledge/sources", new { name, type = "faq", faqs = faqs.Select(f => new { question = f.Question, answer = f.Answer }) });
         await KnowledgeWait.ReadyAsync(admin, await Json.ReadAsync(response, 202));
     }
 
-    private static async Task AddFaqAsync(TestUser admin, string name, string question, string answer)
+    private static async Task<string> AddFaqAsync(TestUser admin, string name, string question, string answer)
     {
         var response = await admin.Client.PostAsJsonAsync("/api/v1/knowledge/sources", new { name, type = "faq", faqs = new[] { new { question, answer } } });
-        await KnowledgeWait.ReadyAsync(admin, await Json.ReadAsync(response, 202));
+        var accepted = await Json.ReadAsync(response, 202);
+        await KnowledgeWait.ReadyAsync(admin, accepted);
+        return accepted.GetProperty("source").GetProperty("id").GetString()!;
     }
 }
 

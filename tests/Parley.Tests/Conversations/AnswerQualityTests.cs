@@ -23,9 +23,10 @@ public sealed class AnswerQualityTests
         double Share(string name) => double.Parse(figures[name].Split(' ')[0], CultureInfo.InvariantCulture);
 
         var text = output.ToString();
-        Assert.True(Share("correct_first_citation") >= 0.36, text);
-        Assert.True(Share("other_answered_from_knowledge") <= 0.04, text);
-        Assert.True(Share("oos_answered_from_knowledge") <= 0.05, text);
+        // Measured on this subset at the shipped defaults (docs/quality.md, session 11): 16/33 (0.485), 2/67 (0.030), 3/200 (0.015).
+        Assert.True(Share("correct_first_citation") >= 0.45, text);
+        Assert.True(Share("other_answered_from_knowledge") <= 0.05, text);
+        Assert.True(Share("oos_answered_from_knowledge") <= 0.03, text);
         Assert.StartsWith("0/", figures["answers_starting_with_the_faq_question"]);
     }
 }
