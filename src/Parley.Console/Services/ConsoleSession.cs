@@ -41,7 +41,7 @@ public sealed class ConsoleSession
     public async Task RestoreAsync()
     {
         var saved = await _js.InvokeAsync<string?>("parleyConsole.load", TokenKey);
-        if (string.IsNullOrEmpty(saved) || JsonSerializer.Deserialize<ParleyTokens>(saved) is not { } tokens)
+        if (string.IsNullOrEmpty(saved) || JsonSerializer.Deserialize<ParleyTokens>(saved, ParleyJson.Options) is not { AccessToken.Length: > 0 } tokens)
         {
             return;
         }
@@ -51,12 +51,25 @@ public sealed class ConsoleSession
         if (!string.IsNullOrEmpty(savedUser) && JsonSerializer.Deserialize<User>(savedUser, ParleyJson.Options) is { Role: "agent" or "admin" } user)
         {
             User = user;
-            _ = ConfirmAsync();
+            _ = ConfirmSoonAsync();
             return;
         }
 
         await ConfirmAsync();
     }
+
+    /// <summary>
+    /// The confirmation waits a moment, so its answer is not read in the middle of the page's own
+    /// first calls (the browser runs .NET on one thread: reading it delayed the inbox's first rows,
+    /// bench/console.sh). Until then the saved role only decides which links show.
+    /// </summary>
+    private async Task ConfirmSoonAsync()
+    {
+        await Task.Delay(ConfirmDelay);
+        await ConfirmAsync();
+    }
+
+    private static readonly TimeSpan ConfirmDelay = TimeSpan.FromMilliseconds(400);
 
     private async Task ConfirmAsync()
     {
@@ -125,7 +138,7 @@ public sealed class ConsoleSession
 
     private Task SaveUserAsync(User? user) => SaveAsync(UserKey, user is null ? null : JsonSerializer.Serialize(user, ParleyJson.Options));
 
-    private Task SaveAsync(ParleyTokens? tokens) => SaveAsync(TokenKey, tokens is null ? null : JsonSerializer.Serialize(tokens));
+    private Task SaveAsync(ParleyTokens? tokens) => SaveAsync(TokenKey, tokens is null ? null : JsonSerializer.Serialize(tokens, ParleyJson.Options));
 
     private async Task SaveAsync(string key, string? value)
     {

@@ -55,7 +55,7 @@ public sealed class ConsoleBrowserTests(WebhookSqliteApp app, WebhookReceiverFix
 
             // Signing out ends the login on the server too: the tokens the tab held stop working.
             var kept = await session.Page.EvaluateAsync<string>("() => sessionStorage.getItem('parley.console.tokens')");
-            var accessToken = JsonDocument.Parse(kept).RootElement.GetProperty("AccessToken").GetString()!;
+            var accessToken = JsonDocument.Parse(kept).RootElement.GetProperty("access_token").GetString()!;
             Assert.Equal(200, (int)(await app.Authorized(accessToken).GetAsync("/api/v1/auth/me")).StatusCode);
             await session.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
             await Assertions.Expect(session.Page.GetByLabel("Email or username")).ToBeVisibleAsync();
@@ -89,8 +89,8 @@ public sealed class ConsoleBrowserTests(WebhookSqliteApp app, WebhookReceiverFix
         // forgotten at the next reload: the sign-in form, no saved user, no page error.
         var kept = await page.EvaluateAsync<string>("() => sessionStorage.getItem('parley.console.tokens')");
         var tokens = JsonDocument.Parse(kept).RootElement;
-        using (var ended = await app.Authorized(tokens.GetProperty("AccessToken").GetString()!)
-            .PostAsJsonAsync("/api/v1/auth/logout", new { refresh_token = tokens.GetProperty("RefreshToken").GetString() }))
+        using (var ended = await app.Authorized(tokens.GetProperty("access_token").GetString()!)
+            .PostAsJsonAsync("/api/v1/auth/logout", new { refresh_token = tokens.GetProperty("refresh_token").GetString() }))
         {
             Assert.True(ended.IsSuccessStatusCode, $"logout answered {(int)ended.StatusCode}");
         }
