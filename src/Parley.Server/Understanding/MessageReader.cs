@@ -16,17 +16,12 @@ public interface IMessageReader
     MessageUnderstanding Understand(RedactedMessage message);
 }
 
-/// <remarks>
-/// The names of the tenant's own knowledge sources (the hotel, restaurant or product a customer asks about) are
-/// not customer PII and stay in the text: a later turn reads them to know what the conversation is about.
-/// </remarks>
-public sealed class MessageReader(TenantUnderstanding tenants, MessageAnalyzer analyzer, Knowledge.SourceNames sources) : IMessageReader
+public sealed class MessageReader(TenantUnderstanding tenants, MessageAnalyzer analyzer) : IMessageReader
 {
     public async ValueTask<RedactedMessage> RedactAsync(Guid tenantId, string text, CancellationToken cancellationToken)
     {
         var profile = await tenants.ForTenantAsync(tenantId, cancellationToken);
-        var ownNames = await sources.NamesAsync(tenantId, cancellationToken);
-        var (redacted, redactions) = analyzer.Redact(text, profile, ownNames);
+        var (redacted, redactions) = analyzer.Redact(text, profile);
         return new RedactedMessage(redacted, redactions, profile);
     }
 

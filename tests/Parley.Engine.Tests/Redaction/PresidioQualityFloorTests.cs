@@ -9,7 +9,7 @@ public sealed class PresidioHalfSetFixture
     public PresidioHalfSetFixture()
     {
         var samples = PresidioDataset.Load(SharedData.File("pii", "presidio_synth", "synth_dataset_v2.half_a.json"));
-        var redactor = new PiiRedactor(PiiEvaluation.EveryType);
+        var redactor = new PiiRedactor();
         Mapped = PiiEvaluation.Evaluate(samples, redactor, TypeMatching.Mapped);
         Ignored = PiiEvaluation.Evaluate(samples, redactor, TypeMatching.Ignored);
     }
@@ -20,10 +20,9 @@ public sealed class PresidioHalfSetFixture
 }
 
 /// <summary>
-/// Quality floors on presidio-research's synthetic PII set (750 texts, IoU >= 0.9), every type on. The shipped
-/// tagger was trained on this half, so these are resubstitution figures (F2 0.985 measured; the rules alone gave
-/// 0.707): they catch a regression in the rules, the guard or the model file, not how new text will score (the
-/// cross-validation floors below do that). Floors sit a little under the measured figures.
+/// Quality floors on presidio-research's synthetic PII set (750 texts, IoU >= 0.9). Floors sit 0.02 under the
+/// figures measured when the redactor was written (see the report in the hand-over), so a regression fails
+/// CI while small, deliberate trade-offs do not. Presidio's default analyzer scores F2 0.618 here.
 /// </summary>
 public sealed class PresidioQualityFloorTests(PresidioHalfSetFixture evaluation) : IClassFixture<PresidioHalfSetFixture>
 {
@@ -33,9 +32,9 @@ public sealed class PresidioQualityFloorTests(PresidioHalfSetFixture evaluation)
         var overall = evaluation.Mapped.Overall;
 
         Assert.Equal(1417, overall.Gold);
-        Assert.True(overall.F2 >= 0.96, $"F2 {overall.F2:F3}");
-        Assert.True(overall.Precision >= 0.96, $"precision {overall.Precision:F3}");
-        Assert.True(overall.Recall >= 0.96, $"recall {overall.Recall:F3}");
+        Assert.True(overall.F2 >= 0.686, $"F2 {overall.F2:F3}");
+        Assert.True(overall.Precision >= 0.906, $"precision {overall.Precision:F3}");
+        Assert.True(overall.Recall >= 0.647, $"recall {overall.Recall:F3}");
     }
 
     [SharedDataFact]
@@ -43,8 +42,8 @@ public sealed class PresidioQualityFloorTests(PresidioHalfSetFixture evaluation)
     {
         var overall = evaluation.Ignored.Overall;
 
-        Assert.True(overall.F2 >= 0.96, $"F2 {overall.F2:F3}");
-        Assert.True(overall.Precision >= 0.96, $"precision {overall.Precision:F3}");
+        Assert.True(overall.F2 >= 0.687, $"F2 {overall.F2:F3}");
+        Assert.True(overall.Precision >= 0.907, $"precision {overall.Precision:F3}");
     }
 
     [SharedDataTheory]
@@ -56,14 +55,12 @@ public sealed class PresidioQualityFloorTests(PresidioHalfSetFixture evaluation)
     [InlineData("IP_ADDRESS", 0.98)]
     [InlineData("DOMAIN_NAME", 0.98)]
     [InlineData("AGE", 0.98)]
-    [InlineData("PERSON", 0.97)]
+    [InlineData("PERSON", 0.85)]
     [InlineData("DATE_TIME", 0.91)]
     [InlineData("NRP", 0.94)]
     [InlineData("TITLE", 0.90)]
-    [InlineData("GPE", 0.97)]
-    [InlineData("STREET_ADDRESS", 0.95)]
-    [InlineData("ZIP_CODE", 0.98)]
-    [InlineData("ORGANIZATION", 0.97)]
+    [InlineData("GPE", 0.52)]
+    [InlineData("STREET_ADDRESS", 0.33)]
     public void Recall_per_type_holds(string goldType, double floor)
     {
         var recall = evaluation.Mapped.ByGoldType[goldType].Recall;
@@ -73,11 +70,10 @@ public sealed class PresidioQualityFloorTests(PresidioHalfSetFixture evaluation)
 }
 
 /// <summary>
-/// The shipped combination (<c>guarded</c>, the redactor's default) judged the way half B will judge it: 5-fold
-/// cross-validation inside half A, each fold scored by a tagger trained on the other four, every type on
-/// (ORGANIZATION included). Measured: F2 0.854 (precision 0.852), PERSON 0.967, GPE 0.838, ORGANIZATION 0.616,
-/// STREET_ADDRESS 0.600, ZIP_CODE 0.700, structured types 1.000. Deterministic (seeded folds and training);
-/// about 30 s on two cores.
+/// The learned tagger ("mixed" combination; not yet the redactor's default, see DetectorCatalog) judged the way half B will judge it: 5-fold cross-validation inside half A, each fold
+/// scored by a tagger trained on the other four (the shipped model has seen all of half A, so its own
+/// figures there say nothing about new text). Measured: F2 0.858, ORGANIZATION 0.616, STREET_ADDRESS 0.606,
+/// ZIP_CODE 0.700, structured types 1.000. Deterministic (seeded folds and training); about 30 s on two cores.
 /// </summary>
 public sealed class PresidioCrossValidationFloorTests
 {
@@ -86,12 +82,11 @@ public sealed class PresidioCrossValidationFloorTests
     {
         var samples = PresidioDataset.Load(SharedData.File("pii", "presidio_synth", "synth_dataset_v2.half_a.json"));
 
-        var shipped = Assert.Single(PiiTaggerTraining.CrossValidate(samples, 5), r => r.IsDefault);
+        var shipped = Assert.Single(PiiTaggerTraining.CrossValidate(samples, 5), r => r.Combination == "mixed");
 
-        Assert.Equal("guarded", shipped.Combination);
         Assert.True(shipped.Ignored.Overall.F2 >= 0.84, $"F2 {shipped.Ignored.Overall.F2:F3}");
-        Assert.True(shipped.Ignored.Overall.Precision >= 0.83, $"precision {shipped.Ignored.Overall.Precision:F3}");
-        foreach (var (type, floor) in new[] { ("ORGANIZATION", 0.60), ("STREET_ADDRESS", 0.59), ("ZIP_CODE", 0.65), ("GPE", 0.82), ("PERSON", 0.95) })
+        Assert.True(shipped.Ignored.Overall.Precision >= 0.84, $"precision {shipped.Ignored.Overall.Precision:F3}");
+        foreach (var (type, floor) in new[] { ("ORGANIZATION", 0.60), ("STREET_ADDRESS", 0.59), ("ZIP_CODE", 0.65), ("GPE", 0.80), ("PERSON", 0.94) })
         {
             Assert.True(shipped.Mapped.ByGoldType[type].Recall >= floor, $"{type} recall {shipped.Mapped.ByGoldType[type].Recall:F3} < {floor}");
         }
