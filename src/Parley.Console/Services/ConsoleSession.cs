@@ -65,11 +65,12 @@ public sealed class ConsoleSession
     /// </summary>
     private async Task ConfirmSoonAsync()
     {
-        await Task.Delay(ConfirmDelay);
+        await Task.Delay(BackgroundDelay);
         await ConfirmAsync();
     }
 
-    private static readonly TimeSpan ConfirmDelay = TimeSpan.FromMilliseconds(400);
+    /// <summary>How long work the first page does not need (confirming the sign-in, the waiting count) waits after a reload.</summary>
+    public static readonly TimeSpan BackgroundDelay = TimeSpan.FromMilliseconds(400);
 
     private async Task ConfirmAsync()
     {
