@@ -79,6 +79,9 @@ public sealed record TrainingStats : ParleyModel
     public long ModelSizeBytes { get; init; }
     public IReadOnlyList<string> IntentNames { get; init; } = [];
     public DateTime TrainedAt { get; init; }
+
+    /// <summary>Whether the model carries the sentence-encoder head (few examples per intent; each classified message costs an encoder call).</summary>
+    public bool Encoder { get; init; }
 }
 
 public sealed record IntentModelStatus : ParleyModel

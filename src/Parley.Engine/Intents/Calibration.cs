@@ -64,6 +64,25 @@ internal static class Calibration
         return Math.Exp((lo + hi) / 2);
     }
 
+    /// <summary>The negative log-likelihood of one labelled item's label at <paramref name="temperature"/>.</summary>
+    public static double LogLoss(HeldOutScores item, double temperature, int classCount)
+    {
+        var inverse = 1.0 / temperature;
+        var max = double.NegativeInfinity;
+        for (var c = 0; c < classCount; c++)
+        {
+            max = Math.Max(max, item.Logits[c] * inverse);
+        }
+
+        var sum = 0.0;
+        for (var c = 0; c < classCount; c++)
+        {
+            sum += Math.Exp((item.Logits[c] * inverse) - max);
+        }
+
+        return max + Math.Log(sum) - (item.Logits[item.Label] * inverse);
+    }
+
     /// <summary>
     /// The highest threshold on the best in-scope probability that turns away at most
     /// <paramref name="maxAccuracyLoss"/> of the held-out in-scope messages the model gets right.

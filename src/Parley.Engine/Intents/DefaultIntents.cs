@@ -34,7 +34,11 @@ public static class DefaultIntents
     public static IReadOnlyList<LabeledUtterance> OutOfScopeExamples { get; } =
         Examples.Where(e => e.Intent == IntentModel.OutOfScopeIntent).ToList();
 
-    /// <summary>Trains a model on <see cref="Examples"/>, optionally with a tenant's own examples added.</summary>
+    /// <summary>
+    /// Trains a model on <see cref="Examples"/>, optionally with a tenant's own examples added. Without options the
+    /// model is n-grams only (<see cref="IntentEncoder.Never"/>): it serves every tenant that has not trained its own,
+    /// where an encoder call per message would multiply the cost of every chat turn.
+    /// </summary>
     public static IntentModel Train(IEnumerable<LabeledUtterance>? extraExamples = null, IntentTrainingOptions? options = null) =>
-        IntentTrainer.Train(Examples.Concat(extraExamples ?? []), options);
+        IntentTrainer.Train(Examples.Concat(extraExamples ?? []), options ?? new IntentTrainingOptions { Encoder = IntentEncoder.Never });
 }

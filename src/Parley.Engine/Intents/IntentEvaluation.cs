@@ -21,11 +21,25 @@ public sealed record IntentEvaluationReport(
 /// <summary>Measures a model on labelled data; items labelled <see cref="IntentModel.OutOfScopeIntent"/> are out of scope.</summary>
 public static class IntentEvaluation
 {
-    public static IntentEvaluationReport Evaluate(IntentModel model, IEnumerable<LabeledUtterance> test)
+    /// <param name="model">The model to measure.</param>
+    /// <param name="test">Labelled messages.</param>
+    /// <param name="vectors">
+    /// The messages' <see cref="Embeddings.SentenceEmbedder"/> vectors, in order, when the caller has them (to score
+    /// several models on one test set); null embeds them here, in batches, if the model <see cref="IntentModel.UsesEncoder"/>.
+    /// </param>
+    public static IntentEvaluationReport Evaluate(IntentModel model, IEnumerable<LabeledUtterance> test, IReadOnlyList<float[]>? vectors = null)
     {
+        ArgumentNullException.ThrowIfNull(model);
         var items = test.ToArray();
         var predicted = new string[items.Length];
-        Parallel.For(0, items.Length, i => predicted[i] = model.Classify(items[i].Text).Intent);
+        if (vectors is not null && vectors.Count != items.Length)
+        {
+            throw new ArgumentException("One vector per test message.", nameof(vectors));
+        }
+
+        // An encoder-backed model's vectors are computed in batches first (about half the cost of one at a time).
+        vectors = !model.UsesEncoder ? null : vectors ?? Embeddings.SentenceEmbedder.Shared.Embed(items.Select(i => i.Text).ToList());
+        Parallel.For(0, items.Length, i => predicted[i] = model.Classify(items[i].Text, vectors?[i]).Intent);
         return Score(items.Select(i => i.Intent).ToArray(), predicted);
     }
 

@@ -1,3 +1,5 @@
+using Parley.Engine.Embeddings;
+
 namespace Parley.Engine.Intents;
 
 /// <summary>
@@ -14,8 +16,9 @@ public sealed class IntentModel
     private readonly string[] labels;
     private readonly int outOfScopeClass;
 
-    internal IntentModel(string[] labels, Featurizer featurizer, IntentNetwork network, double temperature, double threshold)
+    internal IntentModel(string[] labels, Featurizer featurizer, IntentNetwork network, double temperature, double threshold, EncoderHead? encoder = null)
     {
+        Encoder = encoder;
         this.labels = labels;
         outOfScopeClass = Array.IndexOf(labels, OutOfScopeIntent);
         Featurizer = featurizer;
@@ -36,7 +39,18 @@ public sealed class IntentModel
     internal Featurizer Featurizer { get; }
 
     /// <summary>The same model with another out-of-scope threshold (0 answers every message with its best in-scope intent).</summary>
-    public IntentModel WithOutOfScopeThreshold(double threshold) => new(labels, Featurizer, Network, Temperature, threshold);
+    public IntentModel WithOutOfScopeThreshold(double threshold) => new(labels, Featurizer, Network, Temperature, threshold, Encoder);
+
+    /// <summary>
+    /// Whether the model reads <see cref="SentenceEmbedder"/> vectors besides n-grams: each classified message
+    /// then costs one encoder call, unless the caller passes the message's vector to <see cref="Classify(string, float[])"/>.
+    /// </summary>
+    public bool UsesEncoder => Encoder is not null;
+
+    /// <summary>The encoder's share of the combined scores (0 without an encoder head).</summary>
+    public double EncoderWeight => Encoder?.Weight ?? 0;
+
+    internal EncoderHead? Encoder { get; }
 
     internal IntentNetwork Network { get; }
 
@@ -44,11 +58,22 @@ public sealed class IntentModel
     /// Classifies one message. <see cref="IntentPrediction.Confidence"/> is the probability of the
     /// returned intent, or for out-of-scope answers one minus the best in-scope probability.
     /// </summary>
-    public IntentPrediction Classify(string text)
+    public IntentPrediction Classify(string text) => Classify(text, null);
+
+    /// <summary>
+    /// Classifies one message whose <see cref="SentenceEmbedder"/> vector the caller already has (null: the model
+    /// embeds the message itself if it <see cref="UsesEncoder"/>). The vector is ignored by n-gram-only models.
+    /// </summary>
+    public IntentPrediction Classify(string text, float[]? embedding)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (embedding is not null && embedding.Length != SentenceEmbedder.Dimensions)
+        {
+            throw new ArgumentException($"A sentence vector has {SentenceEmbedder.Dimensions} entries.", nameof(embedding));
+        }
+
         Span<float> probabilities = Network.ClassStride <= 1024 ? stackalloc float[Network.ClassStride] : new float[Network.ClassStride];
-        var known = Probabilities(text, probabilities);
+        var known = Probabilities(text, Encoder is null ? null : embedding ?? SentenceEmbedder.Shared.Embed(text), probabilities);
         var order = new int[labels.Length];
         for (var c = 0; c < order.Length; c++)
         {
@@ -71,12 +96,24 @@ public sealed class IntentModel
             : new IntentPrediction(labels[best], scores[best], ranking, OutOfScope: false);
     }
 
-    /// <summary>Calibrated class probabilities; false when the message has no n-gram the model knows.</summary>
-    internal bool Probabilities(string text, Span<float> probabilities)
+    /// <summary>
+    /// Calibrated class probabilities; false when the message has no n-gram the model knows (and, with an
+    /// encoder head, its vector is zero: a blank message).
+    /// </summary>
+    internal bool Probabilities(string text, float[]? embedding, Span<float> probabilities)
     {
         var x = Featurizer.Transform(text);
         Network.Logits(x, probabilities);
         var scores = probabilities[..labels.Length];
+        var known = x.Indices.Length > 0;
+        if (Encoder is not null && embedding is not null)
+        {
+            Span<float> encoderLogits = labels.Length <= 1024 ? stackalloc float[labels.Length] : new float[labels.Length];
+            Encoder.Logits(embedding, encoderLogits);
+            EncoderHead.Combine(scores, encoderLogits, Encoder.Weight);
+            known |= System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(embedding) > 0;
+        }
+
         var inverse = (float)(1.0 / Temperature);
         for (var c = 0; c < scores.Length; c++)
         {
@@ -84,7 +121,7 @@ public sealed class IntentModel
         }
 
         IntentNetwork.Softmax(scores);
-        return x.Indices.Length > 0;
+        return known;
     }
 
     public void Save(Stream stream) => IntentModelSerializer.Write(this, stream);

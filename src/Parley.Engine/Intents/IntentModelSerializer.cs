@@ -7,12 +7,14 @@ namespace Parley.Engine.Intents;
 /// calibration, labels, hashed feature keys with their idf, then the network's weights as 16-bit
 /// floats without SIMD padding, since the padding depends on the machine that loads the model.
 /// Training already rounds the weights to 16 bits, so a loaded model answers exactly like the
-/// trained one at half the size.
+/// trained one at half the size. Version 2 adds a flag and, when set, the <see cref="EncoderHead"/> (its share of
+/// the combined scores as a 32-bit float, then its weights and biases as 16-bit floats); version 1 files, which
+/// have no head, still load and answer as before.
 /// </summary>
 internal static class IntentModelSerializer
 {
     private static readonly byte[] Magic = "PARLEY-INTENTS"u8.ToArray();
-    private const int Version = 1;
+    private const int Version = 2;
     private const long MaxWeights = 256L << 20;
 
     public static void Write(IntentModel model, Stream stream)
@@ -49,6 +51,14 @@ internal static class IntentModelSerializer
         WriteMatrix(writer, network.HiddenBias, 1, network.HiddenUnits, network.HiddenStride);
         WriteMatrix(writer, network.OutputWeights, network.HiddenUnits, network.ClassCount, network.ClassStride);
         WriteMatrix(writer, network.OutputBias, 1, network.ClassCount, network.ClassStride);
+
+        writer.Write(model.Encoder is not null);
+        if (model.Encoder is { } encoder)
+        {
+            writer.Write(encoder.Weight);
+            WriteMatrix(writer, encoder.Weights, 1, encoder.Weights.Length, encoder.Weights.Length);
+            WriteMatrix(writer, encoder.Bias, 1, encoder.Bias.Length, encoder.Bias.Length);
+        }
     }
 
     /// <summary>Reads a model; anything else, truncated or corrupt, is an <see cref="InvalidDataException"/>.</summary>
@@ -73,7 +83,7 @@ internal static class IntentModelSerializer
         }
 
         var version = reader.ReadInt32();
-        if (version != Version)
+        if (version is < 1 or > Version)
         {
             throw new InvalidDataException($"Intent model version {version} is not supported (expected {Version}).");
         }
@@ -117,7 +127,24 @@ internal static class IntentModelSerializer
         ReadMatrix(reader, network.HiddenBias, 1, hiddenUnits, network.HiddenStride);
         ReadMatrix(reader, network.OutputWeights, hiddenUnits, labels.Length, network.ClassStride);
         ReadMatrix(reader, network.OutputBias, 1, labels.Length, network.ClassStride);
-        return new IntentModel(labels, new Featurizer(settings, keys, idf, wordFeatureCount), network, temperature, threshold);
+
+        EncoderHead? encoder = null;
+        if (version >= 2 && reader.ReadBoolean())
+        {
+            var weight = reader.ReadSingle();
+            if (!(weight is >= 0f and <= 1f))
+            {
+                throw new InvalidDataException($"Corrupt intent model (encoder weight {weight}).");
+            }
+
+            var weights = new float[labels.Length * Embeddings.SentenceEmbedder.Dimensions];
+            var bias = new float[labels.Length];
+            ReadMatrix(reader, weights, 1, weights.Length, weights.Length);
+            ReadMatrix(reader, bias, 1, bias.Length, bias.Length);
+            encoder = new EncoderHead(labels.Length, weights, bias, weight);
+        }
+
+        return new IntentModel(labels, new Featurizer(settings, keys, idf, wordFeatureCount), network, temperature, threshold, encoder);
     }
 
     private static void WriteMatrix(BinaryWriter writer, float[] values, int rows, int columns, int stride)

@@ -115,6 +115,7 @@ public static class IntentsEvaluation
 
         output.WriteLine($"dataset: {(clincFile is not null ? "CLINC150" : "HWU64")} {shots}-shot ({splits.Count} splits: {Path.GetFileName(splitFile)} and {resamples} drawn from train)");
         output.WriteLine($"test: {test.Count} (out of scope {test.Count - inScopeTest.Count})");
+        IReadOnlyList<float[]>? vectors = null, inScopeVectors = null;
         var accuracy = new List<double>();
         var inScope = new List<double>();
         var recall = new List<double>();
@@ -124,12 +125,19 @@ public static class IntentsEvaluation
             var started = Stopwatch.GetTimestamp();
             var model = IntentTrainer.Train(train);
             seconds.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
-            var top1 = IntentEvaluation.Evaluate(model.WithOutOfScopeThreshold(0), inScopeTest);
+            if (model.UsesEncoder && vectors is null)
+            {
+                // The test split is embedded once for every split and both scorings.
+                vectors = Parley.Engine.Embeddings.SentenceEmbedder.Shared.Embed(test.Select(u => u.Text).ToList());
+                inScopeVectors = [.. vectors.Where((_, i) => test[i].Intent != IntentModel.OutOfScopeIntent)];
+            }
+
+            var top1 = IntentEvaluation.Evaluate(model.WithOutOfScopeThreshold(0), inScopeTest, inScopeVectors);
             accuracy.Add(top1.InScopeAccuracy);
-            var line = $"split {name}: {train.Count} examples, in-scope accuracy (threshold off) {Figure(top1.InScopeAccuracy)}";
+            var line = $"split {name}: {train.Count} examples, {Encoder(model)}, in-scope accuracy (threshold off) {Figure(top1.InScopeAccuracy)}";
             if (test.Count > inScopeTest.Count)
             {
-                var withThreshold = IntentEvaluation.Evaluate(model, test);
+                var withThreshold = IntentEvaluation.Evaluate(model, test, vectors);
                 inScope.Add(withThreshold.InScopeAccuracy);
                 recall.Add(withThreshold.OutOfScopeRecall);
                 line += $", with threshold {model.OutOfScopeThreshold.ToString("F3", CultureInfo.InvariantCulture)}: in-scope {Figure(withThreshold.InScopeAccuracy)}, oos recall {Figure(withThreshold.OutOfScopeRecall)}";
@@ -156,6 +164,7 @@ public static class IntentsEvaluation
         var report = IntentEvaluation.Evaluate(model, test);
         var scored = Stopwatch.GetElapsedTime(started);
         output.WriteLine($"intents: {model.Intents.Count}");
+        output.WriteLine($"model: {Encoder(model)}");
         output.WriteLine($"accuracy: {Figure(report.Accuracy)}");
         output.WriteLine($"macro_f1: {Figure(report.MacroF1)}");
         output.WriteLine($"in_scope_accuracy: {Figure(report.InScopeAccuracy)}");
@@ -164,6 +173,10 @@ public static class IntentsEvaluation
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"train_seconds: {trained.TotalSeconds:F1}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"classify_ms_per_message: {scored.TotalMilliseconds / Math.Max(1, test.Count):F4} (parallel over the cores)"));
     }
+
+    private static string Encoder(IntentModel model) => model.UsesEncoder
+        ? string.Create(CultureInfo.InvariantCulture, $"n-grams + sentence encoder (encoder weight {model.EncoderWeight:F1})")
+        : "n-grams only";
 
     /// <summary>Mean first (so the line parses like a single figure), then the spread over the splits.</summary>
     private static string Spread(List<double> values)

@@ -73,7 +73,10 @@ public sealed record IntentScore(string Intent, double Score);
 
 public sealed record ClassifyView(string Intent, double Confidence, bool OutOfScope, IReadOnlyList<IntentScore> Ranking, string Model, int ModelVersion);
 
-/// <summary>What <c>POST /intents/train</c> answers and <c>GET /intents/model</c> shows.</summary>
+/// <summary>
+/// What <c>POST /intents/train</c> answers and <c>GET /intents/model</c> shows. <c>Encoder</c>: the model carries the
+/// sentence-encoder head (Parley:Understanding:IntentEncoder), so each of the tenant's messages costs an encoder call.
+/// </summary>
 public sealed record TrainingStats(
     int ModelVersion,
     int Intents,
@@ -87,6 +90,7 @@ public sealed record TrainingStats(
     int HeldOutExamples,
     long ModelSizeBytes,
     IReadOnlyList<string> IntentNames,
-    DateTime TrainedAt);
+    DateTime TrainedAt,
+    bool Encoder = false);
 
 public sealed record ModelStatusView(string Status, string Model, int ModelVersion, DateTime? TrainedAt, TrainingStats? Stats);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
 using Parley.Engine.Intents;
 
 namespace Parley.Server.Understanding;
@@ -9,9 +10,14 @@ namespace Parley.Server.Understanding;
 /// cost again, worth it because a tenant otherwise has no idea whether its examples separate its intents.
 /// Trainings run one at a time per instance so that several tenants retraining cannot starve chat turns.
 /// </summary>
-public sealed class IntentTraining : IDisposable
+public sealed class IntentTraining(IOptions<UnderstandingOptions> options) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly IntentTrainingOptions _training = new()
+    {
+        Encoder = options.Value.IntentEncoder,
+        EncoderBelowMedian = options.Value.IntentEncoderBelowMedian,
+    };
 
     public async Task<(IntentModel Model, byte[] Bytes, TrainingStats Stats)> TrainAsync(
         IReadOnlyList<TenantIntent> intents, int version, DateTime now, CancellationToken cancellationToken)
@@ -28,16 +34,21 @@ public sealed class IntentTraining : IDisposable
         }
     }
 
-    private static (IntentModel, byte[], TrainingStats) Train(IReadOnlyList<TenantIntent> intents, List<LabeledUtterance> examples, int version, DateTime now)
+    private (IntentModel, byte[], TrainingStats) Train(IReadOnlyList<TenantIntent> intents, List<LabeledUtterance> examples, int version, DateTime now)
     {
         var started = Stopwatch.GetTimestamp();
         IntentModel model = null!;
         IntentEvaluationReport? heldOut = null;
         var (training, validation) = IntentTrainer.StratifiedSplit(examples, 0.2, seed: 42);
         Parallel.Invoke(
-            () => model = IntentTrainer.Train(examples),
+            () => model = IntentTrainer.Train(examples, _training),
             () => heldOut = validation.Count == 0 ? null
-                : IntentEvaluation.Evaluate(IntentTrainer.Train(training, validation, new IntentTrainingOptions { RefitOnAllData = false }), validation));
+                : IntentEvaluation.Evaluate(IntentTrainer.Train(training, validation, _training with
+                {
+                    RefitOnAllData = false,
+                    // The measuring model decides as the real one does, on all the examples, not on four fifths of them.
+                    Encoder = IntentTrainer.UsesEncoder(_training, examples) ? IntentEncoder.Always : IntentEncoder.Never,
+                }), validation));
         using var stream = new MemoryStream();
         model.Save(stream);
         var bytes = stream.ToArray();
@@ -55,7 +66,8 @@ public sealed class IntentTraining : IDisposable
             validation.Count,
             bytes.LongLength,
             model.Intents,
-            now);
+            now,
+            model.UsesEncoder);
         return (model, bytes, stats);
     }
 

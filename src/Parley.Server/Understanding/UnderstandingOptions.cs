@@ -36,4 +36,17 @@ public sealed class UnderstandingOptions
 
     [Range(0, 10_000)]
     public int MaxAllowlistValues { get; set; } = 500;
+
+    /// <summary>
+    /// Whether a tenant's trained intent model carries the sentence-encoder head (docs/quality.md, "Intents: a
+    /// sentence encoder for few examples"): Auto when the median intent has fewer than <see cref="IntentEncoderBelowMedian"/>
+    /// examples, Always, or Never. It costs each of the tenant's chat turns one encoder call (5-10 ms of CPU).
+    /// The built-in model of tenants that have not trained never uses it.
+    /// </summary>
+    [EnumDataType(typeof(Parley.Engine.Intents.IntentEncoder))]
+    public Parley.Engine.Intents.IntentEncoder IntentEncoder { get; set; } = Parley.Engine.Intents.IntentEncoder.Auto;
+
+    /// <summary>With <see cref="IntentEncoder"/> Auto: the encoder is used when the median intent (defaults included) has fewer examples than this.</summary>
+    [Range(1, 5000)]
+    public int IntentEncoderBelowMedian { get; set; } = 30;
 }
