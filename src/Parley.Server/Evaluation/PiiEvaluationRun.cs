@@ -64,7 +64,7 @@ public static class PiiEvaluationRun
             }
         }
 
-        var redactor = new PiiRedactor();
+        var redactor = new PiiRedactor(PiiEvaluation.EveryType);
         var ignored = PiiEvaluation.Evaluate(samples, redactor, TypeMatching.Ignored);
         var mapped = PiiEvaluation.Evaluate(samples, redactor, TypeMatching.Mapped);
         output.WriteLine($"dataset: {Path.GetFileName(file)} ({samples.Count} texts, {ignored.Overall.Gold} gold spans), IoU >= 0.9");

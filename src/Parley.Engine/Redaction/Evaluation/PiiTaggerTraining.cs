@@ -53,7 +53,7 @@ public static class PiiTaggerTraining
             var test = Enumerable.Range(0, samples.Count).Where(i => fold[i] == k).Select(i => samples[i]).ToList();
             foreach (var mode in modes)
             {
-                var redactor = new PiiRedactor(RedactionOptions.Default, taggers[k], mode);
+                var redactor = new PiiRedactor(PiiEvaluation.EveryType, taggers[k], mode);
                 ignored[mode].Add(PiiEvaluation.Evaluate(test, redactor, TypeMatching.Ignored));
                 mapped[mode].Add(PiiEvaluation.Evaluate(test, redactor, TypeMatching.Mapped));
             }
