@@ -41,6 +41,7 @@ internal static class DetectorCatalog
     private static readonly (string Type, IPiiDetector Detector)[] BuiltIn =
     [
         (PiiTypes.CreditCard, new CreditCardDetector()),
+        (PiiTypes.CreditCard, new CardEndingDetector()),
         (PiiTypes.UsSsn, new UsSsnDetector()),
         (PiiTypes.IbanCode, new IbanDetector()),
         (PiiTypes.EmailAddress, new EmailDetector()),
