@@ -32,13 +32,13 @@ public sealed class PiiRedactor
     }
 
     /// <summary>With another tagger (one trained on cross-validation folds) or another way of combining it with the rules.</summary>
-    internal PiiRedactor(RedactionOptions options, EntityTagger? tagger, LearnedMode mode)
+    internal PiiRedactor(RedactionOptions options, EntityTagger? tagger, LearnedMode mode, TaggerGate? gate = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var enabled = options.EnabledTypes is null ? [.. PiiTypes.OnByDefault] : NormalizeAll(options.EnabledTypes);
         _disabled = NormalizeAll(options.DisabledTypes);
         enabled.ExceptWith(_disabled);
-        _detectors = [.. DetectorCatalog.Create(enabled, tagger, mode), .. options.AdditionalDetectors];
+        _detectors = [.. DetectorCatalog.Create(enabled, tagger, mode, gate), .. options.AdditionalDetectors];
         _maskInText = options.UseMaskedValuesInText;
     }
 

@@ -24,10 +24,9 @@ public sealed class ProtectedPhrasesTests
         const string text = "I'm Sophie Marchetti, we booked the Grant Hotel, and I live at 42 Elm Street, Springfield.";
 
         var protectedText = Redactor.Redact(text, ["Grant Hotel"]).Text;
-        var plain = Redactor.Redact(text).Text;
 
+        // (Unprotected, the tagger trained with chat negatives no longer takes "the Grant Hotel" for a place either.)
         Assert.Contains("the Grant Hotel,", protectedText);
-        Assert.DoesNotContain("Grant Hotel", plain);
         Assert.DoesNotContain("Sophie", protectedText);
         Assert.DoesNotContain("Elm Street", protectedText);
     }

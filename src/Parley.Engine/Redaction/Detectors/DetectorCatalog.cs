@@ -68,7 +68,7 @@ internal static class DetectorCatalog
     public static IEnumerable<IPiiDetector> Create(IReadOnlySet<string> enabledTypes) =>
         Create(enabledTypes, EntityTagger.Shipped, DefaultMode);
 
-    public static IEnumerable<IPiiDetector> Create(IReadOnlySet<string> enabledTypes, EntityTagger? tagger, LearnedMode mode)
+    public static IEnumerable<IPiiDetector> Create(IReadOnlySet<string> enabledTypes, EntityTagger? tagger, LearnedMode mode, TaggerGate? gate = null)
     {
         if (tagger is null || mode == LearnedMode.Off)
         {
@@ -77,6 +77,6 @@ internal static class DetectorCatalog
 
         var learned = tagger.Types.ToHashSet(StringComparer.Ordinal);
         var rules = BuiltIn.Where(d => enabledTypes.Contains(d.Type) && (mode != LearnedMode.Replace || !learned.Contains(d.Type)));
-        return [.. rules.Select(d => d.Detector), new LearnedEntityDetector(tagger, enabledTypes, type => Priority(mode, type), mode == LearnedMode.Guarded)];
+        return [.. rules.Select(d => d.Detector), new LearnedEntityDetector(tagger, enabledTypes, type => Priority(mode, type), mode == LearnedMode.Guarded, gate ?? TaggerGate.Shipped)];
     }
 }

@@ -6,16 +6,17 @@ namespace Parley.Engine.Redaction.Detectors;
 /// Spans from the learned <see cref="EntityTagger"/> for the enabled types it knows, at a priority per type
 /// (<see cref="DetectorCatalog"/>): never above the structured detectors, so every validated or patterned
 /// value (card, IBAN, phone, email, labelled postcode) still wins an overlap. When <paramref name="guarded"/>,
-/// spans pass <see cref="TaggerGuard"/> first and give way to an address block the rules read whole.
+/// spans pass <see cref="TaggerGuard"/> and <see cref="TaggerGate"/> first and give way to an address block the rules read whole.
 /// </summary>
-internal sealed class LearnedEntityDetector(EntityTagger tagger, IReadOnlySet<string> enabledTypes, Func<string, int> priority, bool guarded = false) : IPiiDetector
+internal sealed class LearnedEntityDetector(EntityTagger tagger, IReadOnlySet<string> enabledTypes, Func<string, int> priority, bool guarded = false, TaggerGate? gate = null) : IPiiDetector
 {
     private static readonly StreetAddressDetector AddressBlocks = new();
 
     public IEnumerable<PiiSpan> Find(string text)
     {
         var spans = new List<PiiSpan>();
-        foreach (var (type, start, end) in tagger.Tag(text))
+        var threshold = gate ?? TaggerGate.Open;
+        foreach (var (type, start, end, _, margin) in tagger.TagScored(text))
         {
             if (!enabledTypes.Contains(type))
             {
@@ -24,7 +25,13 @@ internal sealed class LearnedEntityDetector(EntityTagger tagger, IReadOnlySet<st
 
             if (guarded)
             {
-                spans.AddRange(TaggerGuard.Check(text, type, start, end, priority(type)));
+                foreach (var piece in TaggerGuard.Check(text, type, start, end, priority(type)))
+                {
+                    if (threshold.Passes(text, type, piece.Start, piece.End, margin))
+                    {
+                        spans.Add(piece);
+                    }
+                }
             }
             else
             {
