@@ -24,6 +24,7 @@ public sealed class OrdinaryChatTests
     [InlineData("Earlier you said the refund would take five days.")]
     [InlineData("Earlier question: can I change my delivery address?")]
     [InlineData("Parcel never arrived and the tracking page is blank.")]
+    [InlineData("Parcel 9b01219d never arrived")]
     [InlineData("Second")]
     [InlineData("second")]
     [InlineData("Thanks")]

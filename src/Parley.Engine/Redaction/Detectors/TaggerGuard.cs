@@ -7,6 +7,7 @@ namespace Parley.Engine.Redaction.Detectors;
 /// <item>a label is never the value: a span that reaches a colon after a label word ("DOB:", "mail:", "Name:")
 /// keeps only what follows it;</item>
 /// <item>a span ends with its sentence ("42 Elm Street, Springfield. Thanks");</item>
+/// <item>a name with a digit in it is none ("Parcel 9b01219d"): it is a label and an identifier;</item>
 /// <item>a name is split at list separators and function words ("Chrome, Firefox and Safari" is three
 /// candidates), loses the ordinary words, honorifics and lower-case words at its edges ("Dear Mrs", "tried"),
 /// and a piece naming a well-known software product is none ("Excel", "Google Chrome");</item>
@@ -43,6 +44,13 @@ internal static class TaggerGuard
 
         if (type == PiiTypes.Person)
         {
+            // "Parcel 9b01219d never arrived": names have no digits; a span the tagger reads as a name through a code
+            // or a number is a label with an identifier, and none of it is a name.
+            if (words.Exists(w => text.AsSpan(w.Start, w.End - w.Start).ContainsAnyInRange('0', '9')))
+            {
+                yield break;
+            }
+
             foreach (var piece in NamePieces(text, words))
             {
                 yield return new PiiSpan(type, piece.Start, piece.End, priority);
