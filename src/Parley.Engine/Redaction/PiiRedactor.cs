@@ -32,18 +32,24 @@ public sealed class PiiRedactor
     }
 
     /// <summary>With another tagger (one trained on cross-validation folds) or another way of combining it with the rules.</summary>
-    internal PiiRedactor(RedactionOptions options, EntityTagger? tagger, LearnedMode mode)
+    internal PiiRedactor(RedactionOptions options, EntityTagger? tagger, LearnedMode mode, TaggerGate? gate = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var enabled = options.EnabledTypes is null ? [.. PiiTypes.All] : NormalizeAll(options.EnabledTypes);
+        var enabled = options.EnabledTypes is null ? [.. PiiTypes.OnByDefault] : NormalizeAll(options.EnabledTypes);
         _disabled = NormalizeAll(options.DisabledTypes);
         enabled.ExceptWith(_disabled);
-        _detectors = [.. DetectorCatalog.Create(enabled, tagger, mode), .. options.AdditionalDetectors];
+        _detectors = [.. DetectorCatalog.Create(enabled, tagger, mode, gate), .. options.AdditionalDetectors];
         _maskInText = options.UseMaskedValuesInText;
     }
 
     /// <summary>The spans that would be redacted, after overlap resolution, in order of position.</summary>
-    public IReadOnlyList<PiiSpan> FindSpans(string text)
+    public IReadOnlyList<PiiSpan> FindSpans(string text) => FindSpans(text, null);
+
+    /// <summary>
+    /// As <see cref="FindSpans(string)"/>, with phrases that are not personal data wherever they occur (a tenant's
+    /// own business names: the hotel or product a customer asks about). See <see cref="ProtectedPhrases"/>.
+    /// </summary>
+    public IReadOnlyList<PiiSpan> FindSpans(string text, IReadOnlyCollection<string>? protectedPhrases)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (text.Length == 0)
@@ -63,12 +69,20 @@ public sealed class PiiRedactor
             }
         }
 
+        if (protectedPhrases is { Count: > 0 })
+        {
+            candidates = ProtectedPhrases.Exclude(candidates, text, protectedPhrases);
+        }
+
         return SpanResolver.Resolve(candidates, text);
     }
 
-    public RedactionResult Redact(string text)
+    public RedactionResult Redact(string text) => Redact(text, null);
+
+    /// <summary>Redacts <paramref name="text"/>, leaving <paramref name="protectedPhrases"/> in it (see <see cref="ProtectedPhrases"/>).</summary>
+    public RedactionResult Redact(string text, IReadOnlyCollection<string>? protectedPhrases)
     {
-        var spans = FindSpans(text);
+        var spans = FindSpans(text, protectedPhrases);
         if (spans.Count == 0)
         {
             return new RedactionResult(text, []);

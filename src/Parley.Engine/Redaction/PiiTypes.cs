@@ -47,6 +47,13 @@ public static class PiiTypes
         DateTime, ZipCode, Url, StreetAddress, Age, Title, Person, Location, Nrp, Passport, DateOfBirth, Organization,
     ];
 
+    /// <summary>
+    /// What a redactor without <see cref="RedactionOptions.EnabledTypes"/> looks for: every type but
+    /// <see cref="Organization"/>, which is opt-in because the companies customers name are mostly the
+    /// products and businesses they ask about, not personal data.
+    /// </summary>
+    public static IReadOnlyList<string> OnByDefault { get; } = [.. All.Where(t => t != Organization)];
+
     private static readonly Dictionary<string, string> ApiNames = new(StringComparer.Ordinal)
     {
         [CreditCard] = "credit_card",

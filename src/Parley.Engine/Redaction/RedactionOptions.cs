@@ -9,7 +9,7 @@ public sealed record RedactionOptions
     public static RedactionOptions Default { get; } = new();
 
     /// <summary>
-    /// Types to redact, in Presidio or HeliosCS naming; null means all of <see cref="PiiTypes.All"/>.
+    /// Types to redact, in Presidio or HeliosCS naming; null means <see cref="PiiTypes.OnByDefault"/> (all but ORGANIZATION).
     /// Unknown names are rejected by <see cref="PiiRedactor"/> so a typo cannot silently disable redaction.
     /// </summary>
     public IReadOnlyCollection<string>? EnabledTypes { get; init; }

@@ -87,7 +87,7 @@ public static class MessagesApi
     private static async Task<Results<Created<MessageView>, ErrorResult>> SendAsync(
         SendMessageRequest request, ConversationService conversations, MessageAnalyzer analyzer, TenantUnderstanding understanding,
         ConversationLocks locks, CurrentUser me, ParleyDb db, Infrastructure.Events.DomainEvents events,
-        TimeProvider clock, CancellationToken cancellationToken)
+        Knowledge.SourceNames sources, TimeProvider clock, CancellationToken cancellationToken)
     {
         var type = request.MessageType ?? MessageTypes.User;
         if (type != MessageTypes.User && !me.IsAgentOrAdmin)
@@ -101,7 +101,9 @@ public static class MessagesApi
         }
 
         var profile = await understanding.ForTenantAsync(conversation.TenantId, cancellationToken);
-        var (text, redactions) = type == MessageTypes.User ? analyzer.Redact(request.Content!, profile) : (request.Content!, []);
+        var (text, redactions) = type == MessageTypes.User
+            ? analyzer.Redact(request.Content!, profile, await sources.NamesAsync(conversation.TenantId, cancellationToken))
+            : (request.Content!, []);
         using var turn = await locks.AcquireAsync(conversation.Id, cancellationToken);
         await db.Entry(conversation).ReloadAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;

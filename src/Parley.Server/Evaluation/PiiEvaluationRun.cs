@@ -8,7 +8,17 @@ namespace Parley.Server.Evaluation;
 /// <summary>What <c>eval pii</c> does besides scoring the shipped redactor.</summary>
 /// <param name="Folds">Also cross-validate: the learned tagger trained on all folds but one, scored on that one, in turn.</param>
 /// <param name="WriteModel">Train the tagger on the whole file and write it here (the embedded resource the engine ships).</param>
-public sealed record PiiEvaluationOptions(int? Folds = null, string? WriteModel = null);
+/// <param name="Chat">The intent data directory (CLINC150 and HWU64) whose utterances are ordinary chat: training negatives, validation for the gate, test for the false-positive figure. Default: <c>intents</c> beside the PII data's parent.</param>
+/// <param name="Negatives">How many training utterances to add as negatives (spread evenly over the training split); 0 for none.</param>
+/// <param name="TitleCaseEvery">One negative in this many also gets a random word capitalised (0: none).</param>
+public sealed record PiiEvaluationOptions(int? Folds = null, string? WriteModel = null, string? Chat = null, int Negatives = PiiEvaluationOptions.DefaultNegatives, int TitleCaseEvery = PiiEvaluationOptions.DefaultTitleCaseEvery)
+{
+    /// <summary>What the shipped model was trained with (docs/quality.md: chosen by cross-validation).</summary>
+    public const int DefaultNegatives = 6000;
+
+    /// <summary>What the shipped model was trained with.</summary>
+    public const int DefaultTitleCaseEvery = 6;
+}
 
 /// <summary>
 /// <c>eval pii</c>: runs the redactor with every type on over presidio-research's synthetic set (a JSON
@@ -34,23 +44,33 @@ public static class PiiEvaluationRun
     {
         var samples = PresidioDataset.Load(file);
         var c = CultureInfo.InvariantCulture;
+        var chatDirectory = options.Chat ?? Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, "..", "..", "intents"));
+        var hasChat = Directory.Exists(chatDirectory);
+        var negatives = hasChat && options.Negatives > 0 ? ChatUtterances.Spread(ChatUtterances.Load(chatDirectory, ChatSplit.Train), options.Negatives) : [];
         if (options.WriteModel is { } modelFile)
         {
+            if (!hasChat && options.Negatives > 0)
+            {
+                throw new FileNotFoundException($"No chat text for the negatives at {chatDirectory} (pass --chat <intents directory>, or --negatives 0).");
+            }
+
             var started = Stopwatch.GetTimestamp();
-            var tagger = PiiTaggerTraining.Train(samples);
+            var tagger = PiiTaggerTraining.Train(samples, ChatUtterances.Negatives(negatives, options.TitleCaseEvery));
             using (var stream = File.Create(modelFile))
             {
                 tagger.Save(stream);
             }
 
-            output.WriteLine(string.Create(c, $"model: {modelFile} ({new FileInfo(modelFile).Length} bytes, {tagger.FeatureCount} features, trained in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s on {samples.Count} texts)"));
+            output.WriteLine(string.Create(c, $"model: {modelFile} ({new FileInfo(modelFile).Length} bytes, {tagger.FeatureCount} features, trained in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s on {samples.Count} texts and {negatives.Count} chat negatives)"));
             return;
         }
 
         if (options.Folds is { } folds)
         {
-            output.WriteLine($"dataset: {Path.GetFileName(file)} ({samples.Count} texts), {folds}-fold cross-validation of the learned tagger, IoU >= 0.9");
-            foreach (var result in PiiTaggerTraining.CrossValidate(samples, folds))
+            output.WriteLine($"dataset: {Path.GetFileName(file)} ({samples.Count} texts), {folds}-fold cross-validation of the learned tagger, IoU >= 0.9, {negatives.Count} chat negatives in each training set");
+            var validation = hasChat ? ChatUtterances.Load(chatDirectory, ChatSplit.Validation) : [];
+            var cv = PiiTaggerTraining.CrossValidate(samples, folds, ChatUtterances.Negatives(negatives, options.TitleCaseEvery), validation);
+            foreach (var result in cv.Combinations)
             {
                 var name = result.IsDefault ? "cv" : $"cv_{result.Combination}";
                 output.WriteLine(string.Create(c, $"{name}_span_precision: {result.Ignored.Overall.Precision:F4}{(result.IsDefault ? $" ({result.Combination}, the shipped combination)" : "")}"));
@@ -62,9 +82,17 @@ public static class PiiEvaluationRun
                     output.WriteLine(string.Create(c, $"{name}_recall {type}: {score.Recall:F4} ({score.MatchedGold}/{score.Gold})"));
                 }
             }
+
+            output.WriteLine($"gate sweep (guarded; lone = a one-word name, place or organisation with no cue; chat = spans per 1,000 CLINC150 validation utterances, {validation.Count}, first letter capitalised; title-cased = the same with one more word capitalised)");
+            foreach (var g in cv.Gates)
+            {
+                var recall = (string type) => g.Mapped.ByGoldType.TryGetValue(type, out var s) ? s.Recall : 0;
+                var lone = g.Gate.LoneWordMargin == float.MaxValue ? "never" : g.Gate.LoneWordMargin.ToString("F0", c);
+                output.WriteLine(string.Create(c, $"cv_gate lone>={lone,-5} min>={g.Gate.MinMargin:F0}: f2 {g.Ignored.Overall.F2:F4}  P {g.Ignored.Overall.Precision:F3} R {g.Ignored.Overall.Recall:F3}  PERSON {recall("PERSON"):F3} GPE {recall("GPE"):F3} ORG {recall("ORGANIZATION"):F3} STREET {recall("STREET_ADDRESS"):F3} ZIP {recall("ZIP_CODE"):F3}  chat {g.Chat.SpansPerThousand,5:F1}  title-cased {g.TitleCasedChat.SpansPerThousand,5:F1}{(g.IsShipped ? "  (shipped)" : "")}"));
+            }
         }
 
-        var redactor = new PiiRedactor();
+        var redactor = new PiiRedactor(PiiEvaluation.EveryType);
         var ignored = PiiEvaluation.Evaluate(samples, redactor, TypeMatching.Ignored);
         var mapped = PiiEvaluation.Evaluate(samples, redactor, TypeMatching.Mapped);
         output.WriteLine($"dataset: {Path.GetFileName(file)} ({samples.Count} texts, {ignored.Overall.Gold} gold spans), IoU >= 0.9");
@@ -83,5 +111,30 @@ public static class PiiEvaluationRun
         {
             output.WriteLine(string.Create(c, $"precision {type}: {score.Precision:F4} ({score.MatchedPredicted}/{score.Predicted})"));
         }
+
+        if (!hasChat)
+        {
+            output.WriteLine($"chat: not run (no intent data at {chatDirectory}; pass --chat <intents directory>)");
+            return;
+        }
+
+        // Held out: the test utterances are used for nothing else (not training, not the gate).
+        var chat = ChatUtterances.Load(chatDirectory, ChatSplit.Test);
+        var shipped = ChatFlagReport.Measure(redactor, chat, examples: 12);
+        var rules = ChatFlagReport.Measure(PiiTaggerTraining.RulesAlone(), chat);
+        output.WriteLine($"chat test: {chat.Count} CLINC150 and HWU64 test utterances (entity-free HWU64 rows), first letter capitalised; spans of PERSON, ORGANIZATION, STREET_ADDRESS, LOCATION, ZIP_CODE, every type on");
+        output.WriteLine(string.Create(c, $"chat_spans_per_1000: {shipped.SpansPerThousand:F1} ({shipped.Spans} spans in {shipped.UtterancesFlagged} utterances)"));
+        output.WriteLine(string.Create(c, $"chat_spans_per_1000_rules_alone: {rules.SpansPerThousand:F1} ({rules.Spans} spans in {rules.UtterancesFlagged} utterances)"));
+        var titled = ChatUtterances.Negatives(chat, titleCaseEvery: 1, seed: 31).ConvertAll(e => e.Text);
+        var shippedTitled = ChatFlagReport.Measure(redactor, titled, examples: 12);
+        var rulesTitled = ChatFlagReport.Measure(PiiTaggerTraining.RulesAlone(), titled);
+        output.WriteLine(string.Create(c, $"chat_title_cased_spans_per_1000: {shippedTitled.SpansPerThousand:F1} ({shippedTitled.Spans} spans in {shippedTitled.UtterancesFlagged} utterances; the same utterances with one more word capitalised, as product names are written)"));
+        output.WriteLine(string.Create(c, $"chat_title_cased_spans_per_1000_rules_alone: {rulesTitled.SpansPerThousand:F1} ({rulesTitled.Spans} spans in {rulesTitled.UtterancesFlagged} utterances)"));
+        var n = 0;
+        foreach (var example in shipped.Examples.Concat(shippedTitled.Examples))
+        {
+            output.WriteLine(string.Create(c, $"chat_flagged_{++n}: {example}"));
+        }
     }
+
 }

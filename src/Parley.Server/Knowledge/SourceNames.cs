@@ -42,6 +42,13 @@ public sealed class SourceNames(IDbContextFactory<ParleyDb> factory, TimeProvide
     public async Task<bool> AnyAsync(Guid tenantId, CancellationToken cancellationToken)
         => (await CatalogAsync(tenantId, cancellationToken)).Sources > 0;
 
+    /// <summary>
+    /// The tenant's source names as written ("Grant Hotel"): the business's own names, which redaction leaves
+    /// in a customer's message (<see cref="Parley.Engine.Redaction.ProtectedPhrases"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> NamesAsync(Guid tenantId, CancellationToken cancellationToken)
+        => (await CatalogAsync(tenantId, cancellationToken)).Written;
+
     /// <summary>The best-mentioned source, or null. <paramref name="turns"/> run from the newest back.</summary>
     public async Task<Guid?> ResolveAsync(Guid tenantId, IReadOnlyList<string> turns, CancellationToken cancellationToken)
     {
@@ -137,14 +144,17 @@ public sealed class SourceNames(IDbContextFactory<ParleyDb> factory, TimeProvide
             }
         }
 
-        var catalog = new Catalog(rows.Count, names, byWord, idf, now);
+        var catalog = new Catalog(rows.Count, names, byWord, idf, now) { Written = [.. rows.Select(r => r.Name).Distinct(StringComparer.OrdinalIgnoreCase)] };
         _catalogs[tenantId] = catalog;
         return catalog;
     }
 
     private sealed record Name(Guid Id, string[] Words, double Weight);
 
-    private sealed record Catalog(int Sources, List<Name> Names, Dictionary<string, List<int>> ByWord, Dictionary<string, double> Idf, DateTimeOffset LoadedAt);
+    private sealed record Catalog(int Sources, List<Name> Names, Dictionary<string, List<int>> ByWord, Dictionary<string, double> Idf, DateTimeOffset LoadedAt)
+    {
+        public IReadOnlyList<string> Written { get; init; } = [];
+    }
 }
 
 /// <summary>A unit of work pinned to one tenant (background work, search outside a request).</summary>

@@ -31,7 +31,8 @@ public sealed class MessageAnalyzer
         _logger = logger;
         _redactor = new PiiRedactor(new RedactionOptions
         {
-            EnabledTypes = redaction.Value.EnabledTypes is { Length: > 0 } enabled ? enabled : null,
+            // Every type unless configured: DisabledTypes (ORGANIZATION among them by default) decides, not the engine's opt-in list.
+            EnabledTypes = redaction.Value.EnabledTypes is { Length: > 0 } enabled ? enabled : PiiTypes.All,
             DisabledTypes = redaction.Value.DisabledTypes,
             UseMaskedValuesInText = redaction.Value.UseMaskedValuesInText,
         });
@@ -44,10 +45,13 @@ public sealed class MessageAnalyzer
         _logger.LogInformation("Default intent model ready: {Intents} intents, trained in {Milliseconds} ms", model.Intents.Count, (long)took.TotalMilliseconds);
     }
 
-    /// <summary>Redacts with the tenant's settings when <paramref name="profile"/> has them, the platform's otherwise.</summary>
-    public (string Text, IReadOnlyList<RedactionView> Redactions) Redact(string text, UnderstandingProfile? profile = null)
+    /// <summary>
+    /// Redacts with the tenant's settings when <paramref name="profile"/> has them, the platform's otherwise;
+    /// <paramref name="protectedPhrases"/> (the tenant's own business names) are left in the text.
+    /// </summary>
+    public (string Text, IReadOnlyList<RedactionView> Redactions) Redact(string text, UnderstandingProfile? profile = null, IReadOnlyCollection<string>? protectedPhrases = null)
     {
-        var result = profile?.Redactor is { } tenant ? tenant.Redact(text) : _redactor.Redact(text);
+        var result = profile?.Redactor is { } tenant ? tenant.Redact(text, protectedPhrases) : _redactor.Redact(text, protectedPhrases);
         return (result.Text, result.Redactions.Select(r => new RedactionView(r.ApiType, r.Masked, [r.Start, r.End], r.Original)).ToList());
     }
 

@@ -16,12 +16,17 @@ public interface IMessageReader
     MessageUnderstanding Understand(RedactedMessage message);
 }
 
-public sealed class MessageReader(TenantUnderstanding tenants, MessageAnalyzer analyzer) : IMessageReader
+/// <remarks>
+/// The names of the tenant's own knowledge sources (the hotel, restaurant or product a customer asks about) are
+/// not customer PII and stay in the text: a later turn reads them to know what the conversation is about.
+/// </remarks>
+public sealed class MessageReader(TenantUnderstanding tenants, MessageAnalyzer analyzer, Knowledge.SourceNames sources) : IMessageReader
 {
     public async ValueTask<RedactedMessage> RedactAsync(Guid tenantId, string text, CancellationToken cancellationToken)
     {
         var profile = await tenants.ForTenantAsync(tenantId, cancellationToken);
-        var (redacted, redactions) = analyzer.Redact(text, profile);
+        var ownNames = await sources.NamesAsync(tenantId, cancellationToken);
+        var (redacted, redactions) = analyzer.Redact(text, profile, ownNames);
         return new RedactedMessage(redacted, redactions, profile);
     }
 

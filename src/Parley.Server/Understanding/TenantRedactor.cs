@@ -33,7 +33,7 @@ public sealed class TenantRedactor
     {
         _redactor = new PiiRedactor(new RedactionOptions
         {
-            EnabledTypes = policy.EnabledTypes is { } enabled ? [.. enabled] : null,
+            EnabledTypes = policy.EnabledTypes is { } enabled ? [.. enabled] : PiiTypes.All,
             DisabledTypes = [.. policy.DisabledTypes],
             UseMaskedValuesInText = policy.UseMaskedValuesInText,
         });
@@ -41,9 +41,9 @@ public sealed class TenantRedactor
         _maskInText = policy.UseMaskedValuesInText;
     }
 
-    public RedactionResult Redact(string text)
+    public RedactionResult Redact(string text, IReadOnlyCollection<string>? protectedPhrases = null)
     {
-        var result = _redactor.Redact(text);
+        var result = _redactor.Redact(text, protectedPhrases);
         if (_allowed.Count == 0 || !result.Redactions.Any(r => _allowed.Contains(Normalize(r.Original))))
         {
             return result;

@@ -9,7 +9,7 @@ public sealed class PresidioHalfSetFixture
     public PresidioHalfSetFixture()
     {
         var samples = PresidioDataset.Load(SharedData.File("pii", "presidio_synth", "synth_dataset_v2.half_a.json"));
-        var redactor = new PiiRedactor();
+        var redactor = new PiiRedactor(PiiEvaluation.EveryType);
         Mapped = PiiEvaluation.Evaluate(samples, redactor, TypeMatching.Mapped);
         Ignored = PiiEvaluation.Evaluate(samples, redactor, TypeMatching.Ignored);
     }
@@ -70,10 +70,13 @@ public sealed class PresidioQualityFloorTests(PresidioHalfSetFixture evaluation)
 }
 
 /// <summary>
-/// The learned tagger ("mixed" combination; not yet the redactor's default, see DetectorCatalog) judged the way half B will judge it: 5-fold cross-validation inside half A, each fold
-/// scored by a tagger trained on the other four (the shipped model has seen all of half A, so its own
-/// figures there say nothing about new text). Measured: F2 0.858, ORGANIZATION 0.616, STREET_ADDRESS 0.606,
-/// ZIP_CODE 0.700, structured types 1.000. Deterministic (seeded folds and training); about 30 s on two cores.
+/// The learned tagger in the shipped combination (guarded, <see cref="Parley.Engine.Redaction.Detectors.TaggerGate.Shipped"/>)
+/// judged the way half B will judge it: 5-fold cross-validation inside half A, each fold scored by a tagger trained on
+/// the other four plus 6,000 CLINC150/HWU64 training utterances as negatives (the shipped model has seen all of half A,
+/// so its own figures there say nothing about new text). Measured: F2 0.850, precision 0.869, ORGANIZATION 0.634,
+/// STREET_ADDRESS 0.600, ZIP_CODE 0.700, GPE 0.808, PERSON 0.951, structured types 1.000; flagged spans per 1,000
+/// CLINC150 validation utterances 6.5 (42.9 with one more word capitalised). Deterministic (seeded folds and
+/// training); about 30 s on two cores.
 /// </summary>
 public sealed class PresidioCrossValidationFloorTests
 {
@@ -82,11 +85,18 @@ public sealed class PresidioCrossValidationFloorTests
     {
         var samples = PresidioDataset.Load(SharedData.File("pii", "presidio_synth", "synth_dataset_v2.half_a.json"));
 
-        var shipped = Assert.Single(PiiTaggerTraining.CrossValidate(samples, 5), r => r.Combination == "mixed");
+        var negatives = ChatUtterances.Negatives(ChatUtterances.Spread(ChatUtterances.Load(Path.Combine(SharedData.Root, "intents"), ChatSplit.Train), 6000), titleCaseEvery: 6);
+        var validation = ChatUtterances.Load(Path.Combine(SharedData.Root, "intents"), ChatSplit.Validation);
+
+        var cv = PiiTaggerTraining.CrossValidate(samples, 5, negatives, validation);
+        var shipped = Assert.Single(cv.Combinations, r => r.IsDefault);
+        var gate = Assert.Single(cv.Gates, g => g.IsShipped);
 
         Assert.True(shipped.Ignored.Overall.F2 >= 0.84, $"F2 {shipped.Ignored.Overall.F2:F3}");
-        Assert.True(shipped.Ignored.Overall.Precision >= 0.84, $"precision {shipped.Ignored.Overall.Precision:F3}");
-        foreach (var (type, floor) in new[] { ("ORGANIZATION", 0.60), ("STREET_ADDRESS", 0.59), ("ZIP_CODE", 0.65), ("GPE", 0.80), ("PERSON", 0.94) })
+        Assert.True(shipped.Ignored.Overall.Precision >= 0.85, $"precision {shipped.Ignored.Overall.Precision:F3}");
+        Assert.True(gate.Chat.SpansPerThousand <= 10, $"chat spans per 1,000 {gate.Chat.SpansPerThousand:F1}");
+        Assert.True(gate.TitleCasedChat.SpansPerThousand <= 50, $"title-cased chat spans per 1,000 {gate.TitleCasedChat.SpansPerThousand:F1}");
+        foreach (var (type, floor) in new[] { ("ORGANIZATION", 0.62), ("STREET_ADDRESS", 0.59), ("ZIP_CODE", 0.68), ("GPE", 0.79), ("PERSON", 0.94) })
         {
             Assert.True(shipped.Mapped.ByGoldType[type].Recall >= floor, $"{type} recall {shipped.Mapped.ByGoldType[type].Recall:F3} < {floor}");
         }

@@ -37,6 +37,11 @@ public sealed class EvaluationCommandTests
         {
             Assert.True(Number(figures, $"recall {type}") >= 0.98, $"{type}: {figures[$"recall {type}"]}");
         }
+
+        // Ordinary chat (CLINC150 and HWU64 test utterances, beside the PII data): the tagger adds almost nothing to what the rules flag.
+        Assert.True(Number(figures, "chat_spans_per_1000") <= 8, figures["chat_spans_per_1000"]);
+        Assert.True(Number(figures, "chat_title_cased_spans_per_1000") <= 45, figures["chat_title_cased_spans_per_1000"]);
+        Assert.Contains("chat_flagged_1", figures.Keys);
     }
 
     [SharedDataFact]

@@ -68,6 +68,9 @@ public sealed record PiiEvaluationReport(
 /// </summary>
 public static class PiiEvaluation
 {
+    /// <summary>What the evaluation runs: every detector, ORGANIZATION included (it is opt-in in the product).</summary>
+    public static RedactionOptions EveryType { get; } = new() { EnabledTypes = PiiTypes.All };
+
     private static readonly Dictionary<string, string> ToPresidio = new(StringComparer.Ordinal)
     {
         ["PER"] = "PERSON",

@@ -7,6 +7,9 @@ namespace Parley.Engine.Redaction.Learned;
 /// <summary>One labelled text to learn from: character spans with Parley type names.</summary>
 public sealed record TaggerExample(string Text, IReadOnlyList<(string Type, int Start, int End)> Spans);
 
+/// <summary>A tagged span: <paramref name="Tokens"/> tagger tokens long, <paramref name="Margin"/> as in <see cref="EntityTagger.TagScored"/>.</summary>
+public readonly record struct TaggedSpan(string Type, int Start, int End, int Tokens, float Margin);
+
 /// <summary>
 /// A small learned sequence tagger for the PII that rules cannot list: organisations, street addresses,
 /// places, postcodes and names. Greedy left-to-right BIO tagging with an averaged perceptron (Collins 2002)
@@ -48,29 +51,44 @@ public sealed class EntityTagger
     public int FeatureCount => weights.Count;
 
     /// <summary>Spans of the tagged types in <paramref name="text"/>, in order.</summary>
-    public List<(string Type, int Start, int End)> Tag(string text)
+    public List<(string Type, int Start, int End)> Tag(string text) =>
+        TagScored(text).ConvertAll(s => (s.Type, s.Start, s.End));
+
+    /// <summary>
+    /// As <see cref="Tag"/>, with each span's margin: the smallest, over its tokens, of how far the chosen tag's
+    /// score is above the score of "outside". A span the model barely preferred has a margin near 0.
+    /// </summary>
+    public List<TaggedSpan> TagScored(string text)
     {
         var tokens = TaggerTokens.Split(text);
-        var spans = new List<(string Type, int Start, int End)>();
+        var spans = new List<TaggedSpan>();
         if (tokens.Count == 0)
         {
             return spans;
         }
 
-        var tags = Decode(TaggerFeatures.Prepare(text, tokens, vocabulary), tokens.Count, null);
+        var margins = new float[tokens.Count];
+        var tags = Decode(TaggerFeatures.Prepare(text, tokens, vocabulary), tokens.Count, null, null, margins);
         var open = -1;
+        var margin = float.MaxValue;
         for (var i = 0; i <= tokens.Count; i++)
         {
             var tag = i < tokens.Count ? tags[i] : 0;
             if (open >= 0 && (i == tokens.Count || !isInside[tag] || labelTypes[tag] != labelTypes[tags[open]]))
             {
-                spans.Add((labelTypes[tags[open]]!, tokens[open].Start, tokens[i - 1].End));
+                spans.Add(new TaggedSpan(labelTypes[tags[open]]!, tokens[open].Start, tokens[i - 1].End, i - open, margin));
                 open = -1;
             }
 
             if (i < tokens.Count && labelTypes[tag] is not null && open < 0)
             {
                 open = i;
+                margin = float.MaxValue;
+            }
+
+            if (open >= 0 && i < tokens.Count)
+            {
+                margin = Math.Min(margin, margins[i]);
             }
         }
 
@@ -139,7 +157,7 @@ public sealed class EntityTagger
     }
 
     /// <summary>Greedy decoding; while training, <paramref name="update"/> sees each token's features, prediction and gold tag.</summary>
-    private int[] Decode(TaggerFeatures.Context context, int count, Action<List<uint>, int, int>? update, int[]? gold = null)
+    private int[] Decode(TaggerFeatures.Context context, int count, Action<List<uint>, int, int>? update, int[]? gold = null, float[]? margins = null)
     {
         var tags = new int[count];
         var features = new List<uint>(40);
@@ -176,6 +194,11 @@ public sealed class EntityTagger
             if (update is not null && gold is not null)
             {
                 update(features, best, gold[i]);
+            }
+
+            if (margins is not null)
+            {
+                margins[i] = scores[best] - scores[0];
             }
 
             tags[i] = best;
