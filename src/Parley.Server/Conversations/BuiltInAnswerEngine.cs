@@ -23,6 +23,16 @@ public sealed class BuiltInAnswerEngine
     /// <summary>The same for a passage of the source the conversation is about (<see cref="ConversationOptions.AnswerThresholdInContext"/>).</summary>
     public double MinPassageScoreInContext { get; init; } = 0.29;
 
+    /// <summary>
+    /// For a passage of the source the conversation is about whose similarity to the turn is known (the built-in
+    /// sentence encoder): it answers when its score is at least this and its similarity at least
+    /// <see cref="MinSimilarityInContext"/> (<see cref="ConversationOptions.AnswerThresholdInContextWithSimilarity"/>).
+    /// </summary>
+    public double MinPassageScoreInContextWithSimilarity { get; init; } = 0.16;
+
+    /// <summary>The similarity (cosine, built-in encoder) such a passage needs (<see cref="ConversationOptions.AnswerMinSimilarityInContext"/>).</summary>
+    public double MinSimilarityInContext { get; init; } = 0.35;
+
     private static readonly Dictionary<string, string> Replies = new(StringComparer.Ordinal)
     {
         ["greet"] = "Hello! How can I help you today?",
@@ -61,8 +71,8 @@ public sealed class BuiltInAnswerEngine
         // Only retrieval's first passage can be the answer: it ranks the source the conversation is about
         // first, and a later passage scoring higher is another hotel's or product's that shares the
         // question's words (answering from it was most of the wrong answers in `eval answers`).
-        var best = found.Count > 0 && found[0].Score >= Threshold(found[0])
-            ? found.Where(p => p.Score >= Threshold(p)).ToList()
+        var best = found.Count > 0 && Answers(found[0])
+            ? found.Where(Answers).ToList()
             : [];
         if (Replies.TryGetValue(understanding.Intent, out var reply) && (best.Count == 0 || understanding.Confidence >= 0.8))
         {
@@ -115,7 +125,17 @@ public sealed class BuiltInAnswerEngine
     /// How well the passage answers: its retrieval confidence, or, when the message tells and then asks,
     /// the share of the question's topic words it holds at the weakest lexical strength (0.6), if higher.
     /// </summary>
-    private double Threshold(Passage passage) => passage.InNamedSource ? MinPassageScoreInContext : MinPassageScore;
+    /// <summary>
+    /// Whether the passage answers: of the source the conversation is about, a low lexical bar and, when the turn's
+    /// similarity to it is known, a semantic one (a turn about the same hotel that asks for something no passage
+    /// holds, "send me their zip code", shares the entity but not the meaning); any other passage, a high lexical bar.
+    /// </summary>
+    private bool Answers(Passage passage) => passage switch
+    {
+        { InNamedSource: true, Similarity: { } similarity } => passage.Score >= MinPassageScoreInContextWithSimilarity && similarity >= MinSimilarityInContext,
+        { InNamedSource: true } => passage.Score >= MinPassageScoreInContext,
+        _ => passage.Score >= MinPassageScore,
+    };
 
     private static double Evidence(Passage passage, List<string[]> asks)
         => asks.Count == 0 ? passage.Score : Math.Max(passage.Score, Math.Round(0.6 * TextAnalysis.Coverage(asks, passage.Title + " " + passage.Text), 4));
@@ -131,6 +151,7 @@ public sealed class BuiltInAnswerEngine
                 ["title"] = p.Title,
                 ["score"] = Math.Round(p.Score, 4),
                 ["in_context"] = p.InNamedSource,
+                ["similarity"] = p.Similarity is { } similarity ? Math.Round(similarity, 4) : null,
             }).ToList();
         }
 

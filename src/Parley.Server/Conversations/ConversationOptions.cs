@@ -40,6 +40,16 @@ public sealed class ConversationOptions
     /// </summary>
     [Range(0, 1)] public double AnswerThresholdInContext { get; set; } = 0.29;
 
+    /// <summary>
+    /// The same when the passage's similarity to the turn is known (built-in embeddings, the default): the passage
+    /// then needs this score and <see cref="AnswerMinSimilarityInContext"/>. 0.16 and 0.35: fitted together by
+    /// <c>eval answers</c> with <see cref="AnswerThreshold"/> at its default (5-fold cross-validation, docs/quality.md).
+    /// </summary>
+    [Range(0, 1)] public double AnswerThresholdInContextWithSimilarity { get; set; } = 0.16;
+
+    /// <summary>The cosine similarity (built-in sentence encoder) between the turn and such a passage that an answer needs.</summary>
+    [Range(-1, 1)] public double AnswerMinSimilarityInContext { get; set; } = 0.35;
+
     /// <summary>A complaint escalates when its sentiment is at or below this (-1..1).</summary>
     [Range(-1, 1)] public double ComplaintSentimentThreshold { get; set; } = -0.3;
 }

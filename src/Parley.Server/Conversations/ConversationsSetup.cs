@@ -13,7 +13,13 @@ public static class ConversationsSetup
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConversationOptions>>().Value;
-            return new BuiltInAnswerEngine { MinPassageScore = options.AnswerThreshold, MinPassageScoreInContext = options.AnswerThresholdInContext };
+            return new BuiltInAnswerEngine
+            {
+                MinPassageScore = options.AnswerThreshold,
+                MinPassageScoreInContext = options.AnswerThresholdInContext,
+                MinPassageScoreInContextWithSimilarity = options.AnswerThresholdInContextWithSimilarity,
+                MinSimilarityInContext = options.AnswerMinSimilarityInContext,
+            };
         });
         services.AddSingleton<IAnswerGenerator, BuiltInAnswerGenerator>();
         services.AddSingleton<ConversationLocks>();

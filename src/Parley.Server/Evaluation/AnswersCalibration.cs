@@ -9,18 +9,31 @@ public sealed record ScoredTurn(string Kind, int Fold, string? Gold, IReadOnlyLi
     public const string Other = "other";
     public const string OutOfScope = "oos";
 
-    /// <summary>What the built-in engine answers from at thresholds t (t in context): retrieval's first passage, if it scores at least its threshold.</summary>
+    /// <summary>What the built-in engine answers from at thresholds t: retrieval's first passage, if it passes them (as <c>BuiltInAnswerEngine</c> decides).</summary>
     public Candidate? AnswerAt(Thresholds t)
-        => Candidates.Count > 0 && Candidates[0].Score >= (Candidates[0].InContext ? t.InContext : t.Elsewhere) ? Candidates[0] : null;
+        => Candidates.Count > 0 && t.Answers(Candidates[0]) ? Candidates[0] : null;
 }
 
 /// <summary>A passage the bot had for a turn: the FAQ keys it stands for, its evidence, and whether it is of the source the conversation is about.</summary>
-public sealed record Candidate(IReadOnlySet<string> Keys, double Score, bool InContext);
+public sealed record Candidate(IReadOnlySet<string> Keys, double Score, bool InContext, double? Similarity = null);
 
-/// <summary>The answer thresholds: for a passage of the source the conversation is about, and for any other.</summary>
-public sealed record Thresholds(double Elsewhere, double InContext)
+/// <summary>
+/// The answer thresholds: for a passage of the source the conversation is about, and for any other; with
+/// <see cref="Similarity"/> set, a passage in context whose similarity to the turn is known needs
+/// <see cref="InContextWithSimilarity"/> and that similarity instead of <see cref="InContext"/>.
+/// </summary>
+public sealed record Thresholds(double Elsewhere, double InContext, double? InContextWithSimilarity = null, double? Similarity = null)
 {
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Elsewhere:F2}/{InContext:F2}");
+    public bool Answers(Candidate c) => c switch
+    {
+        { InContext: true, Similarity: { } similarity } when Similarity is { } minimum => c.Score >= InContextWithSimilarity && similarity >= minimum,
+        { InContext: true } => c.Score >= InContext,
+        _ => c.Score >= Elsewhere,
+    };
+
+    public override string ToString() => Similarity is { } s
+        ? string.Create(CultureInfo.InvariantCulture, $"{Elsewhere:F2}/{InContextWithSimilarity:F2}+similarity {s:F2}")
+        : string.Create(CultureInfo.InvariantCulture, $"{Elsewhere:F2}/{InContext:F2}");
 }
 
 /// <summary>Figures at one pair of thresholds, as shares.</summary>
@@ -73,6 +86,31 @@ public static class AnswersCalibration
     /// (<paramref name="elsewhere"/>; it is kept low so a knowledge base without entity names can answer).
     /// </summary>
     public static Calibration Run(IReadOnlyList<ScoredTurn> turns, double elsewhere) => Run(turns, (IReadOnlyList<ScoredTurn> t) => Fit(t, elsewhere));
+
+    /// <summary>
+    /// The semantic rule: with the elsewhere threshold and the lexical-only in-context one held at what ships, the
+    /// in-context score and similarity thresholds fitted together (a grid of 0.00-0.60 by 0.60-0.20, steps of 0.01).
+    /// </summary>
+    public static Calibration RunWithSimilarity(IReadOnlyList<ScoredTurn> turns, double elsewhere, double inContext)
+        => Run(turns, (IReadOnlyList<ScoredTurn> t) => FitWithSimilarity(t, elsewhere, inContext));
+
+    public static AtThreshold FitWithSimilarity(IReadOnlyList<ScoredTurn> turns, double elsewhere, double inContext)
+    {
+        AtThreshold? best = null;
+        for (var i = 0; i <= 60; i++)
+        {
+            for (var j = 20; j <= 80; j++)
+            {
+                var candidate = At(turns, new Thresholds(elsewhere, inContext, i / 100.0, j / 100.0));
+                if (best is null || candidate.Utility > best.Utility + 1e-12)
+                {
+                    best = candidate;
+                }
+            }
+        }
+
+        return best!;
+    }
 
     public static Calibration Run(IReadOnlyList<ScoredTurn> turns) => Run(turns, (IReadOnlyList<ScoredTurn> t) => Fit(t));
 
@@ -140,11 +178,11 @@ public static class AnswersCalibration
     }
 
     /// <summary>The in-context threshold fitted with the other at what ships, and its cross-validated figures (prefix <c>shipped_</c>).</summary>
-    public static void PrintAtShippedElsewhere(Calibration calibration, TextWriter output)
+    public static void PrintAtShippedElsewhere(Calibration calibration, TextWriter output, string prefix = "shipped")
     {
         var f = calibration.Fitted;
-        output.WriteLine(F($"shipped_threshold_fitted_on_all: {f.Threshold} (in-sample: correct_first {f.CorrectFirst:F3}, answered_wrong {f.AnsweredWrong:F3}, other_answered {f.OtherAnswered:F3}, oos_answered {f.OutOfScopeAnswered:F3})"));
-        output.WriteLine($"shipped_threshold_per_fold (fitted on the other {FoldCount - 1}): {string.Join(", ", calibration.Folds.Select(a => a.Threshold.ToString()))}");
+        output.WriteLine(F($"{prefix}_threshold_fitted_on_all: {f.Threshold} (in-sample: correct_first {f.CorrectFirst:F3}, answered_wrong {f.AnsweredWrong:F3}, other_answered {f.OtherAnswered:F3}, oos_answered {f.OutOfScopeAnswered:F3})"));
+        output.WriteLine($"{prefix}_threshold_per_fold (fitted on the other {FoldCount - 1}): {string.Join(", ", calibration.Folds.Select(a => a.Threshold.ToString()))}");
         foreach (var (name, figure) in new (string, Func<AtThreshold, double>)[]
         {
             ("correct_first", a => a.CorrectFirst), ("answered_wrong", a => a.AnsweredWrong),
@@ -152,7 +190,7 @@ public static class AnswersCalibration
         })
         {
             var (mean, spread) = calibration.Cv(figure);
-            output.WriteLine(F($"shipped_cv_{name}: {mean:F3} ± {spread:F3} (held-out folds; fitted on all: {figure(f):F3})"));
+            output.WriteLine(F($"{prefix}_cv_{name}: {mean:F3} ± {spread:F3} (held-out folds; fitted on all: {figure(f):F3})"));
         }
     }
 

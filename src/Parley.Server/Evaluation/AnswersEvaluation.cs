@@ -78,7 +78,7 @@ public static class AnswersEvaluation
                     continue;
                 }
 
-                var candidates = (await customer.RetrievalAsync(last, ct)).Select(c => new Candidate(keys.Find(c.SourceId, c.Title), c.Score, c.InContext)).ToList();
+                var candidates = (await customer.RetrievalAsync(last, ct)).Select(c => new Candidate(keys.Find(c.SourceId, c.Title), c.Score, c.InContext, c.Similarity)).ToList();
                 var cited = last.Citations.Select(c => keys.Find(c.SourceId, c.Title)).ToList();
                 if (label.GetProperty("target").GetBoolean())
                 {
@@ -136,7 +136,7 @@ public static class AnswersEvaluation
                 {
                     var turn = await customer.ChatAsync(null, item[0].GetString() ?? "", ct);
                     oos.Add(turn, false, false);
-                    var candidates = (await customer.RetrievalAsync(turn, ct)).Select(c => new Candidate(keys.Find(c.SourceId, c.Title), c.Score, c.InContext)).ToList();
+                    var candidates = (await customer.RetrievalAsync(turn, ct)).Select(c => new Candidate(keys.Find(c.SourceId, c.Title), c.Score, c.InContext, c.Similarity)).ToList();
                     scored.Add(new ScoredTurn(ScoredTurn.OutOfScope, i++ % AnswersCalibration.FoldCount, null, candidates));
                     if (run.Diagnose)
                     {
@@ -152,10 +152,26 @@ public static class AnswersEvaluation
             var repeating = seeking.Repeating + other.Repeating + oos.Repeating;
             var answers = seeking.Answered + other.Answered + oos.Answered;
             output.WriteLine($"answers_starting_with_the_faq_question: {repeating}/{answers}");
+            if (run.TurnsJson is { } turnsJson)
+            {
+                await File.WriteAllTextAsync(turnsJson, JsonSerializer.Serialize(scored), ct);
+            }
+
             var calibration = AnswersCalibration.Run(scored);
             AnswersCalibration.Print(calibration, scored, output);
             // What ships keeps the elsewhere threshold low (a knowledge base without entity names answers): the in-context one is fitted beside it.
-            AnswersCalibration.PrintAtShippedElsewhere(AnswersCalibration.Run(scored, new Conversations.ConversationOptions().AnswerThreshold), output);
+            var shipped = new Conversations.ConversationOptions();
+            AnswersCalibration.PrintAtShippedElsewhere(AnswersCalibration.Run(scored, shipped.AnswerThreshold), output);
+            // With the built-in encoder's similarity recorded: the in-context score and similarity thresholds fitted together.
+            if (scored.Any(t => t.Candidates.Any(c => c.Similarity is not null)))
+            {
+                AnswersCalibration.PrintAtShippedElsewhere(
+                    AnswersCalibration.RunWithSimilarity(scored, shipped.AnswerThreshold, shipped.AnswerThresholdInContext), output, "semantic");
+                var at = AnswersCalibration.At(scored, new Thresholds(shipped.AnswerThreshold, shipped.AnswerThresholdInContext,
+                    shipped.AnswerThresholdInContextWithSimilarity, shipped.AnswerMinSimilarityInContext));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"at_shipped_defaults {at.Threshold} (from the recorded passages): correct_first {at.CorrectFirst:F3}, answered_wrong {at.AnsweredWrong:F3}, other_answered {at.OtherAnswered:F3}, oos_answered {at.OutOfScopeAnswered:F3}"));
+            }
 
             output.WriteLine("examples (first 10 answered knowledge-seeking turns):");
             foreach (var example in examples)
@@ -271,7 +287,7 @@ public static class AnswersEvaluation
             => await SendAsync(http, HttpMethod.Post, "/api/v1/messages/send", admin, new { session_id = session, content = text, message_type = "agent" }, ct);
 
         /// <summary>The passages the bot had for the turn (its message's <c>retrieval</c> metadata), in retrieval order.</summary>
-        public async Task<List<(string SourceId, string Title, double Score, bool InContext)>> RetrievalAsync(Turn turn, CancellationToken ct)
+        public async Task<List<(string SourceId, string Title, double Score, bool InContext, double? Similarity)>> RetrievalAsync(Turn turn, CancellationToken ct)
         {
             if (turn.ResponseMessageId is null)
             {
@@ -283,7 +299,8 @@ public static class AnswersEvaluation
             var message = items.EnumerateArray().FirstOrDefault(m => m.GetProperty("id").GetString() == turn.ResponseMessageId);
             return message.ValueKind == JsonValueKind.Object && message.GetProperty("metadata").TryGetProperty("retrieval", out var retrieval) && retrieval.ValueKind == JsonValueKind.Array
                 ? retrieval.EnumerateArray().Select(r => (r.GetProperty("source_id").GetString()!, r.GetProperty("title").GetString() ?? "", r.GetProperty("score").GetDouble(),
-                    r.TryGetProperty("in_context", out var inContext) && inContext.ValueKind == JsonValueKind.True)).ToList()
+                    r.TryGetProperty("in_context", out var inContext) && inContext.ValueKind == JsonValueKind.True,
+                    r.TryGetProperty("similarity", out var similarity) && similarity.ValueKind == JsonValueKind.Number ? similarity.GetDouble() : (double?)null)).ToList()
                 : [];
         }
     }

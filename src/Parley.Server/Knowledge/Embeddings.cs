@@ -1,31 +1,75 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using Parley.Engine.Embeddings;
 
 namespace Parley.Server.Knowledge;
 
 /// <summary>
-/// Vectors from an OpenAI-compatible <c>POST {BaseUrl}/embeddings</c> (OpenAI, Ollama, vLLM,
-/// llama.cpp). The endpoint is chosen by the operator, like the LLM, so it is called directly
-/// rather than through the SSRF-guarded client meant for tenant-supplied URLs.
+/// Vectors from the configured provider (<see cref="EmbeddingOptions.Provider"/>): the sentence encoder
+/// built into the process (<see cref="SentenceEmbedder"/>, the default), or an OpenAI-compatible
+/// <c>POST {BaseUrl}/embeddings</c> (OpenAI, Ollama, vLLM, llama.cpp). The endpoint is chosen by the
+/// operator, like the LLM, so it is called directly rather than through the SSRF-guarded client meant
+/// for tenant-supplied URLs.
 /// </summary>
 public sealed class EmbeddingClient(IHttpClientFactory factory, IOptions<KnowledgeOptions> options)
 {
     public const string ClientName = "parley-embeddings";
 
+    /// <summary>Query vectors kept (built-in provider): a turn's text is encoded once however often it is searched.</summary>
+    private const int QueryCacheSize = 512;
+
+    private readonly ConcurrentDictionary<string, float[]> queries = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> queryOrder = new();
+
     public bool IsConfigured => options.Value.Embeddings.IsConfigured;
 
-    public string Model => options.Value.Embeddings.Model;
+    /// <summary>Whether vectors are made in the process (their cosine is then an answer feature of its own, see docs/knowledge.md).</summary>
+    public bool IsBuiltIn => options.Value.Embeddings.IsBuiltIn;
+
+    public string Model => IsBuiltIn ? EmbeddingOptions.BuiltInModel : options.Value.Embeddings.Model;
 
     public Task<List<float[]>> EmbedAsync(IReadOnlyList<string> inputs, CancellationToken cancellationToken) => EmbedAsync(inputs, null, cancellationToken);
+
+    /// <summary>The vector of a search query; with the built-in provider, remembered for the next few hundred queries.</summary>
+    public async Task<float[]> EmbedQueryAsync(string query, CancellationToken cancellationToken)
+    {
+        if (!IsBuiltIn)
+        {
+            return (await EmbedAsync([query], cancellationToken))[0];
+        }
+
+        if (queries.TryGetValue(query, out var known))
+        {
+            return known;
+        }
+
+        var vector = (await EmbedAsync([query], cancellationToken))[0];
+        if (queries.TryAdd(query, vector))
+        {
+            queryOrder.Enqueue(query);
+            while (queryOrder.Count > QueryCacheSize && queryOrder.TryDequeue(out var oldest))
+            {
+                queries.TryRemove(oldest, out _);
+            }
+        }
+
+        return vector;
+    }
 
     /// <param name="inputs">The texts.</param>
     /// <param name="embedded">Told the number of inputs embedded so far after each batch (ingestion progress).</param>
     /// <param name="cancellationToken">Stops the requests.</param>
     public async Task<List<float[]>> EmbedAsync(IReadOnlyList<string> inputs, Func<int, Task>? embedded, CancellationToken cancellationToken)
     {
+        if (IsBuiltIn)
+        {
+            return await EmbedInProcessAsync(inputs, embedded, cancellationToken);
+        }
+
         var settings = options.Value.Embeddings;
         var vectors = new List<float[]>(inputs.Count);
         var http = factory.CreateClient(ClientName);
@@ -56,6 +100,34 @@ public sealed class EmbeddingClient(IHttpClientFactory factory, IOptions<Knowled
             }
 
             vectors.AddRange(data.Select(d => Normalize(d.Embedding)));
+            if (embedded is not null)
+            {
+                await embedded(vectors.Count);
+            }
+        }
+
+        return vectors;
+    }
+
+    /// <summary>
+    /// The built-in encoder, a batch at a time. A failure of the model (it should have none: inputs are capped and
+    /// blank ones give the zero vector) is an <see cref="EmbeddingUnavailableException"/>, handled as an endpoint outage is.
+    /// </summary>
+    private static async Task<List<float[]>> EmbedInProcessAsync(IReadOnlyList<string> inputs, Func<int, Task>? embedded, CancellationToken cancellationToken)
+    {
+        var vectors = new List<float[]>(inputs.Count);
+        foreach (var batch in inputs.Chunk(SentenceEmbedder.BatchSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                vectors.AddRange(SentenceEmbedder.Shared.Embed(batch));
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+            {
+                throw new EmbeddingUnavailableException("the built-in sentence encoder failed: " + e.Message, e);
+            }
+
             if (embedded is not null)
             {
                 await embedded(vectors.Count);
@@ -98,3 +170,6 @@ public sealed class EmbeddingClient(IHttpClientFactory factory, IOptions<Knowled
 
     private sealed record EmbeddingData([property: JsonPropertyName("index")] int Index, [property: JsonPropertyName("embedding")] float[] Embedding);
 }
+
+/// <summary>The embeddings provider could not make vectors; search and ingestion fall back to keywords.</summary>
+public sealed class EmbeddingUnavailableException(string message, Exception inner) : Exception(message, inner);

@@ -5,6 +5,9 @@ public sealed record Passage(Guid SourceId, Guid ChunkId, string SourceName, str
 {
     /// <summary>Whether the passage is from the source the query or the conversation names (the entity under discussion).</summary>
     public bool InNamedSource { get; init; }
+
+    /// <summary>Cosine similarity of the query and the passage by the embeddings provider, when both have vectors of one model.</summary>
+    public double? Similarity { get; init; }
 }
 
 /// <summary>A knowledge passage an answer rests on; ids are stable (source id + chunk id).</summary>

@@ -210,7 +210,7 @@ public sealed class Ingestion(
                 vectors = await embeddings.EmbedAsync(drafts.Select(d => d.Title + "\n" + d.Text).ToList(),
                     done => ReportAsync(db, job, done, drafts.Count, cancellationToken), cancellationToken);
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or EmbeddingUnavailableException && !cancellationToken.IsCancellationRequested)
             {
                 // Lexical search works without vectors; the source says why it has none.
                 embeddingError = "Embeddings unavailable, indexed for keyword search only: " + e.Message;

@@ -73,9 +73,23 @@ public sealed class KnowledgeOptions
     public EmbeddingOptions Embeddings { get; set; } = new();
 }
 
-/// <summary>An OpenAI-compatible <c>/v1/embeddings</c> endpoint; empty BaseUrl means lexical search only.</summary>
+/// <summary>
+/// Where passage and query vectors come from: an OpenAI-compatible <c>/v1/embeddings</c> endpoint, the
+/// sentence encoder built into the process (all-MiniLM-L6-v2, the default when no endpoint is set), or none
+/// (keyword search only).
+/// </summary>
 public sealed class EmbeddingOptions
 {
+    public const string BuiltIn = "builtin";
+    public const string Endpoint = "endpoint";
+    public const string None = "none";
+
+    /// <summary>The model name stored with vectors made in the process (a change of provider shows per chunk and source).</summary>
+    public const string BuiltInModel = "builtin/all-MiniLM-L6-v2";
+
+    /// <summary><c>builtin</c>, <c>endpoint</c> or <c>none</c>; empty: <c>endpoint</c> when BaseUrl is set, else <c>builtin</c>.</summary>
+    public string Provider { get; set; } = "";
+
     /// <summary>The API root that <c>embeddings</c> is appended to, e.g. <c>http://127.0.0.1:11434/v1</c>.</summary>
     public string BaseUrl { get; set; } = "";
 
@@ -89,5 +103,22 @@ public sealed class EmbeddingOptions
     [Range(0.1, 600)]
     public double TimeoutSeconds { get; set; } = 30;
 
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(BaseUrl) && !string.IsNullOrWhiteSpace(Model);
+    public bool IsConfigured => EffectiveProvider != None;
+
+    /// <summary>The provider in use once the default is applied.</summary>
+    public string EffectiveProvider => Provider.Trim().ToLowerInvariant() switch
+    {
+        "" => string.IsNullOrWhiteSpace(BaseUrl) ? BuiltIn : Endpoint,
+        var p => p,
+    };
+
+    public bool IsBuiltIn => EffectiveProvider == BuiltIn;
+
+    /// <summary>Whether the settings make sense together (checked at start).</summary>
+    public bool IsValid => EffectiveProvider switch
+    {
+        BuiltIn or None => true,
+        Endpoint => !string.IsNullOrWhiteSpace(BaseUrl) && !string.IsNullOrWhiteSpace(Model),
+        _ => false,
+    };
 }

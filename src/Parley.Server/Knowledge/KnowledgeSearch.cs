@@ -18,6 +18,7 @@ public sealed class KnowledgeSearch(
     SourceNames names,
     TenantTermStats termStats,
     EmbeddingClient embeddings,
+    TenantVectors vectors,
     ILogger<KnowledgeSearch> logger) : IKnowledgeSearch
 {
     private const int RrfK = 60;
@@ -31,6 +32,12 @@ public sealed class KnowledgeSearch(
 
     /// <summary>How much BM25 counts beside trigram similarity within the named source (breaks near-ties; chosen on DSTC10, see docs/quality.md).</summary>
     private const double SpellingBm25Weight = 0.01;
+
+    /// <summary>How much the sentence encoder's cosine counts beside trigram similarity within the named source (see docs/quality.md).</summary>
+    private const double SemanticWeight = 1.0;
+
+    /// <summary>The built-in encoder's cosine below which a passage is not a semantic hit (outside the named source).</summary>
+    private const double MinBuiltInCosine = 0.3;
 
     public Task<IReadOnlyList<Passage>> SearchAsync(Guid tenantId, string query, int limit, CancellationToken cancellationToken)
         => SearchAsync(tenantId, new KnowledgeQuery(query, limit), cancellationToken);
@@ -55,9 +62,12 @@ public sealed class KnowledgeSearch(
         var named = only is null ? await names.ResolveAsync(tenantId, [query.Text, .. query.Context], cancellationToken) : null;
         var candidates = Math.Max(pool, MinCandidates);
         var spelling = new Dictionary<Guid, double>();
+        // Paid only here, by a tenant that has knowledge: once per query (the built-in provider also remembers recent ones).
+        var vector = await QueryVectorAsync(query.Text, cancellationToken);
+        var similarity = new Dictionary<Guid, double>();
         if (named is { } namedSource)
         {
-            var hits = await NamedSourceAsync(db, tenantId, query, terms, namedSource, spelling, cancellationToken)
+            var hits = await NamedSourceAsync(db, tenantId, query, terms, namedSource, vector, spelling, similarity, cancellationToken)
                 ?? await RescoreAsync(db, tenantId, terms,
                     await LexicalIndex.SearchAsync(db, tenantId, query.Text, terms, query.AllowedCategories(), [namedSource], candidates, cancellationToken), pool, cancellationToken);
             Remember(hits);
@@ -69,10 +79,9 @@ public sealed class KnowledgeSearch(
         Remember(lexical);
         lists.Add((1, lexical.Select(h => h.ChunkId).ToList()));
 
-        var similarity = new Dictionary<Guid, double>();
-        if (embeddings.IsConfigured)
+        if (vector is not null)
         {
-            var semantic = await SemanticAsync(db, query, only, pool, cancellationToken);
+            var semantic = await SemanticAsync(db, tenantId, query, vector, only, pool, cancellationToken);
             foreach (var (id, cosine) in semantic)
             {
                 similarity[id] = cosine;
@@ -110,7 +119,10 @@ public sealed class KnowledgeSearch(
             }
 
             var lexicalConfidence = TextAnalysis.Coverage(terms, row.Title + " " + row.Text) * (0.6 + (0.4 * strength.GetValueOrDefault(id)));
-            var confidence = Math.Clamp(Math.Max(Math.Max(lexicalConfidence, similarity.GetValueOrDefault(id)), spelling.GetValueOrDefault(id)), 0, 1);
+            // An endpoint's cosine stands in for confidence (the operator's model, on its own scale); the built-in
+            // encoder's is kept apart as a feature of its own (Passage.Similarity), which answers calibrate beside it.
+            var semanticConfidence = embeddings.IsBuiltIn ? 0 : similarity.GetValueOrDefault(id);
+            var confidence = Math.Clamp(Math.Max(Math.Max(lexicalConfidence, semanticConfidence), spelling.GetValueOrDefault(id)), 0, 1);
             if (confidence < query.ConfidenceThreshold)
             {
                 continue;
@@ -119,6 +131,7 @@ public sealed class KnowledgeSearch(
             passages.Add(new Passage(row.SourceId, row.Id, row.Name, row.Title, row.Url ?? MetadataUrl(row.Metadata), row.Text, Math.Round(confidence, 4))
             {
                 InNamedSource = row.SourceId == named,
+                Similarity = embeddings.IsBuiltIn && similarity.TryGetValue(id, out var cosine) ? Math.Round(cosine, 4) : null,
             });
             if (passages.Count == query.Limit)
             {
@@ -146,8 +159,10 @@ public sealed class KnowledgeSearch(
     /// similarity goes in <paramref name="spelling"/> (its confidence is at least that).
     /// </summary>
     private async Task<List<LexicalHit>?> NamedSourceAsync(ParleyDb db, Guid tenantId, KnowledgeQuery query, IReadOnlyList<string[]> terms, Guid source,
-        Dictionary<Guid, double> spelling, CancellationToken cancellationToken)
+        float[]? vector, Dictionary<Guid, double> spelling, Dictionary<Guid, double> similarity, CancellationToken cancellationToken)
     {
+        var model = embeddings.Model;
+        var withVectors = vector is not null;
         var chunks = db.Set<KnowledgeChunk>().AsNoTracking().Where(c => c.SourceId == source);
         if (query.AllowedCategories() is { } categories)
         {
@@ -156,7 +171,7 @@ public sealed class KnowledgeSearch(
         }
 
         var rows = await chunks.OrderBy(c => c.Ordinal)
-            .Join(db.Set<KnowledgeSource>(), c => c.SourceId, s => s.Id, (c, s) => new { c.Id, c.Title, c.Text, s.Name })
+            .Join(db.Set<KnowledgeSource>(), c => c.SourceId, s => s.Id, (c, s) => new { c.Id, c.Title, c.Text, s.Name, Embedding = withVectors && c.EmbeddingModel == model ? c.Embedding : null })
             .Take(MaxNamedSourceChunks + 1).ToListAsync(cancellationToken);
         if (rows.Count > MaxNamedSourceChunks)
         {
@@ -174,13 +189,20 @@ public sealed class KnowledgeSearch(
         for (var i = 0; i < rows.Count; i++)
         {
             var bm25 = TenantBm25.Score(terms, stats, rows[i].Title, rows[i].Text);
-            if (bm25 <= 0 && similar[i] <= 0)
+            if (bm25 <= 0 && similar[i] <= 0 && (vector is null || rows[i].Embedding is null))
             {
                 continue;
             }
 
+            var cosine = 0.0;
+            if (vector is not null && rows[i].Embedding is { } stored)
+            {
+                cosine = EmbeddingClient.Dot(EmbeddingClient.FromBytes(stored), vector);
+                similarity[rows[i].Id] = cosine;
+            }
+
             spelling[rows[i].Id] = similar[i];
-            ranked.Add((new LexicalHit(rows[i].Id, source, bm25 / (bm25 + 5)), similar[i] + (SpellingBm25Weight * bm25)));
+            ranked.Add((new LexicalHit(rows[i].Id, source, bm25 / (bm25 + 5)), similar[i] + (SpellingBm25Weight * bm25) + (SemanticWeight * cosine)));
         }
 
         return ranked.OrderByDescending(r => r.Rank).ThenBy(r => r.Hit.ChunkId).Select(r => r.Hit).ToList();
@@ -209,22 +231,35 @@ public sealed class KnowledgeSearch(
             .ToList();
     }
 
-    /// <summary>Brute-force cosine over the tenant's vectors from the configured model (no vector index exists for either engine here).</summary>
-    private async Task<List<(Guid Id, double Cosine)>> SemanticAsync(ParleyDb db, KnowledgeQuery query, IReadOnlyCollection<Guid>? only, int pool, CancellationToken cancellationToken)
+    /// <summary>The query's vector from the configured provider; null when none is configured or it fails.</summary>
+    private async Task<float[]?> QueryVectorAsync(string text, CancellationToken cancellationToken)
     {
-        float[] vector;
+        if (!embeddings.IsConfigured)
+        {
+            return null;
+        }
+
         try
         {
-            vector = (await embeddings.EmbedAsync([query.Text], cancellationToken))[0];
+            return await embeddings.EmbedQueryAsync(text, cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or EmbeddingUnavailableException && !cancellationToken.IsCancellationRequested)
         {
             // Lexical results still answer; the outage is logged, not shown to the customer.
             logger.LogWarning("Query embedding failed, searching lexically only: {Reason}", e.Message);
-            return [];
+            return null;
+        }
+    }
+
+    /// <summary>Brute-force cosine over the tenant's vectors from the configured model (no vector index exists for either engine here).</summary>
+    private async Task<List<(Guid Id, double Cosine)>> SemanticAsync(ParleyDb db, Guid tenantId, KnowledgeQuery query, float[] vector, IReadOnlyCollection<Guid>? only, int pool, CancellationToken cancellationToken)
+    {
+        var model = embeddings.Model;
+        if (await vectors.GetAsync(db, tenantId, model, cancellationToken) is { } held)
+        {
+            return Best(held.Score(vector, query.AllowedCategories(), only));
         }
 
-        var model = embeddings.Model;
         var candidates = db.Set<KnowledgeChunk>().AsNoTracking().Where(c => c.EmbeddingModel == model && c.Embedding != null);
         if (query.AllowedCategories() is { } categories)
         {
@@ -243,7 +278,15 @@ public sealed class KnowledgeSearch(
             scored.Add((row.Id, EmbeddingClient.Dot(EmbeddingClient.FromBytes(row.Embedding!), vector)));
         }
 
-        return scored.OrderByDescending(s => s.Item2).Take(pool).ToList();
+        return Best(scored);
+
+        List<(Guid Id, double Cosine)> Best(List<(Guid Id, double Cosine)> all)
+        {
+            // The built-in encoder puts unrelated sentences at cosine 0-0.2: below its floor a passage is not a semantic hit,
+            // so a query about nothing in the knowledge base finds nothing (as keyword search), not the least far passages.
+            var floor = embeddings.IsBuiltIn ? MinBuiltInCosine : double.NegativeInfinity;
+            return all.Where(s => s.Cosine >= floor).OrderByDescending(s => s.Cosine).ThenBy(s => s.Id).Take(pool).ToList();
+        }
     }
 
     private static bool MetadataMatches(string json, IReadOnlyDictionary<string, string>? wanted)

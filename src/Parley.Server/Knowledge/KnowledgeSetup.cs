@@ -24,6 +24,8 @@ public static class KnowledgeSetup
                 "Parley:Knowledge:Embeddings:BaseUrl must be an absolute http(s) URL.")
             .Validate(o => string.IsNullOrWhiteSpace(o.Embeddings.BaseUrl) || !string.IsNullOrWhiteSpace(o.Embeddings.Model),
                 "Parley:Knowledge:Embeddings:Model is required when Embeddings:BaseUrl is set.")
+            .Validate(o => o.Embeddings.IsValid,
+                "Parley:Knowledge:Embeddings:Provider must be builtin, endpoint (with BaseUrl and Model) or none.")
             .ValidateOnStart();
         services.AddHttpClient(EmbeddingClient.ClientName);
         services.TryAddSingleton(TimeProvider.System);
@@ -33,6 +35,8 @@ public static class KnowledgeSetup
         services.AddSingleton<Infrastructure.Caching.ITenantCache>(sp => sp.GetRequiredService<SourceNames>());
         services.AddSingleton<TenantTermStats>();
         services.AddSingleton<Infrastructure.Caching.ITenantCache>(sp => sp.GetRequiredService<TenantTermStats>());
+        services.AddSingleton<TenantVectors>();
+        services.AddSingleton<Infrastructure.Caching.ITenantCache>(sp => sp.GetRequiredService<TenantVectors>());
         services.AddSingleton<IngestionSignal>();
         services.AddSingleton<Ingestion>();
         services.AddScoped<KnowledgeWrites>();

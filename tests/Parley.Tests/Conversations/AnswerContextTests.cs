@@ -90,6 +90,39 @@ public abstract class AnswerContextTests(ParleyApp app)
         }
     }
 
+    /// <summary>
+    /// Turns about the place under discussion that ask for something no passage holds share its words with passages
+    /// that do not answer them ("the address, the zip code and phone number" and "Do you have parking there?"; DSTC10 dialogue 86): the
+    /// built-in encoder's similarity keeps the bot from answering them, while a misheard question it can answer is.
+    /// </summary>
+    [Fact]
+    public async Task A_follow_up_about_the_named_place_is_answered_only_when_a_passage_means_what_it_asks()
+    {
+        var admin = await app.CreateTenantWithAdminAsync();
+        await AddFaqsAsync(admin, "Zazie Bistro",
+            ("Do you accept apple pay options?", "Zazie Bistro does not accept Apple Pay."),
+            ("Do you have bike parking?", "There is bike parking available at Zazie Bistro."),
+            ("Do you have parking there?", "Parking is only available at Street for Zazie Bistro."),
+            ("Does Zazie Bistro have delivery?", "Zazie Bistro does not offer delivery service."),
+            ("Does Zazie Bistro have free wifi available?", "No, Zazie Bistro does not have free WiFi."),
+            ("Hi, can I make a reservation?", "This restaurant does not take reservations."),
+            ("Is there a TV here?", "Yes, Zazie Bistro has TV."),
+            ("What is the ambience at Zazie Bistro?", "The ambience at Zazie Bistro is casual."),
+            ("What payment options are accepted at Zazie Bistro?", "They accept credit cards, however they do not accept Google Pay or Apple Pay."));
+        await AddFaqsAsync(admin, "Hotel Nikko", ("Is there private parking on site?", "Yes, private parking is available on-site."));
+        var user = await app.CreateUserAsync(admin);
+
+        var first = await ChatAsync(user, null, "We'd like to have lunch at Zazie Bistro.");
+        var session = first.GetProperty("session_id").GetString();
+        var contact = await ChatAsync(user, session, "ok uh can you give me the address uh the zip code and phone number please");
+        Assert.Equal(0, contact.GetProperty("citations").GetArrayLength());
+        Assert.True((await RetrievalAsync(user, contact))[0].GetProperty("in_context").GetBoolean(), contact.ToString());
+
+        var bike = await ChatAsync(user, session, "great uh is there a facility nearby i can park bie bye");
+        Assert.True(bike.GetProperty("citations").GetArrayLength() > 0, string.Join("\n", await RetrievalAsync(user, bike)));
+        Assert.Equal("Do you have bike parking?", bike.GetProperty("citations")[0].GetProperty("title").GetString());
+    }
+
     [Fact]
     public async Task How_to_questions_are_answered_or_not_but_never_escalated_while_asking_for_a_person_is()
     {

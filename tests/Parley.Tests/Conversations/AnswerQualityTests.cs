@@ -23,9 +23,11 @@ public sealed class AnswerQualityTests
         double Share(string name) => double.Parse(figures[name].Split(' ')[0], CultureInfo.InvariantCulture);
 
         var text = output.ToString();
-        // Measured on this subset at the shipped defaults (docs/quality.md, session 11): 16/33 (0.485), 2/67 (0.030), 3/200 (0.015).
-        Assert.True(Share("correct_first_citation") >= 0.45, text);
-        Assert.True(Share("other_answered_from_knowledge") <= 0.05, text);
+        // On this subset at the shipped defaults (docs/quality.md, session 12, from the passages recorded in the full run):
+        // 19/33 (0.576), 7/67 (0.104), 3/200 (0.015). The other-turn ceiling rose from 0.05 (session 11: 2/67) with the
+        // semantic answer rule, which trades them for right answers within issue 18's limit (<= 10 % over all 159: 14/159).
+        Assert.True(Share("correct_first_citation") >= 0.50, text);
+        Assert.True(Share("other_answered_from_knowledge") <= 0.12, text);
         Assert.True(Share("oos_answered_from_knowledge") <= 0.03, text);
         Assert.StartsWith("0/", figures["answers_starting_with_the_faq_question"]);
     }
