@@ -28,7 +28,11 @@ public sealed class SentenceEmbedder
 
     private static readonly Lazy<SentenceEmbedder> SharedInstance = new(() => new SentenceEmbedder(), LazyThreadSafetyMode.ExecutionAndPublication);
 
+    /// <summary>Single texts remembered, so the two readers of one chat turn (its intent and its knowledge search) encode it once.</summary>
+    private const int RecentCapacity = 256;
+
     private readonly SentenceEncoder encoder;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, float[]> recent = new(StringComparer.Ordinal);
 
     private SentenceEmbedder() => encoder = new SentenceEncoder();
 
@@ -42,6 +46,19 @@ public sealed class SentenceEmbedder
     public float[][] Embed(IReadOnlyList<string> texts)
     {
         ArgumentNullException.ThrowIfNull(texts);
+        if (texts.Count == 1 && texts[0] is { Length: > 0 and <= MaxTextLength } single)
+        {
+            return [EmbedRecent(single)];
+        }
+
+        return EmbedAll(texts);
+    }
+
+    /// <summary>The unit-length vector of one text.</summary>
+    public float[] Embed(string text) => Embed([text])[0];
+
+    private float[][] EmbedAll(IReadOnlyList<string> texts)
+    {
         var result = new float[texts.Count][];
         var pending = new List<int>(Math.Min(texts.Count, BatchSize));
         for (var i = 0; i < texts.Count; i++)
@@ -68,8 +85,22 @@ public sealed class SentenceEmbedder
         return result;
     }
 
-    /// <summary>The unit-length vector of one text.</summary>
-    public float[] Embed(string text) => Embed([text])[0];
+    private float[] EmbedRecent(string text)
+    {
+        if (recent.TryGetValue(text, out var known))
+        {
+            return (float[])known.Clone();
+        }
+
+        var vector = EmbedAll([text])[0];
+        if (recent.Count >= RecentCapacity)
+        {
+            recent.Clear();
+        }
+
+        recent[text] = vector;
+        return (float[])vector.Clone();
+    }
 
     /// <summary>The dot product of two unit vectors: their cosine similarity.</summary>
     public static float Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => System.Numerics.Tensors.TensorPrimitives.Dot(a, b);

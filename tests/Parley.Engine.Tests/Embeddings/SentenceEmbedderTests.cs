@@ -42,4 +42,16 @@ public sealed class SentenceEmbedderTests
             Assert.InRange(SentenceEmbedder.Cosine(batched[i], alone[i]), 0.999f, 1.001f);
         }
     }
+
+    [Fact]
+    public void A_text_asked_again_gets_the_same_vector_and_a_caller_cannot_change_what_the_next_one_gets()
+    {
+        var first = SentenceEmbedder.Shared.Embed("can I still get a refund for my jacket");
+        var copy = (float[])first.Clone();
+        Array.Fill(first, 0f);
+
+        var again = SentenceEmbedder.Shared.Embed(["can I still get a refund for my jacket"])[0];
+
+        Assert.Equal(copy, again);
+    }
 }
