@@ -28,7 +28,18 @@ public sealed partial record TaggerGate(float LoneWordMargin, float MinMargin)
             return false;
         }
 
-        if (margin >= LoneWordMargin || type is not (PiiTypes.Person or PiiTypes.Location) || !OneWord(text, start, end))
+        if (type is not (PiiTypes.Person or PiiTypes.Location) || !OneWord(text, start, end))
+        {
+            return true;
+        }
+
+        // "What is Redis?", "how does Zapier work": one asks what a thing is, and who a person is.
+        if (type == PiiTypes.Person && Cues.Before(text, start, 40, WhatQuestion()))
+        {
+            return false;
+        }
+
+        if (margin >= LoneWordMargin)
         {
             return true;
         }
@@ -58,6 +69,9 @@ public sealed partial record TaggerGate(float LoneWordMargin, float MinMargin)
     private static partial Regex PlaceBefore();
 
     /// <summary>A state or country after a comma: "Springfield, IL".</summary>
+    [GeneratedRegex(@"(?i)(?:\b(?:what|which|how)\s+(?:is|are|was|were|does|do|did|about)|\bwhat['’]s|\bhow\s+to\s+(?:use|set\s+up|install|configure|connect))\s+(?:a\s+|an\s+|the\s+)?$", RegexOptions.RightToLeft)]
+    private static partial Regex WhatQuestion();
+
     [GeneratedRegex(@"^\s*,\s*[A-Z]{2}\b")]
     private static partial Regex PlaceAfter();
 }

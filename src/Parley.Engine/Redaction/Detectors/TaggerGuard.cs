@@ -7,7 +7,8 @@ namespace Parley.Engine.Redaction.Detectors;
 /// <item>a label is never the value: a span that reaches a colon after a label word ("DOB:", "mail:", "Name:")
 /// keeps only what follows it;</item>
 /// <item>a span ends with its sentence ("42 Elm Street, Springfield. Thanks");</item>
-/// <item>a name with a digit in it is none ("Parcel 9b01219d"): it is a label and an identifier;</item>
+/// <item>a name with a digit in it, or right before a word with one, is none ("Parcel 9b01219d", "Order 48213"):
+/// it is a label and an identifier; an address needs a number a house can have (at most five digits);</item>
 /// <item>a name is split at list separators and function words ("Chrome, Firefox and Safari" is three
 /// candidates), loses the ordinary words, honorifics and lower-case words at its edges ("Dear Mrs", "tried"),
 /// and a piece naming a well-known software product is none ("Excel", "Google Chrome");</item>
@@ -46,7 +47,7 @@ internal static class TaggerGuard
         {
             // "Parcel 9b01219d never arrived": names have no digits; a span the tagger reads as a name through a code
             // or a number is a label with an identifier, and none of it is a name.
-            if (words.Exists(w => text.AsSpan(w.Start, w.End - w.Start).ContainsAnyInRange('0', '9')))
+            if (words.Exists(w => text.AsSpan(w.Start, w.End - w.Start).ContainsAnyInRange('0', '9')) || IdentifierFollows(text, end))
             {
                 yield break;
             }
@@ -59,10 +60,42 @@ internal static class TaggerGuard
             yield break;
         }
 
+        if (type == PiiTypes.StreetAddress && !HasHouseNumber(text, words))
+        {
+            yield break;
+        }
+
         if (!OnlyOrdinaryWords(text, words))
         {
             yield return new PiiSpan(type, start, end, priority);
         }
+    }
+
+    /// <summary>
+    /// An address the tagger finds has a number a house or flat can have: at most five digits in a word
+    /// ("42", "221B", "Apt 12"). "Order 75121436" and "Ticket 9b01219d" hold only order, ticket or parcel
+    /// identifiers, which are longer; a span with no digit at all is left to the other checks.
+    /// </summary>
+    private static bool HasHouseNumber(string text, List<(int Start, int End)> words)
+    {
+        var anyDigits = false;
+        foreach (var w in words)
+        {
+            var digits = 0;
+            foreach (var c in text.AsSpan(w.Start, w.End - w.Start))
+            {
+                digits += char.IsAsciiDigit(c) ? 1 : 0;
+            }
+
+            if (digits is > 0 and <= 5)
+            {
+                return true;
+            }
+
+            anyDigits |= digits > 0;
+        }
+
+        return !anyDigits;
     }
 
     private static IEnumerable<(int Start, int End)> NamePieces(string text, List<(int Start, int End)> words)
@@ -271,4 +304,27 @@ internal static class TaggerGuard
     }
 
     private static ReadOnlySpan<char> Word(string text, (int Start, int End) word) => text.AsSpan(word.Start, word.End - word.Start);
+
+    /// <summary>Whether the word after <paramref name="end"/>, on the same line, holds a digit ("Parcel 757222cf", "Order 48213").</summary>
+    private static bool IdentifierFollows(string text, int end)
+    {
+        var i = end;
+        while (i < text.Length && text[i] is ' ' or '\t')
+        {
+            i++;
+        }
+
+        if (i == end || i >= text.Length)
+        {
+            return false;
+        }
+
+        var wordEnd = i;
+        while (wordEnd < text.Length && !char.IsWhiteSpace(text[wordEnd]))
+        {
+            wordEnd++;
+        }
+
+        return text.AsSpan(i, wordEnd - i).ContainsAnyInRange('0', '9');
+    }
 }
