@@ -23,23 +23,11 @@ internal static class Calibration
 
         double Loss(double logT)
         {
-            var inverse = Math.Exp(-logT);
+            var temperature = Math.Exp(logT);
             var total = 0.0;
             foreach (var item in labelled)
             {
-                var max = double.NegativeInfinity;
-                for (var c = 0; c < classCount; c++)
-                {
-                    max = Math.Max(max, item.Logits[c] * inverse);
-                }
-
-                var sum = 0.0;
-                for (var c = 0; c < classCount; c++)
-                {
-                    sum += Math.Exp((item.Logits[c] * inverse) - max);
-                }
-
-                total += max + Math.Log(sum) - (item.Logits[item.Label] * inverse);
+                total += LogLoss(item, temperature, classCount);
             }
 
             return total;
