@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Runtime.InteropServices;
@@ -19,12 +18,6 @@ public sealed class EmbeddingClient(IHttpClientFactory factory, IOptions<Knowled
 {
     public const string ClientName = "parley-embeddings";
 
-    /// <summary>Query vectors kept (built-in provider): a turn's text is encoded once however often it is searched.</summary>
-    private const int QueryCacheSize = 512;
-
-    private readonly ConcurrentDictionary<string, float[]> queries = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<string> queryOrder = new();
-
     public bool IsConfigured => options.Value.Embeddings.IsConfigured;
 
     /// <summary>Whether vectors are made in the process (their cosine is then an answer feature of its own, see docs/knowledge.md).</summary>
@@ -34,31 +27,12 @@ public sealed class EmbeddingClient(IHttpClientFactory factory, IOptions<Knowled
 
     public Task<List<float[]>> EmbedAsync(IReadOnlyList<string> inputs, CancellationToken cancellationToken) => EmbedAsync(inputs, null, cancellationToken);
 
-    /// <summary>The vector of a search query; with the built-in provider, remembered for the next few hundred queries.</summary>
+    /// <summary>
+    /// The vector of a search query. The built-in encoder remembers the last few hundred single texts
+    /// (<see cref="SentenceEmbedder"/>), so a turn's text is encoded once however often it is searched.
+    /// </summary>
     public async Task<float[]> EmbedQueryAsync(string query, CancellationToken cancellationToken)
-    {
-        if (!IsBuiltIn)
-        {
-            return (await EmbedAsync([query], cancellationToken))[0];
-        }
-
-        if (queries.TryGetValue(query, out var known))
-        {
-            return known;
-        }
-
-        var vector = (await EmbedAsync([query], cancellationToken))[0];
-        if (queries.TryAdd(query, vector))
-        {
-            queryOrder.Enqueue(query);
-            while (queryOrder.Count > QueryCacheSize && queryOrder.TryDequeue(out var oldest))
-            {
-                queries.TryRemove(oldest, out _);
-            }
-        }
-
-        return vector;
-    }
+        => (await EmbedAsync([query], cancellationToken))[0];
 
     /// <param name="inputs">The texts.</param>
     /// <param name="embedded">Told the number of inputs embedded so far after each batch (ingestion progress).</param>
