@@ -57,6 +57,11 @@ internal static class TaggerFeatures
     }
 
     /// <summary>Appends the hashed features of token <paramref name="i"/> given the tags of the two before it.</summary>
+    /// <remarks>
+    /// Each feature is the hash of <c>name=value</c>, where a value of several parts is those parts joined by
+    /// spaces; the parts are hashed where they lie rather than joined into a new string first (a chat turn tags
+    /// every message). <see cref="Hash"/> is that hash of the joined string, which the model was trained with.
+    /// </remarks>
     public static void Extract(Context context, int i, string previousTag, string previousTag2, List<uint> features)
     {
         features.Clear();
@@ -70,50 +75,54 @@ internal static class TaggerFeatures
         var wp2 = Word(context, i + 2);
         var sm1 = ShortShape(context, i - 1);
         var sp1 = ShortShape(context, i + 1);
-        Add(features, "b", "");
-        Add(features, "w", w);
-        Add(features, "s", s);
-        Add(features, "ss", ss);
-        Add(features, "p2", Prefix(raw, 2));
-        Add(features, "p3", Prefix(raw, 3));
-        Add(features, "x2", Suffix(raw, 2));
-        Add(features, "x3", Suffix(raw, 3));
-        Add(features, "x4", Suffix(raw, 4));
-        Add(features, "len", Math.Min(raw.Length, 8).ToString(CultureInfo.InvariantCulture));
-        Add(features, "w-1", wm1);
-        Add(features, "w-2", wm2);
-        Add(features, "w+1", wp1);
-        Add(features, "w+2", wp2);
-        Add(features, "w-1w", wm1 + " " + w);
-        Add(features, "ww+1", w + " " + wp1);
-        Add(features, "w-2w-1", wm2 + " " + wm1);
-        Add(features, "w+1w+2", wp1 + " " + wp2);
-        Add(features, "s-1", sm1);
-        Add(features, "s+1", sp1);
-        Add(features, "s-1s", sm1 + " " + ss);
-        Add(features, "ss+1", ss + " " + sp1);
-        Add(features, "s-1ss+1", sm1 + " " + ss + " " + sp1);
-        Add(features, "s-2", ShortShape(context, i - 2));
-        Add(features, "s+2", ShortShape(context, i + 2));
-        Add(features, "ls", context.LineStart[i] ? "1" : "0");
-        Add(features, "le", context.LineEnd[i] ? "1" : "0");
-        Add(features, "lsss", (context.LineStart[i] ? "1" : "0") + ss);
-        Add(features, "dlss", (context.DigitLaterOnLine[i] ? "1" : "0") + ss);
-        Add(features, "s+1s+2s+3", sp1 + " " + ShortShape(context, i + 2) + " " + ShortShape(context, i + 3));
-        Add(features, "t-1", previousTag);
-        Add(features, "t-2t-1", previousTag2 + " " + previousTag);
-        Add(features, "t-1ss", previousTag + " " + ss);
-        Add(features, "t-1w", previousTag + " " + w);
-        Add(features, "t-1w-1", previousTag + " " + wm1);
+        var ls = context.LineStart[i] ? "1" : "0";
+        features.Add(Names.Bias);
+        features.Add(Feed(Names.W, w));
+        features.Add(Feed(Names.S, s));
+        features.Add(Feed(Names.Ss, ss));
+        features.Add(Feed(Names.P2, Prefix(raw, 2)));
+        features.Add(Feed(Names.P3, Prefix(raw, 3)));
+        features.Add(Feed(Names.X2, Suffix(raw, 2)));
+        features.Add(Feed(Names.X3, Suffix(raw, 3)));
+        features.Add(Feed(Names.X4, Suffix(raw, 4)));
+        features.Add(Feed(Names.Len, Lengths[Math.Min(raw.Length, 8)]));
+        features.Add(Feed(Names.Wm1, wm1));
+        features.Add(Feed(Names.Wm2, wm2));
+        features.Add(Feed(Names.Wp1, wp1));
+        features.Add(Feed(Names.Wp2, wp2));
+        features.Add(Feed(Names.Wm1W, wm1, w));
+        features.Add(Feed(Names.WWp1, w, wp1));
+        features.Add(Feed(Names.Wm2Wm1, wm2, wm1));
+        features.Add(Feed(Names.Wp1Wp2, wp1, wp2));
+        features.Add(Feed(Names.Sm1, sm1));
+        features.Add(Feed(Names.Sp1, sp1));
+        features.Add(Feed(Names.Sm1S, sm1, ss));
+        features.Add(Feed(Names.SsSp1, ss, sp1));
+        features.Add(Feed(Names.Sm1SsSp1, sm1, ss, sp1));
+        features.Add(Feed(Names.Sm2, ShortShape(context, i - 2)));
+        features.Add(Feed(Names.Sp2, ShortShape(context, i + 2)));
+        features.Add(Feed(Names.Ls, ls));
+        features.Add(Feed(Names.Le, context.LineEnd[i] ? "1" : "0"));
+        features.Add(Feed(Feed(Names.LsSs, ls), ss));
+        features.Add(Feed(Feed(Names.DlSs, context.DigitLaterOnLine[i] ? "1" : "0"), ss));
+        features.Add(Feed(Names.Sp1Sp2Sp3, sp1, ShortShape(context, i + 2), ShortShape(context, i + 3)));
+        features.Add(Feed(Names.Tm1, previousTag));
+        features.Add(Feed(Names.Tm2Tm1, previousTag2, previousTag));
+        features.Add(Feed(Names.Tm1Ss, previousTag, ss));
+        features.Add(Feed(Names.Tm1W, previousTag, w));
+        features.Add(Feed(Names.Tm1Wm1, previousTag, wm1));
     }
+
+    /// <summary>The hash of feature <c>name=value</c> (FNV-1a over the name's characters, '=', then the value's UTF-16 bytes).</summary>
+    public static uint Hash(string name, string value) => Feed(Name(name), value);
 
     private static string Word(Context context, int i) => i < 0 ? Start : i >= context.Words.Length ? End : context.Words[i];
 
     private static string ShortShape(Context context, int i) => i < 0 ? Start : i >= context.ShortShape.Length ? End : context.ShortShape[i];
 
-    private static string Prefix(string w, int n) => w.Length <= n ? w : w[..n];
+    private static ReadOnlySpan<char> Prefix(string w, int n) => w.Length <= n ? w : w.AsSpan(0, n);
 
-    private static string Suffix(string w, int n) => w.Length <= n ? w : w[^n..];
+    private static ReadOnlySpan<char> Suffix(string w, int n) => w.Length <= n ? w : w.AsSpan(w.Length - n);
 
     /// <summary>"Avenida" → ("Xxxxxxx" capped at 4 per run: "Xxxxx", short "Xx"); "33274" → ("ddddd", "d").</summary>
     private static (string Shape, string Short) Shapes(string word)
@@ -142,7 +151,9 @@ internal static class TaggerFeatures
         return (shape.ToString(), shortShape.ToString());
     }
 
-    private static void Add(List<uint> features, string name, string value)
+    private static readonly string[] Lengths = [.. Enumerable.Range(0, 9).Select(n => n.ToString(CultureInfo.InvariantCulture))];
+
+    private static uint Name(string name)
     {
         var h = 2166136261u;
         foreach (var c in name)
@@ -150,13 +161,61 @@ internal static class TaggerFeatures
             h = (h ^ c) * 16777619u;
         }
 
-        h = (h ^ '=') * 16777619u;
+        return (h ^ '=') * 16777619u;
+    }
+
+    private static uint Feed(uint h, ReadOnlySpan<char> value)
+    {
         foreach (var c in value)
         {
             h = (h ^ (byte)c) * 16777619u;
             h = (h ^ (byte)(c >> 8)) * 16777619u;
         }
 
-        features.Add(h);
+        return h;
+    }
+
+    private static uint Feed(uint h, string a, string b) => Feed(Feed(Feed(h, a), " "), b);
+
+    private static uint Feed(uint h, string a, string b, string c) => Feed(Feed(Feed(Feed(Feed(h, a), " "), b), " "), c);
+
+    /// <summary>The hashed <c>name=</c> of every feature, computed once.</summary>
+    private static class Names
+    {
+        public static readonly uint Bias = Name("b");
+        public static readonly uint W = Name("w");
+        public static readonly uint S = Name("s");
+        public static readonly uint Ss = Name("ss");
+        public static readonly uint P2 = Name("p2");
+        public static readonly uint P3 = Name("p3");
+        public static readonly uint X2 = Name("x2");
+        public static readonly uint X3 = Name("x3");
+        public static readonly uint X4 = Name("x4");
+        public static readonly uint Len = Name("len");
+        public static readonly uint Wm1 = Name("w-1");
+        public static readonly uint Wm2 = Name("w-2");
+        public static readonly uint Wp1 = Name("w+1");
+        public static readonly uint Wp2 = Name("w+2");
+        public static readonly uint Wm1W = Name("w-1w");
+        public static readonly uint WWp1 = Name("ww+1");
+        public static readonly uint Wm2Wm1 = Name("w-2w-1");
+        public static readonly uint Wp1Wp2 = Name("w+1w+2");
+        public static readonly uint Sm1 = Name("s-1");
+        public static readonly uint Sp1 = Name("s+1");
+        public static readonly uint Sm1S = Name("s-1s");
+        public static readonly uint SsSp1 = Name("ss+1");
+        public static readonly uint Sm1SsSp1 = Name("s-1ss+1");
+        public static readonly uint Sm2 = Name("s-2");
+        public static readonly uint Sp2 = Name("s+2");
+        public static readonly uint Ls = Name("ls");
+        public static readonly uint Le = Name("le");
+        public static readonly uint LsSs = Name("lsss");
+        public static readonly uint DlSs = Name("dlss");
+        public static readonly uint Sp1Sp2Sp3 = Name("s+1s+2s+3");
+        public static readonly uint Tm1 = Name("t-1");
+        public static readonly uint Tm2Tm1 = Name("t-2t-1");
+        public static readonly uint Tm1Ss = Name("t-1ss");
+        public static readonly uint Tm1W = Name("t-1w");
+        public static readonly uint Tm1Wm1 = Name("t-1w-1");
     }
 }
