@@ -18,7 +18,7 @@ public static class EvaluationCommand
 
     public static string Usage =>
         $"usage: dotnet run --project src/Parley.Server -c Release -- eval <{string.Join('|', Kinds.Keys)}> --data <path>" +
-        " [intents: --shots N [--resamples N] | --no-oos-train] [pii: --folds N | --write-model <file>] [--chat <intents dir>] [--negatives N] [--title-case-every N]"
+        " [intents: --shots N [--resamples N] | --no-oos-train] [pii: --folds N | --write-model <file> | --model <file>] [--chat <intents dir>] [--negatives N] [--title-case-every N]"
         + " [answers: --diagnose] [--user-turns-only] [--dialogues N] [--oos N]";
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
@@ -60,7 +60,8 @@ public static class EvaluationCommand
         WriteModel: Option(args, "--write-model") is { Length: > 0 } file ? Path.GetFullPath(file) : null,
         Chat: Option(args, "--chat") is { Length: > 0 } chat ? Path.GetFullPath(chat) : null,
         Negatives: Number(args, "--negatives", 0, 1_000_000) ?? PiiEvaluationOptions.DefaultNegatives,
-        TitleCaseEvery: Number(args, "--title-case-every", 0, 1000) ?? PiiEvaluationOptions.DefaultTitleCaseEvery);
+        TitleCaseEvery: Number(args, "--title-case-every", 0, 1000) ?? PiiEvaluationOptions.DefaultTitleCaseEvery,
+        Model: Option(args, "--model") is { Length: > 0 } model ? Path.GetFullPath(model) : null);
 
     /// <summary>An integer flag in [min, max]; a malformed one is a usage error (exit 1 with the message), not a silent default.</summary>
     private static int? Number(IReadOnlyList<string> args, string name, int min, int max)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Parley.Engine.Redaction;
 using Parley.Engine.Redaction.Evaluation;
+using Parley.Engine.Redaction.Learned;
 
 namespace Parley.Server.Evaluation;
 
@@ -11,7 +12,8 @@ namespace Parley.Server.Evaluation;
 /// <param name="Chat">The intent data directory (CLINC150 and HWU64) whose utterances are ordinary chat: training negatives, validation for the gate, test for the false-positive figure. Default: <c>intents</c> beside the PII data's parent.</param>
 /// <param name="Negatives">How many training utterances to add as negatives (spread evenly over the training split); 0 for none.</param>
 /// <param name="TitleCaseEvery">One negative in this many also gets a random word capitalised (0: none).</param>
-public sealed record PiiEvaluationOptions(int? Folds = null, string? WriteModel = null, string? Chat = null, int Negatives = PiiEvaluationOptions.DefaultNegatives, int TitleCaseEvery = PiiEvaluationOptions.DefaultTitleCaseEvery)
+/// <param name="Model">Score the redactor with this tagger (a file <paramref name="WriteModel"/> wrote) instead of the shipped one: a model trained on one part of a data set, scored on another.</param>
+public sealed record PiiEvaluationOptions(int? Folds = null, string? WriteModel = null, string? Chat = null, int Negatives = PiiEvaluationOptions.DefaultNegatives, int TitleCaseEvery = PiiEvaluationOptions.DefaultTitleCaseEvery, string? Model = null)
 {
     /// <summary>What the shipped model was trained with (docs/quality.md: chosen by cross-validation).</summary>
     public const int DefaultNegatives = 6000;
@@ -92,7 +94,12 @@ public static class PiiEvaluationRun
             }
         }
 
-        var redactor = new PiiRedactor(PiiEvaluation.EveryType);
+        var redactor = options.Model is { } model ? PiiTaggerTraining.WithTagger(LoadTagger(model)) : new PiiRedactor(PiiEvaluation.EveryType);
+        if (options.Model is not null)
+        {
+            output.WriteLine($"tagger: {options.Model} (not the shipped model)");
+        }
+
         var ignored = PiiEvaluation.Evaluate(samples, redactor, TypeMatching.Ignored);
         var mapped = PiiEvaluation.Evaluate(samples, redactor, TypeMatching.Mapped);
         output.WriteLine($"dataset: {Path.GetFileName(file)} ({samples.Count} texts, {ignored.Overall.Gold} gold spans), IoU >= 0.9");
@@ -137,4 +144,21 @@ public static class PiiEvaluationRun
         }
     }
 
+    private static EntityTagger LoadTagger(string file)
+    {
+        if (!File.Exists(file))
+        {
+            throw new FileNotFoundException($"No tagger model at {file}.");
+        }
+
+        try
+        {
+            using var stream = File.OpenRead(file);
+            return EntityTagger.Load(stream);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException or ArgumentException or OverflowException)
+        {
+            throw new InvalidDataException($"{file} is not a tagger model written by eval pii --write-model: {e.Message}", e);
+        }
+    }
 }

@@ -119,6 +119,54 @@ public sealed class EvaluationCommandTests
     }
 
     [Fact]
+    public async Task Pii_scores_a_tagger_trained_on_one_file_against_another_and_refuses_a_file_that_is_no_model()
+    {
+        var directory = Directory.CreateTempSubdirectory("parley-pii-model-");
+        try
+        {
+            // Names the rules alone do not find: one word, no "my name is", so only a tagger that learned them can.
+            static object Sample(string first, string city) => new
+            {
+                full_text = $"Forward the invoice to {first} in {city} before Friday.",
+                spans = new object[]
+                {
+                    new { entity_type = "PERSON", entity_value = first, start_position = 23, end_position = 23 + first.Length },
+                    new { entity_type = "GPE", entity_value = city, start_position = 27 + first.Length, end_position = 27 + first.Length + city.Length },
+                },
+            };
+
+            string[] firsts = ["Alina", "Boris", "Chiara", "Dmitri", "Elif", "Farid", "Greta", "Hugo", "Ines", "Jonas", "Kaori", "Lars"];
+            string[] cities = ["Lisbon", "Tallinn", "Porto", "Ghent", "Bergen", "Lyon", "Graz", "Turku", "Split", "Malmo", "Leeds", "Cork"];
+            var train = Path.Combine(directory.FullName, "train.json");
+            var test = Path.Combine(directory.FullName, "test.json");
+            await File.WriteAllTextAsync(train, JsonSerializer.Serialize(Enumerable.Range(0, 60).Select(i => Sample(firsts[i % 12], cities[(i * 5) % 12])).ToArray()));
+            await File.WriteAllTextAsync(test, JsonSerializer.Serialize(new[] { Sample("Marta", "Oslo"), Sample("Nils", "Riga") }));
+            var model = Path.Combine(directory.FullName, "tagger.bin");
+
+            var written = await RunAsync("pii", "--data", train, "--write-model", model, "--negatives", "0");
+            Assert.True(written.Code == 0, written.Error);
+            var scored = await RunAsync("pii", "--data", test, "--model", model);
+            Assert.True(scored.Code == 0, scored.Error);
+            Assert.StartsWith(model, scored.Figures["tagger"]);
+            var shipped = await RunAsync("pii", "--data", test);
+            Assert.DoesNotContain("tagger", shipped.Figures.Keys);
+            // The model learned this template; the figures are its own, not the shipped model's.
+            Assert.True(Number(scored.Figures, "span_recall") > Number(shipped.Figures, "span_recall"), $"{scored.Figures["span_recall"]} vs shipped {shipped.Figures["span_recall"]}");
+
+            var garbage = Path.Combine(directory.FullName, "garbage.bin");
+            await File.WriteAllTextAsync(garbage, "not a model");
+            var refused = await RunAsync("pii", "--data", test, "--model", garbage);
+            Assert.Equal(1, refused.Code);
+            Assert.Contains("not a tagger model", refused.Error);
+            Assert.Equal(1, (await RunAsync("pii", "--data", test, "--model", Path.Combine(directory.FullName, "missing.bin"))).Code);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Unknown_kinds_missing_options_and_missing_data_are_clear_errors()
     {
         var unknown = await RunAsync("sentiment", "--data", "/tmp");

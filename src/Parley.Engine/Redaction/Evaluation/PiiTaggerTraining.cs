@@ -72,6 +72,9 @@ public static class PiiTaggerTraining
     /// <summary>The redactor without the tagger, every type on: the baseline the figures compare with.</summary>
     public static PiiRedactor RulesAlone() => new(PiiEvaluation.EveryType, null, LearnedMode.Off);
 
+    /// <summary>The product's redactor, every type on, with <paramref name="tagger"/> in place of the shipped one (a model from <c>--write-model</c>).</summary>
+    public static PiiRedactor WithTagger(EntityTagger tagger) => new(PiiEvaluation.EveryType, tagger, DetectorCatalog.DefaultMode);
+
     /// <summary>The tagger trained on every sample and the chat negatives (what Parley ships, written by <c>eval pii --write-model</c>).</summary>
     public static EntityTagger Train(IReadOnlyList<PiiSample> samples, IReadOnlyList<TaggerExample> negatives) =>
         EntityTagger.Train([.. samples.Select(ToExample), .. negatives], LearnedTypes);
