@@ -65,6 +65,8 @@ public sealed class EncoderHeadTests(ITestOutputHelper output)
 
         Assert.True(loaded.UsesEncoder);
         Assert.Equal(WithEncoder.Value.EncoderWeight, loaded.EncoderWeight);
+        Assert.Equal(256, loaded.Encoder!.Hidden!.Units);
+        Assert.Equal(WithEncoder.Value.Encoder!.Hidden!.Output, loaded.Encoder.Hidden.Output);
         Assert.Equal(WithEncoder.Value.Temperature, loaded.Temperature);
         foreach (var text in SyntheticIntents.Probes.Concat(SyntheticIntents.HeldOutParaphrases.Select(u => u.Text)))
         {
@@ -81,6 +83,42 @@ public sealed class EncoderHeadTests(ITestOutputHelper output)
         // Cut anywhere in the encoder head: refused, not half read.
         using var truncated = new MemoryStream(first.ToArray()[..^100]);
         Assert.Throws<InvalidDataException>(() => IntentModel.Load(truncated));
+    }
+
+    /// <summary>
+    /// By default the head has a hidden ReLU layer beside its linear layer, and its scores are the linear scores plus the
+    /// hidden layer's; <see cref="IntentTrainingOptions.EncoderHiddenUnits"/> 0 trains the linear layer alone, as before.
+    /// </summary>
+    [Fact]
+    public void The_head_adds_a_hidden_layer_to_its_linear_scores_unless_told_not_to()
+    {
+        var head = WithEncoder.Value.Encoder!;
+        var hidden = head.Hidden!;
+        Assert.Equal(256, hidden.Units);
+        var vector = SentenceEmbedder.Shared.Embed("my card is missing");
+        var logits = new float[head.ClassCount];
+        head.Logits(vector, logits);
+        var linear = new float[head.ClassCount];
+        new EncoderHead(head.ClassCount, head.Weights, head.Bias, head.Weight).Logits(vector, linear);
+        const int D = SentenceEmbedder.Dimensions;
+        var activations = Enumerable.Range(0, hidden.Units)
+            .Select(j => Math.Max(0f, hidden.Bias[j] + vector.Select((v, k) => v * hidden.Weights[(j * D) + k]).Sum()))
+            .ToArray();
+        Assert.Contains(activations, a => a > 0);
+        for (var c = 0; c < head.ClassCount; c++)
+        {
+            var expected = linear[c] + activations.Select((a, j) => a * hidden.Output[(c * hidden.Units) + j]).Sum();
+            Assert.Equal(expected, logits[c], 1e-3);
+        }
+
+        Assert.Contains(Enumerable.Range(0, head.ClassCount), c => Math.Abs(logits[c] - linear[c]) > 0.01);
+
+        var linearOnly = IntentTrainer.Train(
+            [.. SyntheticIntents.Training, .. SyntheticIntents.OutOfScopeTraining],
+            new IntentTrainingOptions { Encoder = IntentEncoder.Always, EncoderSteps = 4000, EncoderHiddenUnits = 0 });
+        Assert.Null(linearOnly.Encoder!.Hidden);
+        Assert.Throws<ArgumentOutOfRangeException>(() => IntentTrainer.Train(
+            SyntheticIntents.Training, new IntentTrainingOptions { Encoder = IntentEncoder.Always, EncoderHiddenUnits = -1 }));
     }
 
     /// <summary>
