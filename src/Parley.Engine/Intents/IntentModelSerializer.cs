@@ -9,12 +9,14 @@ namespace Parley.Engine.Intents;
 /// Training already rounds the weights to 16 bits, so a loaded model answers exactly like the
 /// trained one at half the size. Version 2 adds a flag and, when set, the <see cref="EncoderHead"/> (its share of
 /// the combined scores as a 32-bit float, then its weights and biases as 16-bit floats); version 1 files, which
-/// have no head, still load and answer as before.
+/// have no head, still load and answer as before. Version 3 adds, after the head's biases, its hidden layer's unit
+/// count (0: a linear head, as every version-2 file has) and, with units, the hidden weights, hidden biases and
+/// output weights as 16-bit floats.
 /// </summary>
 internal static class IntentModelSerializer
 {
     private static readonly byte[] Magic = "PARLEY-INTENTS"u8.ToArray();
-    private const int Version = 2;
+    private const int Version = 3;
     private const long MaxWeights = 256L << 20;
 
     public static void Write(IntentModel model, Stream stream)
@@ -58,6 +60,14 @@ internal static class IntentModelSerializer
             writer.Write(encoder.Weight);
             WriteMatrix(writer, encoder.Weights, 1, encoder.Weights.Length, encoder.Weights.Length);
             WriteMatrix(writer, encoder.Bias, 1, encoder.Bias.Length, encoder.Bias.Length);
+            var hidden = encoder.Hidden;
+            writer.Write(hidden?.Units ?? 0);
+            if (hidden is not null)
+            {
+                WriteMatrix(writer, hidden.Weights, 1, hidden.Weights.Length, hidden.Weights.Length);
+                WriteMatrix(writer, hidden.Bias, 1, hidden.Bias.Length, hidden.Bias.Length);
+                WriteMatrix(writer, hidden.Output, 1, hidden.Output.Length, hidden.Output.Length);
+            }
         }
     }
 
@@ -141,7 +151,23 @@ internal static class IntentModelSerializer
             var bias = new float[labels.Length];
             ReadMatrix(reader, weights, 1, weights.Length, weights.Length);
             ReadMatrix(reader, bias, 1, bias.Length, bias.Length);
-            encoder = new EncoderHead(labels.Length, weights, bias, weight);
+            EncoderHead.HiddenLayer? hidden = null;
+            var units = version >= 3 ? Count(reader.ReadInt32(), 4096) : 0;
+            if ((long)units * (labels.Length + Embeddings.SentenceEmbedder.Dimensions) > MaxWeights)
+            {
+                throw new InvalidDataException($"Corrupt intent model ({units} encoder units for {labels.Length} intents).");
+            }
+
+            if (units > 0)
+            {
+                hidden = new EncoderHead.HiddenLayer(
+                    units, new float[units * Embeddings.SentenceEmbedder.Dimensions], new float[units], new float[labels.Length * units]);
+                ReadMatrix(reader, hidden.Weights, 1, hidden.Weights.Length, hidden.Weights.Length);
+                ReadMatrix(reader, hidden.Bias, 1, hidden.Bias.Length, hidden.Bias.Length);
+                ReadMatrix(reader, hidden.Output, 1, hidden.Output.Length, hidden.Output.Length);
+            }
+
+            encoder = new EncoderHead(labels.Length, weights, bias, weight, hidden);
         }
 
         return new IntentModel(labels, new Featurizer(settings, keys, idf, wordFeatureCount), network, temperature, threshold, encoder);

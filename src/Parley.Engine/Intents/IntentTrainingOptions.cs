@@ -106,8 +106,27 @@ public sealed record IntentTrainingOptions
     /// <summary>L2 weight decay of the encoder head; 1e-4 and 1e-3 cost 0.5-2 points on the same training-data splits.</summary>
     public double EncoderL2 { get; init; }
 
+    /// <summary>
+    /// Hidden ReLU units of a second network on the sentence vectors, trained beside the encoder head's linear layer
+    /// and averaged with it; 0 leaves the head linear (as model format 2 was). 256 (with 512 and 1,024 within 0.1 point) was
+    /// worth +0.7 points of HWU64 10-shot accuracy and +0.5 of CLINC150's on 10-shot splits drawn from their train splits
+    /// and scored on other train messages (decision 0029); costs about 0.1 M multiply-adds a message beside the encoder call.
+    /// </summary>
+    public int EncoderHiddenUnits { get; init; } = 256;
+
+    /// <summary>Share of the hidden units left out at each training step (dropout); 0.2-0.4 were alike.</summary>
+    public double EncoderHiddenDropout { get; init; } = 0.3;
+
+    /// <summary>Initial SGD step of the hidden-layer network, decayed linearly to zero (0.05-0.2 were alike).</summary>
+    public double EncoderHiddenLearningRate { get; init; } = 0.1;
+
     internal void Validate()
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(EncoderHiddenUnits, nameof(EncoderHiddenUnits));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(EncoderHiddenUnits, 1024, nameof(EncoderHiddenUnits));
+        ArgumentOutOfRangeException.ThrowIfNegative(EncoderHiddenDropout, nameof(EncoderHiddenDropout));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(EncoderHiddenDropout, 0.9, nameof(EncoderHiddenDropout));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EncoderHiddenLearningRate, nameof(EncoderHiddenLearningRate));
         ArgumentOutOfRangeException.ThrowIfLessThan((int)Encoder, 0, nameof(Encoder));
         ArgumentOutOfRangeException.ThrowIfGreaterThan((int)Encoder, 2, nameof(Encoder));
         ArgumentOutOfRangeException.ThrowIfLessThan(EncoderBelowMedian, 1, nameof(EncoderBelowMedian));

@@ -17,6 +17,7 @@ public sealed class IntentTraining(IOptions<UnderstandingOptions> options) : IDi
     {
         Encoder = options.Value.IntentEncoder,
         EncoderBelowMedian = options.Value.IntentEncoderBelowMedian,
+        EncoderHiddenUnits = options.Value.IntentEncoderHiddenUnits,
     };
 
     public async Task<(IntentModel Model, byte[] Bytes, TrainingStats Stats)> TrainAsync(

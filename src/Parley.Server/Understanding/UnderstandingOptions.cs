@@ -49,4 +49,11 @@ public sealed class UnderstandingOptions
     /// <summary>With <see cref="IntentEncoder"/> Auto: the encoder is used when the median intent (defaults included) has fewer examples than this.</summary>
     [Range(1, 5000)]
     public int IntentEncoderBelowMedian { get; set; } = 30;
+
+    /// <summary>
+    /// Hidden ReLU units of the network trained beside the encoder head's linear layer (decision 0029); 0 keeps the head
+    /// linear. Only models that carry the encoder head have it.
+    /// </summary>
+    [Range(0, 1024)]
+    public int IntentEncoderHiddenUnits { get; set; } = 256;
 }

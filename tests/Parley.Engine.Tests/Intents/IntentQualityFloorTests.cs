@@ -59,8 +59,9 @@ public sealed class IntentQualityFloorTests(ITestOutputHelper output)
         var report = IntentEvaluation.Evaluate(model.WithOutOfScopeThreshold(0), data.Test);
         output.WriteLine($"CLINC150 10-shot test: {report}; encoder weight {model.EncoderWeight:F1}");
 
-        // Measured: 91.58 % (n-grams alone: 82.24 %).
+        // Measured: 92.24 % with the head's hidden layer (decision 0029), 91.58 % with the linear head alone, 82.24 % n-grams alone.
         Assert.True(model.UsesEncoder);
-        Assert.True(report.InScopeAccuracy >= 0.9050, report.ToString());
+        Assert.NotNull(model.Encoder!.Hidden);
+        Assert.True(report.InScopeAccuracy >= 0.9180, report.ToString());
     }
 }

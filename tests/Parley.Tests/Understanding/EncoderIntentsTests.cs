@@ -87,6 +87,8 @@ public sealed class EncoderSettingTests(EncoderSettingTests.NeverApp app) : ICla
     [Theory]
     [InlineData("Parley:Understanding:IntentEncoder", "Sometimes")]
     [InlineData("Parley:Understanding:IntentEncoderBelowMedian", "0")]
+    [InlineData("Parley:Understanding:IntentEncoderHiddenUnits", "-1")]
+    [InlineData("Parley:Understanding:IntentEncoderHiddenUnits", "5000")]
     public async Task A_bad_encoder_setting_stops_the_server_at_start(string key, string value)
     {
         var bad = new BadApp(key, value);

@@ -64,8 +64,9 @@ public sealed class EvaluationCommandTests
         Assert.True(code == 0, error);
         Assert.StartsWith("HWU64 10-shot", figures["dataset"]);
 
-        // Measured on the published split with the sentence encoder (Auto: 10 examples per intent): 84.76 %
-        // (mean over it and four seeded splits 83.18 %, sd 1.12); n-grams alone 72.86 %.
+        // Measured on the published split with the sentence encoder (Auto: 10 examples per intent) and its hidden
+        // layer (decision 0029): 84.29 % (mean over it and four seeded splits 83.49 %, sd 0.77); with the linear head
+        // alone 84.76 % (mean 83.18 %, sd 1.12); n-grams alone 72.86 %.
         Assert.Contains("n-grams + sentence encoder", figures["split published"], StringComparison.Ordinal);
         Assert.True(Number(figures, "in_scope_accuracy_published_split") >= 0.835, figures["in_scope_accuracy_published_split"]);
     }
