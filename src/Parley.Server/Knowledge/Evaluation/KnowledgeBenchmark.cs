@@ -96,9 +96,9 @@ public static class KnowledgeBenchmark
             int indexed, embedded;
             await using (var scope = app.Services.CreateAsyncScope())
             {
-                var chunks = scope.ServiceProvider.GetRequiredService<ParleyDb>().Set<KnowledgeChunk>();
-                indexed = chunks.Count();
-                embedded = chunks.Count(c => c.Embedding != null);
+                var stored = scope.ServiceProvider.GetRequiredService<ParleyDb>().Set<KnowledgeChunk>();
+                indexed = stored.Count();
+                embedded = stored.Count(c => c.Embedding != null);
             }
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingestion: {indexed} chunks from {sources} sources in {seconds:F1} s = {indexed / seconds:F0} chunks/s (process CPU {ingestCpu:F1} s = {indexed / ingestCpu:F0} chunks per CPU-second)"));
