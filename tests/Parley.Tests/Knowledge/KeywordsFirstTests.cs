@@ -164,6 +164,17 @@ public abstract class KeywordsFirstTests(bool postgres) : IAsyncLifetime
         await Json.ReadErrorAsync(await b.Client.GetAsync($"/api/v1/knowledge/sources/{mine}"), 404);
     }
 
+    [Fact]
+    public async Task The_openapi_document_shows_a_sources_embeddings_beside_its_progress()
+    {
+        var document = await Json.ReadAsync(await _app.Anonymous().GetAsync("/openapi.json"), 200);
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        var embeddings = schemas.GetProperty("SourceEmbeddings").GetProperty("properties");
+        Assert.Equal(["done", "model", "state", "total"], embeddings.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.True(schemas.GetProperty("SourceResponse").GetProperty("properties").TryGetProperty("embeddings", out _));
+        Assert.True(schemas.GetProperty("SourceStatusResponse").GetProperty("properties").TryGetProperty("embeddings", out _));
+    }
+
     /// <summary>Two paragraphs of about 150 characters: two passages of at most 200.</summary>
     private static readonly string TwoFerryPassages = string.Join("\n\n",
         string.Join(' ', Enumerable.Repeat("Harbour ferries leave every hour from the north pier.", 3)),
