@@ -10,6 +10,8 @@
 # Two runs: issue 4's figures are the keyword index's (Provider=none: chunker, queue, FTS5, BM25);
 # the second run is the default, with the built-in sentence encoder (decision 0026/0027) embedding
 # every chunk at ingestion and every query, at a smaller size because each chunk costs the encoder.
+# Each run also prints the time to searchable (every source's keyword index stored: it is ready) and the time to
+# fully embedded (every vector filled in by the background fill, decision 0030).
 # Wall-clock figures move with the machine's load; the process CPU time per chunk and per query is
 # printed beside them as the load-independent figure.
 set -euo pipefail

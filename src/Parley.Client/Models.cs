@@ -174,12 +174,30 @@ public sealed record KnowledgeSource : ParleyModel
 
     /// <summary>Whole percent indexed: 0 until the source is cut into passages, 100 once ready.</summary>
     public int PercentIndexed => Status == "ready" ? 100 : Progress is { Total: > 0 } p ? (int)(100L * Math.Min(p.Done, p.Total) / p.Total) : 0;
+
+    /// <summary>Its vectors, filled in after it is searchable by keywords; absent from older servers.</summary>
+    public SourceEmbeddings? Embeddings { get; init; }
 }
 
 public sealed record SourceProgress : ParleyModel
 {
     public int Done { get; init; }
     public int Total { get; init; }
+}
+
+/// <summary>A source's vectors: <c>state</c> pending, running, ready, failed or off; <c>done</c> passages of <c>total</c> have one.</summary>
+public sealed record SourceEmbeddings : ParleyModel
+{
+    public string State { get; init; } = "";
+    public int Done { get; init; }
+    public int Total { get; init; }
+    public string? Model { get; init; }
+
+    /// <summary>Nothing more will be filled in (every vector is there, the provider failed, or there is none).</summary>
+    public bool IsSettled => State is "ready" or "failed" or "off";
+
+    /// <summary>Whole percent of the passages with a vector.</summary>
+    public int Percent => State == "ready" ? 100 : Total > 0 ? (int)(100L * Math.Min(Done, Total) / Total) : 0;
 }
 
 /// <summary>The answer to creating, replacing or uploading a source: queued, with where to watch it.</summary>
@@ -203,6 +221,9 @@ public sealed record SourceStatus : ParleyModel
 
     /// <summary>Passages indexed of the passages the source was cut into (0 of 0 until it is cut).</summary>
     public SourceProgress? Progress { get; init; }
+
+    /// <summary>Its vectors, filled in after it is searchable by keywords; absent from older servers.</summary>
+    public SourceEmbeddings? Embeddings { get; init; }
 
     public bool IsSettled => Status is "ready" or "failed";
 }

@@ -27,14 +27,16 @@ public sealed class IngestionSignal : IDisposable
 }
 
 /// <summary>
-/// The ingestion pipeline: extract → clean → chunk → embed (when configured) → index, run for
-/// one claimed job. Jobs are rows, so a restart (or another instance) picks up what was queued or
-/// whose lease ran out.
+/// The ingestion pipeline, in two jobs (decision 0030): extract → clean → chunk → store, after which the
+/// source is ready and searchable by keywords; then, when an embeddings provider is configured, its
+/// vectors are filled in by a job of their own (<see cref="EmbeddingFill"/>). Jobs are rows, so a restart
+/// (or another instance) picks up what was queued or whose lease ran out.
 /// </summary>
 public sealed class Ingestion(
     IDbContextFactory<ParleyDb> factory,
     TextExtractor extractor,
     EmbeddingClient embeddings,
+    EmbeddingFill fill,
     IHttpClientFactory http,
     Infrastructure.Caching.TenantChanges changes,
     WriteGate writes,
@@ -42,7 +44,7 @@ public sealed class Ingestion(
     TimeProvider clock,
     ILogger<Ingestion> logger)
 {
-    public static KnowledgeJob Enqueue(ParleyDb db, KnowledgeSource source, DateTime now)
+    public static KnowledgeJob Enqueue(ParleyDb db, KnowledgeSource source, DateTime now, string kind = JobKinds.Index)
     {
         var job = new KnowledgeJob
         {
@@ -50,6 +52,7 @@ public sealed class Ingestion(
             TenantId = source.TenantId,
             SourceId = source.Id,
             SourceVersion = source.Version,
+            Kind = kind,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -116,8 +119,12 @@ public sealed class Ingestion(
     /// <summary>Fails a job whose attempts keep dying with its worker, and its source with a reason the API shows.</summary>
     private async Task PoisonAsync(ParleyDb db, KnowledgeJob job, DateTime now, CancellationToken cancellationToken)
     {
-        const string reason = "Indexing did not finish: the worker stopped while processing this source twice (the file may be malformed "
-            + "or too large to read), so it is not tried again. Upload a corrected file to retry.";
+        var embed = job.Kind == JobKinds.Embed;
+        var reason = embed
+            ? EmbeddingFill.Unavailable + "the worker stopped twice while filling in this source's vectors without making progress, so it is not tried again. "
+                + "Update the source to retry."
+            : "Indexing did not finish: the worker stopped while processing this source twice (the file may be malformed "
+                + "or too large to read), so it is not tried again. Upload a corrected file to retry.";
         db.TenantScope = new FixedTenantScope(job.TenantId);
         using (await writes.EnterAsync(cancellationToken))
         {
@@ -125,7 +132,13 @@ public sealed class Ingestion(
             var failed = await db.Set<KnowledgeJob>().Where(j => j.Id == job.Id && j.Attempts == job.Attempts && j.Status == JobStatus.Leased && j.LeaseUntil < now)
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Failed).SetProperty(j => j.LeaseUntil, (DateTime?)null)
                     .SetProperty(j => j.Error, reason).SetProperty(j => j.UpdatedAt, now), cancellationToken);
-            if (failed == 1)
+            if (failed == 1 && embed)
+            {
+                // The passages stay searchable by keywords: only the vectors are given up.
+                await db.Set<KnowledgeSource>().Where(s => s.Id == job.SourceId && s.Version == job.SourceVersion)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.EmbeddingState, EmbeddingStates.Failed).SetProperty(x => x.Error, reason), cancellationToken);
+            }
+            else if (failed == 1)
             {
                 await db.Set<KnowledgeSource>().Where(s => s.Id == job.SourceId && s.Version == job.SourceVersion)
                     .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, SourceStatus.Failed).SetProperty(x => x.Error, reason), cancellationToken);
@@ -139,6 +152,12 @@ public sealed class Ingestion(
 
     public async Task ProcessAsync(KnowledgeJob job, CancellationToken cancellationToken)
     {
+        if (job.Kind == JobKinds.Embed)
+        {
+            await fill.ProcessAsync(job, cancellationToken);
+            return;
+        }
+
         string? error = null;
         var retry = false;
         try
@@ -201,22 +220,9 @@ public sealed class Ingestion(
         source.ProgressTotal = drafts.Count;
         await ReportAsync(db, job, done: 0, total: drafts.Count, cancellationToken);
 
-        List<float[]>? vectors = null;
-        string? embeddingError = null;
-        if (embeddings.IsConfigured && drafts.Count > 0)
-        {
-            try
-            {
-                vectors = await embeddings.EmbedAsync(drafts.Select(d => d.Title + "\n" + d.Text).ToList(),
-                    done => ReportAsync(db, job, done, drafts.Count, cancellationToken), cancellationToken);
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or EmbeddingUnavailableException && !cancellationToken.IsCancellationRequested)
-            {
-                // Lexical search works without vectors; the source says why it has none.
-                embeddingError = "Embeddings unavailable, indexed for keyword search only: " + e.Message;
-            }
-        }
-
+        // Vectors are not waited for: the passages are stored without them (keyword search finds them at once)
+        // and a job of their own fills them in (EmbeddingFill).
+        var fillVectors = embeddings.IsConfigured && drafts.Count > 0;
         var now = clock.GetUtcNow().UtcDateTime;
         using (await writes.EnterAsync(cancellationToken))
         {
@@ -240,15 +246,20 @@ public sealed class Ingestion(
                 Title = d.Title,
                 Text = d.Text,
                 Category = source.Category,
-                Embedding = vectors is null ? null : EmbeddingClient.ToBytes(vectors[i]),
-                EmbeddingModel = vectors is null ? null : embeddings.Model,
             }));
             source.Status = SourceStatus.Ready;
-            source.Error = embeddingError;
+            source.Error = null;
             source.ChunkCount = drafts.Count;
             source.ProgressDone = drafts.Count;
-            source.EmbeddingModel = vectors is null ? null : embeddings.Model;
+            source.EmbeddingState = fillVectors ? EmbeddingStates.Pending : embeddings.IsConfigured ? EmbeddingStates.Ready : EmbeddingStates.Off;
+            source.EmbeddingDone = 0;
+            source.EmbeddingModel = embeddings.IsConfigured ? embeddings.Model : null;
             source.IndexedAt = now;
+            if (fillVectors)
+            {
+                Enqueue(db, source, now, JobKinds.Embed);
+            }
+
             var tracked = await db.Set<KnowledgeJob>().FirstAsync(j => j.Id == job.Id, cancellationToken);
             tracked.Status = JobStatus.Done;
             tracked.Error = null;
@@ -267,7 +278,7 @@ public sealed class Ingestion(
         }
 
         await changes.ChangedAsync(source.TenantId, CancellationToken.None);
-        logger.LogInformation("Indexed knowledge source {SourceId}: {Chunks} chunks", source.Id, drafts.Count);
+        logger.LogInformation("Indexed knowledge source {SourceId}: {Chunks} chunks, searchable by keywords", source.Id, drafts.Count);
     }
 
     private async Task<string> ExtractFileAsync(ParleyDb db, KnowledgeSource source, CancellationToken cancellationToken)
@@ -331,6 +342,11 @@ public sealed class Ingestion(
         {
             source.Status = retry ? SourceStatus.Queued : SourceStatus.Failed;
             source.Error = error;
+            if (!retry && source.EmbeddingState == EmbeddingStates.Pending)
+            {
+                // No passages, so no vectors will come.
+                source.EmbeddingState = EmbeddingStates.Failed;
+            }
         }
 
         logger.LogWarning("Ingestion of source {SourceId} failed (attempt {Attempt}, retry {Retry}): {Error}", job.SourceId, job.Attempts, retry, error);
@@ -351,7 +367,7 @@ public sealed class Ingestion(
         await SaveAsync(db, cancellationToken);
     }
 
-    /// <summary>Passages embedded so far, written straight to the row (the tracked source is saved with the chunks).</summary>
+    /// <summary>Passages cut so far, written straight to the row (the tracked source is saved with the chunks).</summary>
     private async Task ReportAsync(ParleyDb db, KnowledgeJob job, int done, int total, CancellationToken cancellationToken)
     {
         using (await writes.EnterAsync(cancellationToken))

@@ -57,7 +57,7 @@ public static class KnowledgeApi
 
     private static async Task<Results<Ok<SourceStatusResponse>, ErrorResult>> StatusAsync(Guid id, ParleyDb db, CurrentUser me, CancellationToken cancellationToken)
         => await Visible(db, me).AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken) is { } s
-            ? TypedResults.Ok(new SourceStatusResponse(s.Id, s.Status, s.Error, s.ChunkCount, s.Version, s.IndexedAt, s.UpdatedAt, SourceProgress.Of(s)))
+            ? TypedResults.Ok(new SourceStatusResponse(s.Id, s.Status, s.Error, s.ChunkCount, s.Version, s.IndexedAt, s.UpdatedAt, SourceProgress.Of(s), SourceEmbeddings.Of(s)))
             : ErrorResult.NotFound("Knowledge source");
 
     private static async Task<Results<Accepted<AcceptedSource>, ErrorResult>> CreateAsync(
@@ -293,6 +293,8 @@ public sealed class KnowledgeWrites(
         source.UpdatedAt = now;
         source.Status = SourceStatus.Queued;
         source.Error = null;
+        source.EmbeddingState = options.Value.Embeddings.IsConfigured ? EmbeddingStates.Pending : EmbeddingStates.Off;
+        source.EmbeddingDone = 0;
         var job = Ingestion.Enqueue(db, source, now);
         using (await gate.EnterAsync(cancellationToken))
         {

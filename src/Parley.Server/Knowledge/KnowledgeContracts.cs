@@ -125,18 +125,35 @@ public sealed record SourceResponse(
     DateTime? IndexedAt,
     string StatusUrl,
     string? Content,
-    SourceProgress? Progress = null)
+    SourceProgress? Progress = null,
+    SourceEmbeddings? Embeddings = null)
 {
     public static SourceResponse From(KnowledgeSource s, bool withContent = true) => new(
         s.Id, s.TenantId, s.Name, s.Type, s.Url, s.Category, JsonDocument.Parse(s.Metadata).RootElement.Clone(), s.Status, s.Error, s.ChunkCount,
         s.FileName, s.ContentType, s.SizeBytes, s.Version, s.EmbeddingModel, s.CreatedBy, s.CreatedAt, s.UpdatedAt, s.IndexedAt,
-        $"/api/v1/knowledge/sources/{s.Id}/status", withContent ? s.Content : null, SourceProgress.Of(s));
+        $"/api/v1/knowledge/sources/{s.Id}/status", withContent ? s.Content : null, SourceProgress.Of(s), SourceEmbeddings.Of(s));
 }
 
 /// <summary>
-/// How far the ingestion of a source is, in passages: <c>done</c> of <c>total</c>. Queued: 0 of 0 (not cut
-/// yet); processing: 0 of 0 while the text is read or fetched, then passages embedded and stored of the
-/// passages; ready: every passage; failed: where it stopped.
+/// The source's vectors, filled in after it is searchable by keywords (<c>status: ready</c>): <c>state</c> is
+/// <c>pending</c> (none yet: the passages are being stored, or the fill is queued), <c>running</c>, <c>ready</c>
+/// (every passage has one), <c>failed</c> (the provider failed; <c>error</c> on the source says why, keyword search
+/// still works) or <c>off</c> (no provider); <c>done</c> passages of <c>total</c> have one; <c>model</c> makes them.
+/// </summary>
+public sealed record SourceEmbeddings(string State, int Done, int Total, string? Model)
+{
+    public static SourceEmbeddings Of(KnowledgeSource s)
+    {
+        var total = s.Status == SourceStatus.Ready ? s.ChunkCount : 0;
+        var done = s.EmbeddingState == EmbeddingStates.Ready ? total : Math.Min(s.EmbeddingDone, total);
+        return new(s.EmbeddingState, done, total, s.EmbeddingState == EmbeddingStates.Off ? null : s.EmbeddingModel);
+    }
+}
+
+/// <summary>
+/// How far the indexing of a source is, in passages: <c>done</c> of <c>total</c>. Queued: 0 of 0 (not cut
+/// yet); processing: 0 of 0 while the text is read or fetched, then 0 of the passages until they are stored;
+/// ready (searchable by keywords): every passage; failed: where it stopped. Vectors: <see cref="SourceEmbeddings"/>.
 /// </summary>
 public sealed record SourceProgress(int Done, int Total)
 {
@@ -151,7 +168,8 @@ public sealed record SourceProgress(int Done, int Total)
 /// <summary>The answer to a create/update/upload: the source as queued, where to watch it, and the job.</summary>
 public sealed record AcceptedSource(Guid Id, Guid JobId, string Status, string StatusUrl, SourceResponse Source);
 
-public sealed record SourceStatusResponse(Guid Id, string Status, string? Error, int ChunkCount, int Version, DateTime? IndexedAt, DateTime UpdatedAt, SourceProgress? Progress = null);
+public sealed record SourceStatusResponse(
+    Guid Id, string Status, string? Error, int ChunkCount, int Version, DateTime? IndexedAt, DateTime UpdatedAt, SourceProgress? Progress = null, SourceEmbeddings? Embeddings = null);
 
 /// <summary>One search hit; <c>id</c> is the citation id (source id + chunk id) used everywhere.</summary>
 public sealed record SearchHit(

@@ -103,6 +103,17 @@ public sealed class EmbeddingOptions
     [Range(0.1, 600)]
     public double TimeoutSeconds { get; set; } = 30;
 
+    /// <summary>Passages the background fill embeds and then writes in one short transaction (progress after each).</summary>
+    [Range(1, 10_000)]
+    public int FillBatchSize { get; set; } = 64;
+
+    /// <summary>
+    /// While vectors are filled in, how often search is told to reload the tenant's vectors (and answers to forget
+    /// cached replies), so passages count by meaning as their batches land; 0: after every batch.
+    /// </summary>
+    [Range(0, 3_600)]
+    public double RefreshSeconds { get; set; } = 2;
+
     public bool IsConfigured => EffectiveProvider != None;
 
     /// <summary>The provider in use once the default is applied.</summary>

@@ -38,6 +38,7 @@ public static class KnowledgeSetup
         services.AddSingleton<TenantVectors>();
         services.AddSingleton<Infrastructure.Caching.ITenantCache>(sp => sp.GetRequiredService<TenantVectors>());
         services.AddSingleton<IngestionSignal>();
+        services.AddSingleton<EmbeddingFill>();
         services.AddSingleton<Ingestion>();
         services.AddScoped<KnowledgeWrites>();
         services.Replace(ServiceDescriptor.Singleton<IKnowledgeSearch, KnowledgeSearch>());

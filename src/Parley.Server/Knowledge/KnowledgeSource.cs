@@ -36,6 +36,10 @@ public sealed class KnowledgeSource : ITenantOwned
     /// <summary>Passages embedded or stored so far by the running ingestion, of <see cref="ProgressTotal"/> (0 until the source is cut).</summary>
     public int ProgressDone { get; set; }
     public int ProgressTotal { get; set; }
+    /// <summary>Whether its passages have vectors yet (<see cref="EmbeddingStates"/>); keyword search does not wait for them.</summary>
+    public string EmbeddingState { get; set; } = EmbeddingStates.Pending;
+    /// <summary>Passages of the indexed version that have a vector, of <see cref="ChunkCount"/>.</summary>
+    public int EmbeddingDone { get; set; }
 }
 
 /// <summary>The bytes of an uploaded file, kept so a restarted worker can extract them again.</summary>
@@ -70,6 +74,8 @@ public sealed class KnowledgeJob
     public Guid TenantId { get; set; }
     public Guid SourceId { get; set; }
     public int SourceVersion { get; set; }
+    /// <summary><see cref="JobKinds.Index"/> (extract, chunk, store: searchable by keywords) or <see cref="JobKinds.Embed"/> (fill in vectors).</summary>
+    public string Kind { get; set; } = JobKinds.Index;
     public string Status { get; set; } = JobStatus.Queued;
     public int Attempts { get; set; }
     public DateTime? LeaseUntil { get; set; }
@@ -94,6 +100,26 @@ public static class SourceStatus
     public const string Processing = "processing";
     public const string Ready = "ready";
     public const string Failed = "failed";
+}
+
+/// <summary>The two phases of ingestion, each a job of its own (decision 0030).</summary>
+public static class JobKinds
+{
+    public const string Index = "index";
+    public const string Embed = "embed";
+}
+
+/// <summary>
+/// A source's vectors: pending (none yet, a fill is queued), running (filling in), ready (every passage has one),
+/// failed (the provider failed; keyword search only, <see cref="KnowledgeSource.Error"/> says why), off (no provider).
+/// </summary>
+public static class EmbeddingStates
+{
+    public const string Pending = "pending";
+    public const string Running = "running";
+    public const string Ready = "ready";
+    public const string Failed = "failed";
+    public const string Off = "off";
 }
 
 public static class JobStatus

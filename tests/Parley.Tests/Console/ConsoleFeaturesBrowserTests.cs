@@ -193,7 +193,10 @@ public sealed class ConsoleFeaturesBrowserTests(SqliteApp app, Browser browser) 
     }
 }
 
-/// <summary>The knowledge page's determinate progress bar, against embeddings a test answers one passage at a time.</summary>
+/// <summary>
+/// The knowledge page's determinate progress bar for vectors, against embeddings a test answers one passage at a time: the
+/// source is ready (searchable by keywords) at once, and the bar moves as its vectors are filled in.
+/// </summary>
 public sealed class IngestionProgressBrowserTests(Browser browser) : IClassFixture<Browser>, IAsyncLifetime
 {
     private GatedEmbeddingServer _fake = null!;
@@ -213,7 +216,7 @@ public sealed class IngestionProgressBrowserTests(Browser browser) : IClassFixtu
     }
 
     [BrowserFact]
-    public async Task A_source_being_indexed_shows_a_real_percentage_that_moves_with_the_worker()
+    public async Task A_ready_source_whose_vectors_are_filled_in_shows_a_real_percentage_that_moves_with_the_worker()
     {
         var admin = await _app.CreateTenantWithAdminAsync();
         var accepted = await Json.ReadAsync(await admin.Client.PostAsJsonAsync("/api/v1/knowledge/sources",
@@ -224,22 +227,23 @@ public sealed class IngestionProgressBrowserTests(Browser browser) : IClassFixtu
         await SignInAsStaffAsync(page, admin, "/app/admin/knowledge");
 
         var row = page.GetByTestId("source-row").Filter(new() { HasText = "Delivery zones" });
-        var bar = row.GetByTestId("source-progress");
-        await Assertions.Expect(row.GetByTestId("source-progress-text")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"^0 % \(0 of \d+ passages\)$"));
-        var total = (await Json.ReadAsync(await admin.Client.GetAsync($"/api/v1/knowledge/sources/{id}"), 200)).GetProperty("progress").GetProperty("total").GetInt32();
+        var bar = row.GetByTestId("source-embedding-progress");
+        await Assertions.Expect(row.GetByTestId("source-status")).ToHaveTextAsync("ready");
+        await Assertions.Expect(row.GetByTestId("source-embedding-text")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"^vectors 0 % \(0 of \d+ passages\)$"));
+        var total = (await Json.ReadAsync(await admin.Client.GetAsync($"/api/v1/knowledge/sources/{id}"), 200)).GetProperty("embeddings").GetProperty("total").GetInt32();
         await Assertions.Expect(bar).ToHaveAttributeAsync("aria-valuenow", "0");
 
         _fake.Release();
         var percent = (100 / total).ToString(System.Globalization.CultureInfo.InvariantCulture);
         await Assertions.Expect(bar).ToHaveAttributeAsync("aria-valuenow", percent);
         await Assertions.Expect(bar).ToHaveAttributeAsync("value", percent);
-        await Assertions.Expect(row.GetByTestId("source-progress-text")).ToHaveTextAsync($"{percent} % (1 of {total} passages)");
+        await Assertions.Expect(row.GetByTestId("source-embedding-text")).ToHaveTextAsync($"vectors {percent} % (1 of {total} passages)");
         await AssertAccessibleAsync(session);
         await ScreenshotAsync(page, "knowledge-progress");
 
         _fake.Release(total - 1);
-        await Assertions.Expect(row.GetByTestId("source-status")).ToHaveTextAsync("ready");
         await Assertions.Expect(bar).ToHaveCountAsync(0);
+        await Assertions.Expect(row.GetByTestId("source-status")).ToHaveTextAsync("ready");
         session.AssertNoPageErrors();
     }
 }

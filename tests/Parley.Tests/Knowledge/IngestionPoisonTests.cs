@@ -41,6 +41,34 @@ public abstract class IngestionPoisonTests(ParleyApp app)
         Assert.Equal(JobStatus.Failed, (await db.Set<KnowledgeJob>().SingleAsync(j => j.SourceId == id)).Status);
     }
 
+    [Fact]
+    public async Task A_fill_of_vectors_whose_attempts_die_without_progress_is_given_up_and_the_source_stays_searchable_by_keywords()
+    {
+        var admin = await app.CreateTenantWithAdminAsync();
+        var created = await Json.ReadAsync(await admin.Client.PostAsJsonAsync("/api/v1/knowledge/sources", new { name = "Hours", type = "document", content = "We open at nine." }), 202);
+        var id = created.GetProperty("id").GetGuid();
+        var ingestion = app.Services.GetRequiredService<Ingestion>();
+        var index = await ingestion.ClaimAsync(CancellationToken.None);
+        Assert.Equal(JobKinds.Index, index!.Kind);
+        await ingestion.ProcessAsync(index, CancellationToken.None);
+
+        // The fill (built-in encoder) is claimed twice by workers that die before their first batch.
+        for (var attempt = 1; attempt <= 2; attempt++)
+        {
+            var fill = await ingestion.ClaimAsync(CancellationToken.None);
+            Assert.Equal((id, JobKinds.Embed, attempt), (fill!.SourceId, fill.Kind, fill.Attempts));
+            await ExpireLeaseAsync(id);
+        }
+
+        Assert.Null(await ingestion.ClaimAsync(CancellationToken.None));
+        var source = await Json.ReadAsync(await admin.Client.GetAsync($"/api/v1/knowledge/sources/{id}"), 200);
+        Assert.Equal("ready", source.GetProperty("status").GetString());
+        Assert.Equal("failed", source.GetProperty("embeddings").GetProperty("state").GetString());
+        Assert.StartsWith("Embeddings unavailable, indexed for keyword search only: ", source.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var hits = await Json.ReadAsync(await admin.Client.GetAsync("/api/v1/knowledge/search?q=nine"), 200);
+        Assert.Equal(id, hits.GetProperty("results")[0].GetProperty("source_id").GetGuid());
+    }
+
     private async Task ExpireLeaseAsync(Guid sourceId)
     {
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<ParleyDb>>().CreateDbContextAsync();

@@ -221,7 +221,10 @@ public abstract class KnowledgeTests(ParleyApp app)
 
 public static class KnowledgeWait
 {
-    /// <summary>Follows the status URL until the source is indexed (or failed); returns the source.</summary>
+    /// <summary>
+    /// Follows the status URL until the source is indexed (or failed) and its vectors are settled (filled in, failed
+    /// or off: the tests that use this search by meaning too); returns the source.
+    /// </summary>
     public static async Task<JsonElement> ReadyAsync(TestUser user, JsonElement accepted)
     {
         var statusUrl = accepted.GetProperty("status_url").GetString()!;
@@ -229,7 +232,9 @@ public static class KnowledgeWait
         for (var i = 0; i < 600; i++)
         {
             var status = await Json.ReadAsync(await user.Client.GetAsync(statusUrl), 200);
-            if (status.GetProperty("version").GetInt32() == version && status.GetProperty("status").GetString() is "ready" or "failed")
+            var vectorsSettled = status.GetProperty("embeddings").GetProperty("state").GetString() is "ready" or "failed" or "off";
+            if (status.GetProperty("version").GetInt32() == version && (status.GetProperty("status").GetString() is "failed"
+                || (status.GetProperty("status").GetString() is "ready" && vectorsSettled)))
             {
                 Assert.Equal("ready", status.GetProperty("status").GetString());
                 return await Json.ReadAsync(await user.Client.GetAsync(statusUrl[..^"/status".Length]), 200);
