@@ -246,13 +246,16 @@ public static class AnswersEvaluation
         {
             for (var i = 0; ; i++)
             {
-                var state = (await SendAsync(http, HttpMethod.Get, status, admin, null, ct)).GetProperty("status").GetString();
-                if (state == "ready")
+                var body = await SendAsync(http, HttpMethod.Get, status, admin, null, ct);
+                var state = body.GetProperty("status").GetString();
+                // Searchable by keywords once ready; the figures are the product's with its vectors, so wait for them too.
+                var vectors = body.TryGetProperty("embeddings", out var embeddings) ? embeddings.GetProperty("state").GetString() : null;
+                if (state == "ready" && vectors is not ("pending" or "running"))
                 {
                     break;
                 }
 
-                if (state == "failed" || i > 6000)
+                if (state == "failed" || i > 18000)
                 {
                     throw new InvalidDataException($"Indexing {status} ended {state}.");
                 }
