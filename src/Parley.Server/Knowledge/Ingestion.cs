@@ -132,16 +132,21 @@ public sealed class Ingestion(
             var failed = await db.Set<KnowledgeJob>().Where(j => j.Id == job.Id && j.Attempts == job.Attempts && j.Status == JobStatus.Leased && j.LeaseUntil < now)
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Failed).SetProperty(j => j.LeaseUntil, (DateTime?)null)
                     .SetProperty(j => j.Error, reason).SetProperty(j => j.UpdatedAt, now), cancellationToken);
-            if (failed == 1 && embed)
+            if (failed == 1)
             {
-                // The passages stay searchable by keywords: only the vectors are given up.
-                await db.Set<KnowledgeSource>().Where(s => s.Id == job.SourceId && s.Version == job.SourceVersion)
-                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.EmbeddingState, EmbeddingStates.Failed).SetProperty(x => x.Error, reason), cancellationToken);
-            }
-            else if (failed == 1)
-            {
-                await db.Set<KnowledgeSource>().Where(s => s.Id == job.SourceId && s.Version == job.SourceVersion)
-                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, SourceStatus.Failed).SetProperty(x => x.Error, reason), cancellationToken);
+                await db.Set<KnowledgeSource>().Where(s => s.Id == job.SourceId && s.Version == job.SourceVersion).ExecuteUpdateAsync(s =>
+                {
+                    s.SetProperty(x => x.Error, reason);
+                    if (embed)
+                    {
+                        // The passages stay searchable by keywords: only the vectors are given up.
+                        s.SetProperty(x => x.EmbeddingState, EmbeddingStates.Failed);
+                    }
+                    else
+                    {
+                        s.SetProperty(x => x.Status, SourceStatus.Failed);
+                    }
+                }, cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);

@@ -60,7 +60,7 @@ internal static class TaggerFeatures
     /// <remarks>
     /// Each feature is the hash of <c>name=value</c>, where a value of several parts is those parts joined by
     /// spaces; the parts are hashed where they lie rather than joined into a new string first (a chat turn tags
-    /// every message). <see cref="Hash"/> is that hash of the joined string, which the model was trained with.
+    /// every message). The hashes are those of the joined strings, which the shipped model was trained with.
     /// </remarks>
     public static void Extract(Context context, int i, string previousTag, string previousTag2, List<uint> features)
     {
@@ -112,9 +112,6 @@ internal static class TaggerFeatures
         features.Add(Feed(Names.Tm1W, previousTag, w));
         features.Add(Feed(Names.Tm1Wm1, previousTag, wm1));
     }
-
-    /// <summary>The hash of feature <c>name=value</c> (FNV-1a over the name's characters, '=', then the value's UTF-16 bytes).</summary>
-    public static uint Hash(string name, string value) => Feed(Name(name), value);
 
     private static string Word(Context context, int i) => i < 0 ? Start : i >= context.Words.Length ? End : context.Words[i];
 
