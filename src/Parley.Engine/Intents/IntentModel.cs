@@ -85,9 +85,15 @@ public sealed class IntentModel
         return EncoderHead.Input(embedding, Encoder is { UsesSecondEncoder: true } ? SentenceEmbedder.Second.Embed(text) : null);
     }
 
-    /// <summary>The encoder head's inputs for many messages, embedded in batches (null for a model without a head).</summary>
-    internal IReadOnlyList<float[]>? HeadInputs(IReadOnlyList<string> texts, IReadOnlyList<float[]>? embeddings)
+    /// <summary>
+    /// What the encoder head reads for many messages, embedded in batches: null for a model without the head. Given to
+    /// <see cref="IntentEvaluation.Evaluate"/> it spares scoring several models on one test set the encoder calls.
+    /// </summary>
+    /// <param name="texts">The messages.</param>
+    /// <param name="embeddings">Their <see cref="SentenceEmbedder.Shared"/> vectors when the caller has them.</param>
+    public IReadOnlyList<float[]>? EncoderInputs(IReadOnlyList<string> texts, IReadOnlyList<float[]>? embeddings = null)
     {
+        ArgumentNullException.ThrowIfNull(texts);
         if (Encoder is null)
         {
             return null;

@@ -162,6 +162,22 @@ public sealed class EncoderHeadTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>An evaluation given the shared vectors, or the model's whole inputs, scores as one that embeds the messages itself.</summary>
+    [Fact]
+    public void Evaluation_scores_the_same_with_shared_vectors_or_whole_inputs_given()
+    {
+        var model = WithEncoder.Value;
+        var test = SyntheticIntents.HeldOutParaphrases;
+        var texts = test.Select(u => u.Text).ToList();
+        var inputs = model.EncoderInputs(texts)!;
+        Assert.All(inputs, v => Assert.Equal(2 * SentenceEmbedder.Dimensions, v.Length));
+
+        var itself = IntentEvaluation.Evaluate(model, test);
+        Assert.Equal(itself, IntentEvaluation.Evaluate(model, test, SentenceEmbedder.Shared.Embed(texts)));
+        Assert.Equal(itself, IntentEvaluation.Evaluate(model, test, inputs));
+        Assert.Null(DefaultIntents.Train().EncoderInputs(texts));
+    }
+
     /// <summary>A file whose head claims to read vectors of another length is refused as corrupt, not read at that length.</summary>
     [Fact]
     public void A_model_file_whose_head_reads_an_unknown_length_is_refused()
