@@ -26,7 +26,7 @@ internal sealed class EncoderHead
 
     /// <summary>
     /// A hidden ReLU layer on the sentence vector: <c>Output · relu(Weights · x + Bias)</c> adds to the linear scores.
-    /// <see cref="Weights"/> is [unit × <see cref="SentenceEmbedder.Dimensions"/> + dimension], <see cref="Output"/> [class × units + unit].
+    /// <see cref="Weights"/> is [unit × input dimensions + dimension], <see cref="Output"/> [class × units + unit].
     /// </summary>
     internal sealed record HiddenLayer(int Units, float[] Weights, float[] Bias, float[] Output);
 
@@ -35,8 +35,35 @@ internal sealed class EncoderHead
 
     public int ClassCount { get; }
 
-    /// <summary>[class × <see cref="SentenceEmbedder.Dimensions"/> + dimension].</summary>
+    /// <summary>[class × <see cref="InputDimensions"/> + dimension].</summary>
     public float[] Weights { get; }
+
+    /// <summary>
+    /// The length of the vectors the head reads: <see cref="SentenceEmbedder.Dimensions"/> for <see cref="SentenceEmbedder.Shared"/>
+    /// alone (every model before format 4), twice that with <see cref="SentenceEmbedder.Second"/> beside it (<see cref="Input"/>).
+    /// </summary>
+    public int InputDimensions => Weights.Length / ClassCount;
+
+    /// <summary>Whether the head reads <see cref="SentenceEmbedder.Second"/>'s vector as well.</summary>
+    public bool UsesSecondEncoder => InputDimensions == 2 * SentenceEmbedder.Dimensions;
+
+    /// <summary>
+    /// The head's input for one message: the shared encoder's unit vector, and with a second encoder that vector and the
+    /// second encoder's side by side, each scaled by 1/√2 so the whole still has unit length.
+    /// </summary>
+    public static float[] Input(float[] primary, float[]? second)
+    {
+        if (second is null)
+        {
+            return primary;
+        }
+
+        var input = new float[primary.Length + second.Length];
+        var scale = 1f / MathF.Sqrt(2f);
+        TensorPrimitives.Multiply(primary, scale, input.AsSpan(0, primary.Length));
+        TensorPrimitives.Multiply(second, scale, input.AsSpan(primary.Length));
+        return input;
+    }
 
     public float[] Bias { get; }
 
@@ -46,7 +73,7 @@ internal sealed class EncoderHead
     /// <summary>Raw class scores of one sentence vector.</summary>
     public void Logits(ReadOnlySpan<float> vector, Span<float> logits)
     {
-        const int D = SentenceEmbedder.Dimensions;
+        var D = InputDimensions;
         for (var c = 0; c < ClassCount; c++)
         {
             logits[c] = Bias[c] + TensorPrimitives.Dot(Weights.AsSpan(c * D, D), vector);
@@ -147,7 +174,7 @@ internal sealed class EncoderHead
     /// </summary>
     private static (HiddenLayer Layer, float[] OutputBias) TrainHidden(IReadOnlyList<float[]> inputs, IReadOnlyList<int> labels, int classCount, IntentTrainingOptions options)
     {
-        const int D = SentenceEmbedder.Dimensions;
+        var D = inputs[0].Length;
         var units = options.EncoderHiddenUnits;
         var random = new SplitMix64(options.Seed + 13);
         var weights = new float[units * D];
@@ -225,7 +252,7 @@ internal sealed class EncoderHead
 
     private static (float[] Weights, float[] Bias) TrainLinear(IReadOnlyList<float[]> inputs, IReadOnlyList<int> labels, int classCount, IntentTrainingOptions options)
     {
-        const int D = SentenceEmbedder.Dimensions;
+        var D = inputs[0].Length;
         var weights = new float[classCount * D];
         var bias = new float[classCount];
         var random = new SplitMix64(options.Seed + 11);

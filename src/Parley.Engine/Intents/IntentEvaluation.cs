@@ -24,8 +24,9 @@ public static class IntentEvaluation
     /// <param name="model">The model to measure.</param>
     /// <param name="test">Labelled messages.</param>
     /// <param name="vectors">
-    /// The messages' <see cref="Embeddings.SentenceEmbedder"/> vectors, in order, when the caller has them (to score
-    /// several models on one test set); null embeds them here, in batches, if the model <see cref="IntentModel.UsesEncoder"/>.
+    /// The messages' <see cref="Embeddings.SentenceEmbedder.Shared"/> vectors or the model's whole
+    /// <see cref="IntentModel.EncoderInputs"/>, in order, when the caller has them (to score several models on one test
+    /// set); null embeds them here, in batches, if the model <see cref="IntentModel.UsesEncoder"/>.
     /// </param>
     public static IntentEvaluationReport Evaluate(IntentModel model, IEnumerable<LabeledUtterance> test, IReadOnlyList<float[]>? vectors = null)
     {
@@ -38,8 +39,10 @@ public static class IntentEvaluation
         }
 
         // An encoder-backed model's vectors are computed in batches first (about half the cost of one at a time).
-        vectors = !model.UsesEncoder ? null : vectors ?? Embeddings.SentenceEmbedder.Shared.Embed(items.Select(i => i.Text).ToList());
-        Parallel.For(0, items.Length, i => predicted[i] = model.Classify(items[i].Text, vectors?[i]).Intent);
+        var inputs = model.Encoder is { } head && vectors is { Count: > 0 } && vectors[0].Length == head.InputDimensions
+            ? vectors
+            : model.EncoderInputs(items.Select(i => i.Text).ToList(), vectors);
+        Parallel.For(0, items.Length, i => predicted[i] = model.ClassifyInput(items[i].Text, inputs?[i]).Intent);
         return Score(items.Select(i => i.Intent).ToArray(), predicted);
     }
 

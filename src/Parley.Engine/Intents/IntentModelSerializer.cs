@@ -11,12 +11,13 @@ namespace Parley.Engine.Intents;
 /// the combined scores as a 32-bit float, then its weights and biases as 16-bit floats); version 1 files, which
 /// have no head, still load and answer as before. Version 3 adds, after the head's biases, its hidden layer's unit
 /// count (0: a linear head, as every version-2 file has) and, with units, the hidden weights, hidden biases and
-/// output weights as 16-bit floats.
+/// output weights as 16-bit floats. Version 4 adds, after the head's share, the length of the vectors it reads: 384 for
+/// the shared encoder alone (every earlier file), 768 with the second encoder beside it (decision 0031).
 /// </summary>
 internal static class IntentModelSerializer
 {
     private static readonly byte[] Magic = "PARLEY-INTENTS"u8.ToArray();
-    private const int Version = 3;
+    private const int Version = 4;
     private const long MaxWeights = 256L << 20;
 
     public static void Write(IntentModel model, Stream stream)
@@ -58,6 +59,7 @@ internal static class IntentModelSerializer
         if (model.Encoder is { } encoder)
         {
             writer.Write(encoder.Weight);
+            writer.Write(encoder.InputDimensions);
             WriteMatrix(writer, encoder.Weights, 1, encoder.Weights.Length, encoder.Weights.Length);
             WriteMatrix(writer, encoder.Bias, 1, encoder.Bias.Length, encoder.Bias.Length);
             var hidden = encoder.Hidden;
@@ -147,13 +149,19 @@ internal static class IntentModelSerializer
                 throw new InvalidDataException($"Corrupt intent model (encoder weight {weight}).");
             }
 
-            var weights = new float[labels.Length * Embeddings.SentenceEmbedder.Dimensions];
+            var dimensions = version >= 4 ? reader.ReadInt32() : Embeddings.SentenceEmbedder.Dimensions;
+            if (dimensions != Embeddings.SentenceEmbedder.Dimensions && dimensions != 2 * Embeddings.SentenceEmbedder.Dimensions)
+            {
+                throw new InvalidDataException($"Corrupt intent model (encoder head reads {dimensions} dimensions).");
+            }
+
+            var weights = new float[labels.Length * dimensions];
             var bias = new float[labels.Length];
             ReadMatrix(reader, weights, 1, weights.Length, weights.Length);
             ReadMatrix(reader, bias, 1, bias.Length, bias.Length);
             EncoderHead.HiddenLayer? hidden = null;
             var units = version >= 3 ? Count(reader.ReadInt32(), 4096) : 0;
-            if ((long)units * (labels.Length + Embeddings.SentenceEmbedder.Dimensions) > MaxWeights)
+            if ((long)units * (labels.Length + dimensions) > MaxWeights)
             {
                 throw new InvalidDataException($"Corrupt intent model ({units} encoder units for {labels.Length} intents).");
             }
@@ -161,7 +169,7 @@ internal static class IntentModelSerializer
             if (units > 0)
             {
                 hidden = new EncoderHead.HiddenLayer(
-                    units, new float[units * Embeddings.SentenceEmbedder.Dimensions], new float[units], new float[labels.Length * units]);
+                    units, new float[units * dimensions], new float[units], new float[labels.Length * units]);
                 ReadMatrix(reader, hidden.Weights, 1, hidden.Weights.Length, hidden.Weights.Length);
                 ReadMatrix(reader, hidden.Bias, 1, hidden.Bias.Length, hidden.Bias.Length);
                 ReadMatrix(reader, hidden.Output, 1, hidden.Output.Length, hidden.Output.Length);

@@ -38,7 +38,7 @@ public static class IntentTrainer
         // The refit needs nothing from the calibration, so both trainings run at once (one per core).
         var known = held.Where(u => labels.Contains(u.Intent)).ToList();
         var refit = options.RefitOnAllData && known.Count > 0;
-        var vectors = UsesEncoder(options, [.. train, .. known]) ? new SentenceVectors([.. train, .. held], labels) : null;
+        var vectors = UsesEncoder(options, [.. train, .. known]) ? new SentenceVectors([.. train, .. held], labels, options.SecondEncoder) : null;
         IntentModel model = null!, final = null!;
         Parallel.Invoke(
             () => model = Fit(train, labels, options, vectors),
@@ -244,16 +244,21 @@ public static class IntentTrainer
 }
 
 /// <summary>
-/// The sentence vectors of one training run: every training and held-out text and every intent's name (the
-/// augmentation's extra example) embedded once, in batches; texts first seen later are embedded on demand.
+/// The encoder head's inputs of one training run (<see cref="EncoderHead.Input"/>): every training and held-out text and
+/// every intent's name (the augmentation's extra example) embedded once, in batches; texts first seen later are embedded
+/// on demand.
 /// </summary>
 internal sealed class SentenceVectors
 {
     private readonly Dictionary<string, float[]> vectors = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
+    private readonly bool second;
 
-    public SentenceVectors(IEnumerable<LabeledUtterance> examples, IEnumerable<string> labels) =>
+    public SentenceVectors(IEnumerable<LabeledUtterance> examples, IEnumerable<string> labels, bool second)
+    {
+        this.second = second;
         Get([.. examples.Select(u => u.Text).Concat(labels.Select(TextNormalizer.Normalize)).Distinct(StringComparer.Ordinal)]);
+    }
 
     public IReadOnlyList<float[]> Get(IReadOnlyList<string> texts)
     {
@@ -263,9 +268,10 @@ internal sealed class SentenceVectors
             if (missing.Count > 0)
             {
                 var embedded = Embeddings.SentenceEmbedder.Shared.Embed(missing);
+                var others = second ? Embeddings.SentenceEmbedder.Second.Embed(missing) : null;
                 for (var i = 0; i < missing.Count; i++)
                 {
-                    vectors[missing[i]] = embedded[i];
+                    vectors[missing[i]] = EncoderHead.Input(embedded[i], others?[i]);
                 }
             }
 

@@ -114,6 +114,13 @@ public sealed record IntentTrainingOptions
     /// </summary>
     public int EncoderHiddenUnits { get; init; } = 256;
 
+    /// <summary>
+    /// Whether the encoder head also reads <see cref="Embeddings.SentenceEmbedder.Second"/>'s vector beside the shared
+    /// encoder's (decision 0031): a second encoder call per classified message, for the accuracy two encoders trained on
+    /// different data give together. False trains heads as model format 3 did.
+    /// </summary>
+    public bool SecondEncoder { get; init; } = true;
+
     /// <summary>Share of the hidden units left out at each training step (dropout); 0.2-0.4 were alike.</summary>
     public double EncoderHiddenDropout { get; init; } = 0.3;
 

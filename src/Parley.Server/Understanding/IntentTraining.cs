@@ -18,6 +18,7 @@ public sealed class IntentTraining(IOptions<UnderstandingOptions> options) : IDi
         Encoder = options.Value.IntentEncoder,
         EncoderBelowMedian = options.Value.IntentEncoderBelowMedian,
         EncoderHiddenUnits = options.Value.IntentEncoderHiddenUnits,
+        SecondEncoder = options.Value.IntentSecondEncoder,
     };
 
     public async Task<(IntentModel Model, byte[] Bytes, TrainingStats Stats)> TrainAsync(

@@ -56,4 +56,11 @@ public sealed class UnderstandingOptions
     /// </summary>
     [Range(0, 1024)]
     public int IntentEncoderHiddenUnits { get; set; } = 256;
+
+    /// <summary>
+    /// Whether models with the encoder head also read a second built-in sentence encoder, snowflake-arctic-embed-xs, beside
+    /// all-MiniLM-L6-v2 (decision 0031): a second encoder call per classified message for those models. False trains
+    /// heads on all-MiniLM-L6-v2 alone. Models already trained keep the encoders they were trained with.
+    /// </summary>
+    public bool IntentSecondEncoder { get; set; } = true;
 }

@@ -54,4 +54,22 @@ public sealed class SentenceEmbedderTests
 
         Assert.Equal(copy, again);
     }
+
+    [Fact]
+    public void The_second_encoder_is_another_model_that_also_puts_a_paraphrase_closer_than_an_unrelated_sentence()
+    {
+        string[] texts = ["is there free wifi at the hotel", "does the hotel offer internet access", "what is the weather like today", ""];
+        var vectors = SentenceEmbedder.Second.Embed(texts);
+        var shared = SentenceEmbedder.Shared.Embed(texts);
+
+        Assert.Equal("snowflake-arctic-embed-xs", SentenceEmbedder.Second.Model);
+        Assert.Equal("all-MiniLM-L6-v2", SentenceEmbedder.Shared.Model);
+        Assert.All(vectors, v => Assert.Equal(SentenceEmbedder.Dimensions, v.Length));
+        Assert.True(SentenceEmbedder.Cosine(vectors[0], vectors[1]) > SentenceEmbedder.Cosine(vectors[0], vectors[2]) + 0.1f);
+        Assert.InRange(SentenceEmbedder.Cosine(vectors[0], vectors[0]), 0.999f, 1.001f);
+        Assert.All(vectors[3], x => Assert.Equal(0f, x));
+
+        // Not the shared encoder under another name: the two place one sentence differently.
+        Assert.True(SentenceEmbedder.Cosine(vectors[0], shared[0]) < 0.99f);
+    }
 }

@@ -64,6 +64,7 @@ public sealed class EncoderHeadTests(ITestOutputHelper output)
         var loaded = IntentModel.Load(first);
 
         Assert.True(loaded.UsesEncoder);
+        Assert.True(loaded.Encoder!.UsesSecondEncoder);
         Assert.Equal(WithEncoder.Value.EncoderWeight, loaded.EncoderWeight);
         Assert.Equal(256, loaded.Encoder!.Hidden!.Units);
         Assert.Equal(WithEncoder.Value.Encoder!.Hidden!.Output, loaded.Encoder.Hidden.Output);
@@ -95,12 +96,12 @@ public sealed class EncoderHeadTests(ITestOutputHelper output)
         var head = WithEncoder.Value.Encoder!;
         var hidden = head.Hidden!;
         Assert.Equal(256, hidden.Units);
-        var vector = SentenceEmbedder.Shared.Embed("my card is missing");
+        var vector = WithEncoder.Value.HeadInput("my card is missing", null);
         var logits = new float[head.ClassCount];
         head.Logits(vector, logits);
         var linear = new float[head.ClassCount];
         new EncoderHead(head.ClassCount, head.Weights, head.Bias, head.Weight).Logits(vector, linear);
-        const int D = SentenceEmbedder.Dimensions;
+        var D = head.InputDimensions;
         var activations = Enumerable.Range(0, hidden.Units)
             .Select(j => Math.Max(0f, hidden.Bias[j] + vector.Select((v, k) => v * hidden.Weights[(j * D) + k]).Sum()))
             .ToArray();
@@ -119,6 +120,79 @@ public sealed class EncoderHeadTests(ITestOutputHelper output)
         Assert.Null(linearOnly.Encoder!.Hidden);
         Assert.Throws<ArgumentOutOfRangeException>(() => IntentTrainer.Train(
             SyntheticIntents.Training, new IntentTrainingOptions { Encoder = IntentEncoder.Always, EncoderHiddenUnits = -1 }));
+    }
+
+    /// <summary>
+    /// By default the head reads both built-in encoders: its input is the two unit vectors side by side, each scaled by
+    /// 1/√2 (decision 0031). <see cref="IntentTrainingOptions.SecondEncoder"/> false trains on the shared encoder alone,
+    /// and either kind of head round-trips through its file with the length of what it reads.
+    /// </summary>
+    [Fact]
+    public void The_head_reads_both_encoders_side_by_side_unless_told_not_to()
+    {
+        const string Text = "my card is missing";
+        var head = WithEncoder.Value.Encoder!;
+        Assert.True(head.UsesSecondEncoder);
+        Assert.Equal(2 * SentenceEmbedder.Dimensions, head.InputDimensions);
+        var input = WithEncoder.Value.HeadInput(Text, null);
+        var (first, second) = (SentenceEmbedder.Shared.Embed(Text), SentenceEmbedder.Second.Embed(Text));
+        Assert.InRange(SentenceEmbedder.Cosine(first, second), -0.5f, 0.99f);
+        for (var k = 0; k < SentenceEmbedder.Dimensions; k++)
+        {
+            Assert.Equal(first[k] / MathF.Sqrt(2), input[k], 1e-6);
+            Assert.Equal(second[k] / MathF.Sqrt(2), input[SentenceEmbedder.Dimensions + k], 1e-6);
+        }
+
+        Assert.InRange(SentenceEmbedder.Cosine(input, input), 0.999f, 1.001f);
+
+        var single = IntentTrainer.Train(
+            [.. SyntheticIntents.Training, .. SyntheticIntents.OutOfScopeTraining],
+            new IntentTrainingOptions { Encoder = IntentEncoder.Always, EncoderSteps = 4000, SecondEncoder = false });
+        Assert.False(single.Encoder!.UsesSecondEncoder);
+        Assert.Equal(SentenceEmbedder.Dimensions, single.Encoder.InputDimensions);
+        Assert.Equal(first, single.HeadInput(Text, null));
+        using var file = new MemoryStream();
+        single.Save(file);
+        file.Position = 0;
+        var loaded = IntentModel.Load(file);
+        Assert.Equal(SentenceEmbedder.Dimensions, loaded.Encoder!.InputDimensions);
+        foreach (var text in SyntheticIntents.Probes)
+        {
+            Assert.Equal(single.Classify(text).Ranking, loaded.Classify(text).Ranking);
+        }
+    }
+
+    /// <summary>An evaluation given the shared vectors, or the model's whole inputs, scores as one that embeds the messages itself.</summary>
+    [Fact]
+    public void Evaluation_scores_the_same_with_shared_vectors_or_whole_inputs_given()
+    {
+        var model = WithEncoder.Value;
+        var test = SyntheticIntents.HeldOutParaphrases;
+        var texts = test.Select(u => u.Text).ToList();
+        var inputs = model.EncoderInputs(texts)!;
+        Assert.All(inputs, v => Assert.Equal(2 * SentenceEmbedder.Dimensions, v.Length));
+
+        var itself = IntentEvaluation.Evaluate(model, test);
+        Assert.Equal(itself, IntentEvaluation.Evaluate(model, test, SentenceEmbedder.Shared.Embed(texts)));
+        Assert.Equal(itself, IntentEvaluation.Evaluate(model, test, inputs));
+        Assert.Null(DefaultIntents.Train().EncoderInputs(texts));
+    }
+
+    /// <summary>A file whose head claims to read vectors of another length is refused as corrupt, not read at that length.</summary>
+    [Fact]
+    public void A_model_file_whose_head_reads_an_unknown_length_is_refused()
+    {
+        using var file = new MemoryStream();
+        WithEncoder.Value.Save(file);
+        var bytes = file.ToArray();
+        var weight = BitConverter.GetBytes((float)WithEncoder.Value.EncoderWeight);
+        var length = BitConverter.GetBytes(2 * SentenceEmbedder.Dimensions);
+        var at = bytes.AsSpan().IndexOf([.. weight, .. length]);
+        Assert.True(at > 0);
+        BitConverter.GetBytes(1_000_000).CopyTo(bytes, at + weight.Length);
+
+        var error = Assert.Throws<InvalidDataException>(() => IntentModel.Load(new MemoryStream(bytes)));
+        Assert.Contains("1000000", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -160,6 +234,32 @@ public sealed class EncoderHeadTests(ITestOutputHelper output)
         Assert.True(model.UsesEncoder);
         Assert.Equal(0.7, model.EncoderWeight, 1e-6);
         var expected = File.ReadAllLines(Path.Combine(directory, "intent-model-v2.expected.tsv"));
+        Assert.Equal(21, expected.Length);
+        foreach (var line in expected)
+        {
+            var fields = line.Split('\t');
+            var prediction = model.Classify(fields[0]);
+            Assert.Equal(fields[1], prediction.Intent);
+            Assert.Equal(double.Parse(fields[2], CultureInfo.InvariantCulture), prediction.Confidence, 1e-4);
+        }
+    }
+
+    /// <summary>
+    /// Intents/Fixtures/intent-model-v3.bin was saved by the format-3 serializer (a head on all-MiniLM-L6-v2 alone, with
+    /// the hidden layer; session 13's models): the same six HWU64 intents, ten examples each (seed 7), with its answers
+    /// beside it. It loads as a head on the shared encoder alone and answers as it did.
+    /// </summary>
+    [Fact]
+    public void A_version_3_model_file_loads_reads_the_shared_encoder_alone_and_answers_as_before()
+    {
+        var directory = Path.Combine(AppContext.BaseDirectory, "Intents", "Fixtures");
+        using var file = File.OpenRead(Path.Combine(directory, "intent-model-v3.bin"));
+        var model = IntentModel.Load(file);
+
+        Assert.True(model.UsesEncoder);
+        Assert.False(model.Encoder!.UsesSecondEncoder);
+        Assert.Equal(256, model.Encoder.Hidden!.Units);
+        var expected = File.ReadAllLines(Path.Combine(directory, "intent-model-v3.expected.tsv"));
         Assert.Equal(21, expected.Length);
         foreach (var line in expected)
         {

@@ -64,11 +64,12 @@ public sealed class EvaluationCommandTests
         Assert.True(code == 0, error);
         Assert.StartsWith("HWU64 10-shot", figures["dataset"]);
 
-        // Measured on the published split with the sentence encoder (Auto: 10 examples per intent) and its hidden
-        // layer (decision 0029): 84.29 % (mean over it and four seeded splits 83.49 %, sd 0.77); with the linear head
-        // alone 84.76 % (mean 83.18 %, sd 1.12); n-grams alone 72.86 %.
+        // Measured on the published split with both sentence encoders (Auto: 10 examples per intent; decision 0031)
+        // and the head's hidden layer (decision 0029): 85.87 % (mean over it and four seeded splits 84.54 %, sd 0.76);
+        // all-MiniLM-L6-v2 alone 84.29 % (mean 83.49 %); its linear head alone 84.76 %; n-grams alone 72.86 %.
+        // The floor is issue 18's target.
         Assert.Contains("n-grams + sentence encoder", figures["split published"], StringComparison.Ordinal);
-        Assert.True(Number(figures, "in_scope_accuracy_published_split") >= 0.835, figures["in_scope_accuracy_published_split"]);
+        Assert.True(Number(figures, "in_scope_accuracy_published_split") >= 0.85, figures["in_scope_accuracy_published_split"]);
     }
 
     [Theory]
