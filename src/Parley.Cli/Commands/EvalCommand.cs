@@ -6,21 +6,30 @@ using Spectre.Console;
 namespace Parley.Cli.Commands;
 
 /// <summary>
-/// <c>parley eval intents|pii|retrieval --data DIR</c>: the server's <see cref="EvaluationCommand"/>
-/// itself (the code behind <c>dotnet run --project src/Parley.Server -- eval</c>), with a spinner
-/// while it runs. Local: no server, no login.
+/// <c>parley eval intents|pii|retrieval|answers --data DIR [flags]</c>: the server's <see cref="EvaluationCommand"/>
+/// itself (the code behind <c>dotnet run --project src/Parley.Server -- eval</c>), with a spinner while it runs. The
+/// kind's own flags (<c>--shots 10</c>, <c>--dialogues 100</c>, ...) pass through to it, which names a wrong one.
+/// Local: no server to log in to (<c>answers</c> starts a scratch Parley of its own).
 /// </summary>
 public static class EvalCommand
 {
     public static Command Create()
     {
-        var kind = new Argument<string>("kind") { Description = "intents, pii or retrieval." };
-        kind.AcceptOnlyFromAmong("intents", "pii", "retrieval");
+        var kind = new Argument<string>("kind") { Description = string.Join(", ", EvaluationCommand.KindNames) + "." };
+        kind.AcceptOnlyFromAmong([.. EvaluationCommand.KindNames]);
         var data = new Option<string>("--data") { Description = "The labelled data set (file or directory).", Required = true };
-        var command = new Command("eval", "Measure the built-in engine on labelled data and print the figures (the server's eval, run locally).") { kind, data };
+        var command = new Command(
+            "eval",
+            "Measure the built-in engine on labelled data and print the figures (the server's eval, run locally). The kind's own flags follow: "
+            + EvaluationCommand.Usage[(EvaluationCommand.Usage.IndexOf("--data <path>", StringComparison.Ordinal) + "--data <path>".Length)..].Trim())
+        {
+            kind,
+            data,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, ct) =>
         {
-            string[] args = [parse.GetValue(kind)!, "--data", parse.GetValue(data)!];
+            string[] args = [parse.GetValue(kind)!, "--data", parse.GetValue(data)!, .. parse.UnmatchedTokens];
             if (Console.IsOutputRedirected)
             {
                 return await EvaluationCommand.RunAsync(args, Console.Out, Console.Error, ct);

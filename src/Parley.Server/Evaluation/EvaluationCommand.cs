@@ -16,6 +16,16 @@ public static class EvaluationCommand
         ["answers"] = (path, args, output, ct) => AnswersEvaluation.RunAsync(path, AnswersRun.FromArgs(args), output, ct),
     };
 
+    /// <summary>What can be evaluated: <c>intents</c>, <c>pii</c>, <c>retrieval</c>, <c>answers</c>.</summary>
+    public static IReadOnlyCollection<string> KindNames => Kinds.Keys;
+
+    /// <summary>Every flag some kind reads; anything else starting with <c>--</c> is a usage error, not silently ignored.</summary>
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal)
+    {
+        "--data", "--shots", "--resamples", "--no-oos-train", "--folds", "--write-model", "--model", "--chat", "--negatives",
+        "--title-case-every", "--diagnose", "--user-turns-only", "--dialogues", "--oos", "--turns-json",
+    };
+
     public static string Usage =>
         $"usage: dotnet run --project src/Parley.Server -c Release -- eval <{string.Join('|', Kinds.Keys)}> --data <path>" +
         " [intents: --shots N [--resamples N] | --no-oos-train] [pii: --folds N | --write-model <file> | --model <file>] [--chat <intents dir>] [--negatives N] [--title-case-every N]"
@@ -26,6 +36,13 @@ public static class EvaluationCommand
         if (args.Count == 0 || !Kinds.TryGetValue(args[0], out var run))
         {
             await error.WriteLineAsync(args.Count == 0 ? "eval: name what to evaluate." : $"eval: unknown evaluation '{args[0]}'.");
+            await error.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        if (args.Skip(1).FirstOrDefault(a => a.StartsWith("--", StringComparison.Ordinal) && !Flags.Contains(a.Split('=')[0])) is { } unknown)
+        {
+            await error.WriteLineAsync($"eval {args[0]}: unknown option '{unknown}'.");
             await error.WriteLineAsync(Usage);
             return 2;
         }

@@ -45,6 +45,78 @@ public sealed class CliPackagingTests(SqliteApp app) : IClassFixture<SqliteApp>
         }
     }
 
+    /// <summary>
+    /// Every kind of the server's eval runs from the CLI with its own flags, <c>answers</c> included (issue 18: "and
+    /// through the CLI"): here on a three-FAQ knowledge base in DSTC10's layout with two dialogues, one asking about
+    /// the hotel the agent named earlier. A flag no kind reads is refused, not ignored.
+    /// </summary>
+    [Fact]
+    public async Task Eval_passes_the_kinds_flags_through_and_runs_answers_end_to_end()
+    {
+        var folder = Directory.CreateTempSubdirectory("parley-cli-answers-").FullName;
+        try
+        {
+            var knowledge = new Dictionary<string, object>
+            {
+                ["hotel"] = new Dictionary<string, object>
+                {
+                    ["1"] = new
+                    {
+                        name = "Harbour View Hotel",
+                        docs = new Dictionary<string, object>
+                        {
+                            ["0"] = new { title = "Is there free wifi?", body = "Yes, wifi is free in every room at Harbour View Hotel." },
+                            ["1"] = new { title = "Can I bring my dog?", body = "Dogs are welcome at Harbour View Hotel for a fee of ten pounds a night." },
+                        },
+                    },
+                    ["2"] = new
+                    {
+                        name = "Garden Lodge",
+                        docs = new Dictionary<string, object> { ["0"] = new { title = "Is there parking?", body = "Garden Lodge has a free car park behind the building." } },
+                    },
+                },
+            };
+            Directory.CreateDirectory(Path.Combine(folder, "val"));
+            await File.WriteAllTextAsync(Path.Combine(folder, "knowledge.json"), JsonSerializer.Serialize(knowledge));
+            await File.WriteAllTextAsync(Path.Combine(folder, "val", "logs.json"), JsonSerializer.Serialize(new object[]
+            {
+                new object[]
+                {
+                    new { speaker = "U", text = "i need a hotel near the harbour" },
+                    new { speaker = "S", text = "Harbour View Hotel is right on the water." },
+                    new { speaker = "U", text = "can i bring my dog to the hotel" },
+                },
+                new object[] { new { speaker = "U", text = "thanks, that is all for today" } },
+            }));
+            await File.WriteAllTextAsync(Path.Combine(folder, "val", "labels.json"), JsonSerializer.Serialize(new object[]
+            {
+                new { target = true, knowledge = new[] { new { domain = "hotel", entity_id = 1, doc_id = 1 } } },
+                new { target = false },
+            }));
+
+            using var cli = new ParleyCli(app.BaseAddress);
+            var run = await cli.RunAsync("eval", "answers", "--data", folder, "--dialogues", "2");
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Contains("knowledge: 3 FAQs in 2 sources", run.Stdout, StringComparison.Ordinal);
+            Assert.Contains("dialogues: 2 replayed", run.Stdout, StringComparison.Ordinal);
+            Assert.Contains("knowledge-seeking last turns: 1", run.Stdout, StringComparison.Ordinal);
+            Assert.Contains("correct_first_citation: ", run.Stdout, StringComparison.Ordinal);
+            Assert.Contains("out_of_scope: not run", run.Stdout, StringComparison.Ordinal);
+
+            // The kind's flags reach it: a malformed value is its error (exit 1), an unknown flag a usage error (exit 2).
+            var malformed = await cli.RunAsync("eval", "intents", "--data", folder, "--shots", "ten");
+            Assert.Equal(1, malformed.ExitCode);
+            Assert.Contains("--shots takes a whole number", malformed.Stderr, StringComparison.Ordinal);
+            var unknown = await cli.RunAsync("eval", "answers", "--data", folder, "--dialogue", "2");
+            Assert.Equal(2, unknown.ExitCode);
+            Assert.Contains("unknown option '--dialogue'", unknown.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task The_cli_packs_as_a_dotnet_tool_that_installs_from_a_local_folder_and_runs()
     {
