@@ -138,13 +138,22 @@ public abstract class TagsTests(ParleyApp app)
         agent.UseTokens(new ParleyTokens(agentUser.AccessToken, agentUser.RefreshToken));
 
         await using var socket = await agent.Conversations.ConnectAsync(id, 0);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var events = socket.ReadEventsAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
+
+        // Tag changes are live events, not stored messages: they reach sockets subscribed when they happen. The server
+        // subscribes before it says connection_established, so the tags are added after that (on a loaded machine the
+        // handshake can finish well before the subscription).
+        while (await events.MoveNextAsync() && events.Current.Type != "connection_established")
+        {
+        }
+
         Assert.Equal(["refund"], (await agent.Desk.AddTagAsync(id, "Refund")).Tags);
         Assert.Equal(["refund", "urgent"], (await agent.Desk.AddTagAsync(id, "urgent")).Tags);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         ConversationTags? live = null;
-        await foreach (var e in socket.ReadEventsAsync(timeout.Token))
+        while (await events.MoveNextAsync())
         {
-            if (ConversationTags.From(e) is { Tags.Count: 2 } t)
+            if (ConversationTags.From(events.Current) is { Tags.Count: 2 } t)
             {
                 live = t;
                 break;
