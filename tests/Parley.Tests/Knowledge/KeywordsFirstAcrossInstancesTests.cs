@@ -57,7 +57,7 @@ public sealed class KeywordsFirstAcrossInstancesTests : IAsyncLifetime
             new { name = "Zones", type = "document", content = IngestionProgressTests.FourPassages() }), 202)).GetProperty("id").GetGuid();
         await KeywordsFirstTests.WaitAsync(admin, id, s => s.GetProperty("status").GetString() == "ready");
         // One instance's worker is now held inside version 1's first embedding request.
-        await WaitUntilAsync(() => _fake.Requests == 1);
+        await KeywordsFirstTests.WaitUntilAsync(() => _fake.Requests == 1);
 
         // Version 2 arrives through the other instance, whose worker is free: it stores it while the fill is held.
         var changed = await Json.ReadAsync(await onSecond.Client.PutAsJsonAsync($"/api/v1/knowledge/sources/{id}", new { content = TwoFerryPassages }), 202);
@@ -116,15 +116,6 @@ public sealed class KeywordsFirstAcrossInstancesTests : IAsyncLifetime
     private static readonly string TwoFerryPassages = string.Join("\n\n",
         "Harbour ferries leave every hour from the north pier and the crossing takes forty minutes in calm weather.",
         "Ferry tickets are sold on board; bicycles travel free, cars need a booking made a day ahead of the crossing.");
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
-    }
 
     private static async Task<List<(Guid SourceId, string Text)>> SearchAsync(TestUser user, string q)
     {

@@ -214,7 +214,7 @@ public abstract class KeywordsFirstTests(bool postgres) : IAsyncLifetime
         }
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    public static async Task WaitUntilAsync(Func<bool> condition)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         while (!condition())
