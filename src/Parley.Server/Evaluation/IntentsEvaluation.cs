@@ -116,7 +116,6 @@ public static class IntentsEvaluation
         output.WriteLine($"dataset: {(clincFile is not null ? "CLINC150" : "HWU64")} {shots}-shot ({splits.Count} splits: {Path.GetFileName(splitFile)} and {resamples} drawn from train)");
         output.WriteLine($"test: {test.Count} (out of scope {test.Count - inScopeTest.Count})");
         IReadOnlyList<float[]>? vectors = null, inScopeVectors = null;
-        var inputLength = 0;
         var accuracy = new List<double>();
         var inScope = new List<double>();
         var recall = new List<double>();
@@ -126,11 +125,11 @@ public static class IntentsEvaluation
             var started = Stopwatch.GetTimestamp();
             var model = IntentTrainer.Train(train);
             seconds.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
-            if (model.UsesEncoder && (vectors is null || vectors[0].Length != inputLength))
+            if (model.UsesEncoder && vectors is null)
             {
-                // The test split is embedded once for every split (whose models read the same encoders) and both scorings.
+                // The test split is embedded once for every split and both scorings: every split trains with the same
+                // options, so every model with a head reads the same encoders.
                 vectors = model.EncoderInputs(test.Select(u => u.Text).ToList())!;
-                inputLength = vectors[0].Length;
                 inScopeVectors = [.. vectors.Where((_, i) => test[i].Intent != IntentModel.OutOfScopeIntent)];
             }
 
