@@ -21,7 +21,7 @@ public static class EvalCommand
         var command = new Command(
             "eval",
             "Measure the built-in engine on labelled data and print the figures (the server's eval, run locally). The kind's own flags follow: "
-            + EvaluationCommand.Usage[(EvaluationCommand.Usage.IndexOf("--data <path>", StringComparison.Ordinal) + "--data <path>".Length)..].Trim())
+            + EvaluationCommand.FlagsUsage)
         {
             kind,
             data,

@@ -26,10 +26,13 @@ public static class EvaluationCommand
         "--title-case-every", "--diagnose", "--user-turns-only", "--dialogues", "--oos", "--turns-json",
     };
 
-    public static string Usage =>
-        $"usage: dotnet run --project src/Parley.Server -c Release -- eval <{string.Join('|', Kinds.Keys)}> --data <path>" +
-        " [intents: --shots N [--resamples N] | --no-oos-train] [pii: --folds N | --write-model <file> | --model <file>] [--chat <intents dir>] [--negatives N] [--title-case-every N]"
+    /// <summary>Each kind's own flags, as <see cref="Usage"/> lists them after <c>--data &lt;path&gt;</c> (the CLI's help shows them too).</summary>
+    public const string FlagsUsage =
+        "[intents: --shots N [--resamples N] | --no-oos-train] [pii: --folds N | --write-model <file> | --model <file>] [--chat <intents dir>] [--negatives N] [--title-case-every N]"
         + " [answers: --diagnose] [--user-turns-only] [--dialogues N] [--oos N]";
+
+    public static string Usage =>
+        $"usage: dotnet run --project src/Parley.Server -c Release -- eval <{string.Join('|', Kinds.Keys)}> --data <path> {FlagsUsage}";
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
