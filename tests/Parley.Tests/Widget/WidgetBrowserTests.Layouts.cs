@@ -100,8 +100,11 @@ public sealed partial class WidgetBrowserTests
         // The answer may take long on a busy machine; only its arrival matters here.
         await Assertions.Expect(Widget(page).Locator(".msg.bot")).ToHaveCountAsync(2, new() { Timeout = 90_000 });
 
+        // The answer's final event may still be arriving; let the turn end before the keyboard takes over.
+        await Assertions.Expect(Widget(page).Locator(".typing")).ToBeHiddenAsync(new() { Timeout = 90_000 });
         await attach.FocusAsync();
-        var chooser = await page.RunAndWaitForFileChooserAsync(() => page.Keyboard.PressAsync("Enter"));
+        await Assertions.Expect(attach).ToBeFocusedAsync();
+        var chooser = await page.RunAndWaitForFileChooserAsync(() => attach.PressAsync("Enter"), new() { Timeout = 90_000 });
         await chooser.SetFilesAsync(new FilePayload { Name = "damage.txt", MimeType = "text/plain", Buffer = Encoding.UTF8.GetBytes("The lid is cracked.") });
         var chip = Widget(page).GetByRole(AriaRole.Button, new() { Name = "Download damage.txt" });
         await Assertions.Expect(chip).ToHaveCountAsync(1);
