@@ -212,8 +212,9 @@ internal sealed class EncoderHead
                 var x = inputs[i];
                 for (var j = 0; j < units; j++)
                 {
+                    // A dropped unit's activation is zero whatever its input, so its dot product is skipped.
                     mask[j] = random.NextDouble() < dropout ? 0f : keep;
-                    hidden[j] = Math.Max(0f, bias[j] + TensorPrimitives.Dot(weights.AsSpan(j * D, D), x)) * mask[j];
+                    hidden[j] = mask[j] == 0f ? 0f : Math.Max(0f, bias[j] + TensorPrimitives.Dot(weights.AsSpan(j * D, D), x)) * mask[j];
                 }
 
                 for (var c = 0; c < classCount; c++)

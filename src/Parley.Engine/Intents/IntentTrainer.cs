@@ -10,20 +10,27 @@ namespace Parley.Engine.Intents;
 /// </summary>
 public static class IntentTrainer
 {
-    /// <summary>Trains with a stratified share (<see cref="IntentTrainingOptions.ValidationFraction"/>) held out for calibration.</summary>
-    public static IntentModel Train(IEnumerable<LabeledUtterance> examples, IntentTrainingOptions? options = null)
+    /// <summary>
+    /// Trains with a stratified share (<see cref="IntentTrainingOptions.ValidationFraction"/>) held out for calibration.
+    /// <paramref name="vectors"/>, when given, is shared with other trainings over the same texts, so each is embedded once.
+    /// </summary>
+    public static IntentModel Train(IEnumerable<LabeledUtterance> examples, IntentTrainingOptions? options = null, SentenceVectors? vectors = null)
     {
         options ??= new IntentTrainingOptions();
         options.Validate();
         var (training, validation) = StratifiedSplit(examples.ToList(), options.ValidationFraction, options.Seed);
-        return Train(training, validation, options);
+        return Train(training, validation, options, vectors);
     }
 
-    /// <summary>Trains on <paramref name="training"/> and calibrates on <paramref name="validation"/> (e.g. CLINC150 val + oos_val).</summary>
+    /// <summary>
+    /// Trains on <paramref name="training"/> and calibrates on <paramref name="validation"/> (e.g. CLINC150 val + oos_val).
+    /// <paramref name="vectors"/>, when given, is shared with other trainings over the same texts, so each is embedded once.
+    /// </summary>
     public static IntentModel Train(
         IEnumerable<LabeledUtterance> training,
         IEnumerable<LabeledUtterance> validation,
-        IntentTrainingOptions? options = null)
+        IntentTrainingOptions? options = null,
+        SentenceVectors? vectors = null)
     {
         options ??= new IntentTrainingOptions();
         options.Validate();
@@ -38,7 +45,13 @@ public static class IntentTrainer
         // The refit needs nothing from the calibration, so both trainings run at once (one per core).
         var known = held.Where(u => labels.Contains(u.Intent)).ToList();
         var refit = options.RefitOnAllData && known.Count > 0;
-        var vectors = UsesEncoder(options, [.. train, .. known]) ? new SentenceVectors([.. train, .. held], labels, options.SecondEncoder) : null;
+        if (vectors is not null && vectors.SecondEncoder != options.SecondEncoder)
+        {
+            throw new ArgumentException("The shared sentence vectors were made for the other encoder setting.", nameof(vectors));
+        }
+
+        vectors = UsesEncoder(options, [.. train, .. known]) ? (vectors ?? new SentenceVectors(options.SecondEncoder)) : null;
+        vectors?.Get([.. train.Concat(held).Select(u => u.Text).Concat(labels.Select(TextNormalizer.Normalize)).Distinct(StringComparer.Ordinal)]);
         IntentModel model = null!, final = null!;
         Parallel.Invoke(
             () => model = Fit(train, labels, options, vectors),
@@ -244,23 +257,20 @@ public static class IntentTrainer
 }
 
 /// <summary>
-/// The encoder head's inputs of one training run (<see cref="EncoderHead.Input"/>): every training and held-out text and
-/// every intent's name (the augmentation's extra example) embedded once, in batches; texts first seen later are embedded
-/// on demand.
+/// The encoder head's inputs (<see cref="EncoderHead.Input"/>) of one or more training runs over the same texts: a run
+/// embeds every training and held-out text and every intent's name (the augmentation's extra example) that is not here
+/// yet, in batches; texts first seen later are embedded on demand. Thread-safe: trainings that run at once and share it
+/// (the server's model and its held-out measuring model) embed each text once.
 /// </summary>
-internal sealed class SentenceVectors
+public sealed class SentenceVectors(bool secondEncoder)
 {
     private readonly Dictionary<string, float[]> vectors = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
-    private readonly bool second;
 
-    public SentenceVectors(IEnumerable<LabeledUtterance> examples, IEnumerable<string> labels, bool second)
-    {
-        this.second = second;
-        Get([.. examples.Select(u => u.Text).Concat(labels.Select(TextNormalizer.Normalize)).Distinct(StringComparer.Ordinal)]);
-    }
+    /// <summary>Whether the vectors read <see cref="Embeddings.SentenceEmbedder.Second"/> beside the first encoder (<see cref="IntentTrainingOptions.SecondEncoder"/>).</summary>
+    public bool SecondEncoder { get; } = secondEncoder;
 
-    public IReadOnlyList<float[]> Get(IReadOnlyList<string> texts)
+    internal IReadOnlyList<float[]> Get(IReadOnlyList<string> texts)
     {
         lock (gate)
         {
@@ -268,7 +278,7 @@ internal sealed class SentenceVectors
             if (missing.Count > 0)
             {
                 var embedded = Embeddings.SentenceEmbedder.Shared.Embed(missing);
-                var others = second ? Embeddings.SentenceEmbedder.Second.Embed(missing) : null;
+                var others = SecondEncoder ? Embeddings.SentenceEmbedder.Second.Embed(missing) : null;
                 for (var i = 0; i < missing.Count; i++)
                 {
                     vectors[missing[i]] = EncoderHead.Input(embedded[i], others?[i]);

@@ -42,15 +42,17 @@ public sealed class IntentTraining(IOptions<UnderstandingOptions> options) : IDi
         IntentModel model = null!;
         IntentEvaluationReport? heldOut = null;
         var (training, validation) = IntentTrainer.StratifiedSplit(examples, 0.2, seed: 42);
+        // Both trainings read the same texts: whichever starts first embeds them, the other waits and reuses them.
+        var vectors = new SentenceVectors(_training.SecondEncoder);
         Parallel.Invoke(
-            () => model = IntentTrainer.Train(examples, _training),
+            () => model = IntentTrainer.Train(examples, _training, vectors),
             () => heldOut = validation.Count == 0 ? null
                 : IntentEvaluation.Evaluate(IntentTrainer.Train(training, validation, _training with
                 {
                     RefitOnAllData = false,
                     // The measuring model decides as the real one does, on all the examples, not on four fifths of them.
                     Encoder = IntentTrainer.UsesEncoder(_training, examples) ? IntentEncoder.Always : IntentEncoder.Never,
-                }), validation));
+                }, vectors), validation));
         using var stream = new MemoryStream();
         model.Save(stream);
         var bytes = stream.ToArray();
