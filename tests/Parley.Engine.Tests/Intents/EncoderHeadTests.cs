@@ -123,6 +123,35 @@ public sealed class EncoderHeadTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// Trainings that run at once over the same texts (the server's model and its held-out model) may share one
+    /// <see cref="SentenceVectors"/>: each gets the model it would have got alone, and vectors made for the other encoder
+    /// setting are refused.
+    /// </summary>
+    [Fact]
+    public void Trainings_that_share_sentence_vectors_get_the_models_they_would_get_alone()
+    {
+        var options = new IntentTrainingOptions { Encoder = IntentEncoder.Always, EncoderSteps = 4000 };
+        List<LabeledUtterance> all = [.. SyntheticIntents.Training, .. SyntheticIntents.OutOfScopeTraining];
+        var (training, validation) = IntentTrainer.StratifiedSplit(all, 0.2, seed: 42);
+        var shared = new SentenceVectors(options.SecondEncoder);
+        IntentModel first = null!, second = null!;
+        Parallel.Invoke(
+            () => first = IntentTrainer.Train(all, options, shared),
+            () => second = IntentTrainer.Train(training, validation, options with { RefitOnAllData = false }, shared));
+
+        Assert.Equal(Bytes(IntentTrainer.Train(all, options)), Bytes(first));
+        Assert.Equal(Bytes(IntentTrainer.Train(training, validation, options with { RefitOnAllData = false })), Bytes(second));
+        Assert.Throws<ArgumentException>(() => IntentTrainer.Train(all, options with { SecondEncoder = false }, shared));
+
+        static byte[] Bytes(IntentModel model)
+        {
+            using var stream = new MemoryStream();
+            model.Save(stream);
+            return stream.ToArray();
+        }
+    }
+
+    /// <summary>
     /// By default the head reads both built-in encoders: its input is the two unit vectors side by side, each scaled by
     /// 1/√2 (decision 0031). <see cref="IntentTrainingOptions.SecondEncoder"/> false trains on the shared encoder alone,
     /// and either kind of head round-trips through its file with the length of what it reads.
