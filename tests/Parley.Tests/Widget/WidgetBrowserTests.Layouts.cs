@@ -92,6 +92,9 @@ public sealed partial class WidgetBrowserTests
         var channel = await WidgetKit.CreateChannelAsync(admin, [_site.Origin], new { allow_attachments = true });
         await using var session = await browser.OpenAsync(app.BaseAddress);
         var page = session.Page;
+        // File choosers are intercepted from the start: a waiter's own switch-on is sent beside the key press, not
+        // awaited, and can reach the browser after it, when the chooser opens unseen (CI once waited 30 s for it).
+        page.FileChooser += (_, _) => { };
         await page.GotoAsync(_site.Page("/story12", app.BaseAddress, channel.WebsiteToken));
         var attach = Widget(page).GetByRole(AriaRole.Button, new() { Name = "Attach a file" });
         await OpenAsync(page);
